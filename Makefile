@@ -1,0 +1,93 @@
+# planwise: one non-recursive Makefile. Objects and binaries go to build/ (or
+# build/san-<list>/ for sanitizer builds); header dependencies are automatic.
+#   make            build build/planwise
+#   make deps       install Debian packages and the pinned DuckDB library
+#   make test       unit tests, CLI golden tests, invariant and determinism tests
+#   make demo       set up, build, generate a sample census, simulate 2025-2029
+#   make bench      performance benchmark (not part of the tests)
+#   make SAN=address,undefined test   the same tests under sanitizers
+
+CC      ?= cc
+DUCKDB  := deps/duckdb
+SAN     ?=
+OPT     ?= -O2
+WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
+           -Wstrict-prototypes -Wvla -Wformat=2 -Wno-format-nonliteral
+ifneq ($(WERROR),)
+WARN    += -Werror
+endif
+BUILD   := build
+ifneq ($(SAN),)
+BUILD   := build/san-$(subst $(comma),-,$(SAN))
+SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     := -O1 -g
+endif
+comma   := ,
+
+CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen -I$(DUCKDB)/include
+CFLAGS   := $(WARN) $(OPT) -g -pthread $(SANFLAGS) -MMD -MP
+LDFLAGS  := -pthread $(SANFLAGS) -L$(DUCKDB)/lib -Wl,-rpath,'$$ORIGIN/../$(if $(SAN),../,)$(DUCKDB)/lib' -Wl,-rpath,$(abspath $(DUCKDB)/lib)
+LDLIBS   := -lduckdb -lyaml -llz4 -lm
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/model/*.c src/sim/*.c src/io/*.c src/dag/*.c src/report/*.c)) \
+            $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
+GEN_SRC  := $(BUILD)/gen/default_tables.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
+BIN      := $(BUILD)/planwise
+
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all deps test unit-test cli-test invariant-test demo bench clean lint fuzz
+all: $(BIN)
+
+deps: $(DUCKDB)/.stamp
+$(DUCKDB)/.stamp: scripts/setup-deps.sh
+	@scripts/setup-deps.sh
+	@touch $@
+
+$(BUILD)/gen/default_tables.c: scripts/embed.sh $(sort $(wildcard data/defaults/*.csv))
+	@mkdir -p $(dir $@)
+	scripts/embed.sh pw_default_tables $(sort $(wildcard data/defaults/*.csv)) > $@
+
+$(BUILD)/%.o: %.c | $(DUCKDB)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libplanwise.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/src/cli/main.o $(BUILD)/libplanwise.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplanwise.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+test: unit-test cli-test invariant-test
+
+unit-test: $(TEST_BIN)
+	@tests/run-unit.sh $(TEST_BIN)
+
+cli-test: $(BIN)
+	@tests/cli/run.sh $(BIN)
+
+invariant-test: $(BIN)
+	@tests/invariants/run.sh $(BIN)
+
+demo: $(BIN)
+	@scripts/demo.sh $(BIN)
+
+bench: $(BIN)
+	@bench/run.sh $(BIN)
+
+lint: $(BIN)
+	@echo "strict warnings are on in every build; WERROR=1 makes them errors"
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,38 @@
+/* cli.h: the subcommand table and helpers shared by the cmd_<name>.c files.
+ * Every command returns its exit code: 0 ok, 1 data/runtime error, 2 usage error. */
+#ifndef PW_CLI_CLI_H
+#define PW_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define PW_EXIT_OK 0
+#define PW_EXIT_ERROR 1
+#define PW_EXIT_USAGE 2
+
+struct pw_command {
+    const char *name;        /* first word(s) after `planwise` */
+    const char *summary;     /* one line for `planwise --help` */
+    int (*run)(int argc, char **argv);  /* argv[0] is the command name */
+};
+
+int pw_cmd_run(int argc, char **argv);
+int pw_cmd_census(int argc, char **argv);
+int pw_cmd_config(int argc, char **argv);
+int pw_cmd_query(int argc, char **argv);
+
+/* Prints "planwise: <msg>" plus a hint to use --help and returns PW_EXIT_USAGE. */
+int pw_cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the error message of err and returns the exit code for err->code. */
+int pw_cli_fail(const struct pw_err *err);
+/* Strict number parsing for option values; false if the text is not a whole number in range. */
+bool pw_cli_parse_i64(const char *text, int64_t lo, int64_t hi, int64_t *out);
+bool pw_cli_parse_u64(const char *text, uint64_t hi, uint64_t *out);
+/* "2025-2029" or "2025" -> first and last year. */
+bool pw_cli_parse_years(const char *text, int *first, int *last);
+
+#define PW_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,108 @@
+/* config.h: the effective simulation configuration (MODEL 2.2).
+ *
+ * One struct holds every setting; the key table in config_keys.c names each
+ * YAML key, its type, bounds, default and field, and drives parsing (io/yaml_config.c),
+ * validation and `planwise config show`. Fields are plain values after loading:
+ * defaults are filled in, ranges checked, cross-key rules applied. */
+#ifndef PW_MODEL_CONFIG_H
+#define PW_MODEL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "core/err.h"
+
+#define PW_MAX_LEVELS 16        /* job levels 1..PW_MAX_LEVELS */
+#define PW_PATH_MAX 1024
+#define PW_SCENARIO_MAX 64
+
+/* A per-level value map such as `level_overrides: {1: 0.3, 2: 0.4}`; index = level id. */
+struct pw_level_map {
+    bool set[PW_MAX_LEVELS + 1];      /* set[l]: level l has a value; set[0] unused */
+    double value[PW_MAX_LEVELS + 1];  /* value for level l */
+};
+
+enum pw_termination_selection { PW_SELECT_HAZARD_WEIGHTED = 0, PW_SELECT_UNIFORM = 1 };
+enum pw_promo_distribution { PW_PROMO_UNIFORM = 0, PW_PROMO_NORMAL = 1, PW_PROMO_DETERMINISTIC = 2 };
+enum pw_raise_timing { PW_RAISE_CALENDAR = 0, PW_RAISE_REALISTIC = 1 };
+enum pw_bad_rows { PW_BAD_ROWS_FAIL = 0, PW_BAD_ROWS_SKIP = 1 };
+
+struct pw_config {
+    /* identity and horizon */
+    char scenario_id[PW_SCENARIO_MAX + 1];  /* 1-64 chars */
+    int start_year, end_year;               /* S, E: 1900-2200, S <= E <= S+100 */
+    uint64_t random_seed;                   /* 0 .. 2^63-1 */
+    uint64_t seed_termination, seed_hiring, seed_promotion;  /* family seeds; = random_seed unless set */
+    bool seed_termination_set, seed_hiring_set, seed_promotion_set;
+    double target_growth_rate;              /* g in (-1, 1] */
+
+    /* inputs */
+    char census_path[PW_PATH_MAX];          /* setup.census_parquet_path, resolved against the YAML folder */
+    pw_date plan_year_end_date;             /* census date C; default Dec 31 of S-1 */
+    bool plan_year_end_date_set;
+    char assumptions_directory[PW_PATH_MAX];/* "" = built-in tables only */
+    int on_bad_rows;                        /* enum pw_bad_rows (CLI --on-bad-rows) */
+
+    /* workforce */
+    double total_termination_rate;          /* t in [0, 1] */
+    double new_hire_termination_rate;       /* n in [0, 0.99) */
+    double part_time_new_hire_pct;          /* [0, 1] */
+    double part_time_hours_per_week;        /* (0, 40] */
+    struct pw_level_map new_hire_level_distribution; /* no level set = adaptive (4.3) */
+    int termination_selection;              /* enum pw_termination_selection */
+
+    /* compensation (4.7, 4.8) */
+    double cola_rate;                       /* [0, 0.5]; used only when cola_rate_set */
+    bool cola_rate_set;
+    double merit_budget;                    /* [0, 0.5] */
+    double merit_max_cap_pct;               /* (0, 1] */
+    double merit_max_cap_amount;            /* > 0 dollars */
+    double promotion_rate_multiplier;       /* [0, 10] */
+    double promo_base_increase_pct;         /* [0, 1] */
+    double promo_distribution_range;        /* [0, base] */
+    double promo_max_cap_pct;               /* [0, 1] */
+    double promo_max_cap_amount;            /* >= 0 dollars */
+    int promo_distribution_type;            /* enum pw_promo_distribution */
+    double promo_normal_std_dev;            /* [0, 0.5] */
+    struct pw_level_map promo_level_overrides; /* from-level -> raise pct in [0, 1] */
+    int promotion_mmdd, merit_mmdd;         /* event calendar, month*100+day */
+    int raise_timing_methodology;           /* enum pw_raise_timing */
+
+    /* new-hire compensation (4.5) */
+    double nh_default_percentile;           /* [min_percentile, max_percentile] */
+    struct pw_level_map nh_percentile_overrides;
+    bool nh_variance_enabled;
+    double nh_variance_std_dev;             /* sigma in [0, 0.5] */
+    bool nh_market_enabled;
+    double nh_market_base_adjustment;       /* [min_market, max_market] */
+    struct pw_level_map nh_market_level_adjustments;
+    double nh_min_percentile, nh_max_percentile;       /* 0.20 / 0.90 */
+    double nh_min_market_adjustment, nh_max_market_adjustment; /* 0.80 / 1.30 */
+
+    /* plan fields used by the workforce part (hire exclusion 4.5, census normalisation 2.1) */
+    double new_hire_ineligible_pct;         /* [0, 1] */
+    bool new_hire_eligibility_match_census;
+    double plan_deferral_cap;               /* (0, 1] */
+
+    /* run-time settings (CLI; not YAML) */
+    int threads;                            /* worker threads, >= 1 */
+
+    /* provenance, for run_metadata */
+    char config_path[PW_PATH_MAX];          /* "" when no file was given */
+};
+
+/* Fills every field with its MODEL 2.2 default (years 2025-2029, seed 42, ...). */
+void pw_config_init_defaults(struct pw_config *cfg);
+
+/* Cross-key rules and derived values after all keys are set: family seeds,
+ * default census date, percentile/market bounds, S <= E <= S+100, ...
+ * Returns 0 or PW_ECONFIG with a message naming the key. */
+int pw_config_finalize(struct pw_config *cfg, struct pw_err *err);
+
+/* Seeds for the stream families of MODEL 3.3. */
+static inline uint64_t pw_config_seed_termination(const struct pw_config *c) { return c->seed_termination; }
+static inline uint64_t pw_config_seed_hiring(const struct pw_config *c) { return c->seed_hiring; }
+static inline uint64_t pw_config_seed_promotion(const struct pw_config *c) { return c->seed_promotion; }
+
+#endif

@@ -1,0 +1,49 @@
+/* workforce.h: the employee state as struct-of-arrays (one array per column).
+ *
+ * Rows [0, count) are kept sorted by employee_id (byte order) between years, which
+ * is the canonical roster order of MODEL 3.5. The fields here are the carried
+ * state of MODEL 5; per-year results live in struct pw_year (sim/year.h). */
+#ifndef PW_MODEL_WORKFORCE_H
+#define PW_MODEL_WORKFORCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "core/strpool.h"
+
+struct pw_workforce {
+    size_t count;                   /* rows in use */
+    size_t capacity;                /* rows allocated in every column */
+    struct pw_strpool *strings;     /* owner of id/ssn text (shared, not owned) */
+
+    const char **employee_id;       /* trimmed id, NUL-terminated */
+    uint32_t *id_len;               /* bytes in employee_id */
+    uint64_t *key;                  /* RNG key (MODEL 3.2) */
+    const char **ssn;               /* NULL when absent */
+    uint8_t *is_census;             /* 1 = census row, 0 = hired during the run */
+    pw_date *birth_date;
+    pw_date *hire_date;
+    uint8_t *level;                 /* job level 1..L_max in force at the start of the year */
+    double *salary;                 /* annual rate in dollars at the start of the year (s0) */
+    double *hours_per_week;         /* (0, 80] */
+    uint8_t *plan_excluded;         /* 1 = never plan-eligible (census override or hire draw) */
+    uint8_t *auto_escalation_opt_out;
+    uint8_t *eligibility_override_false; /* census flag as read (reporting) */
+    double *deferral_rate;          /* normalised census rate / rate in force, fraction [0, cap] */
+    double *prior_prorated_comp;    /* HCE look-back (4.18): census comp in S, else last year's prorated */
+};
+
+int pw_workforce_init(struct pw_workforce *wf, struct pw_strpool *strings, size_t capacity);
+void pw_workforce_release(struct pw_workforce *wf);
+/* Grows every column to hold at least capacity rows (never shrinks). */
+int pw_workforce_reserve(struct pw_workforce *wf, size_t capacity);
+/* Appends one zeroed row and returns its index, or (size_t)-1 when out of memory. */
+size_t pw_workforce_push(struct pw_workforce *wf);
+/* Copies row src of from into row dst of to (same strings pool). */
+void pw_workforce_copy_row(struct pw_workforce *to, size_t dst, const struct pw_workforce *from, size_t src);
+/* byte-order comparison of two ids (the canonical order). */
+int pw_id_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen);
+
+#endif
