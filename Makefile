@@ -24,7 +24,7 @@ OPT     := -O1 -g
 endif
 comma   := ,
 
-CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen -I$(DUCKDB)/include
+CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen -isystem $(DUCKDB)/include
 CFLAGS   := $(WARN) $(OPT) -g -pthread $(SANFLAGS) -MMD -MP
 LDFLAGS  := -pthread $(SANFLAGS) -L$(DUCKDB)/lib -Wl,-rpath,'$$ORIGIN/../$(if $(SAN),../,)$(DUCKDB)/lib' -Wl,-rpath,$(abspath $(DUCKDB)/lib)
 LDLIBS   := -lduckdb -lyaml -llz4 -lm

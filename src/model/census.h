@@ -57,7 +57,14 @@ struct pw_census_stats {
     size_t pre_enrolled;             /* roster rows with a deferral rate > 0 */
     size_t override_false_rows;      /* valid rows with eligibility_override = false */
     size_t key_collisions;           /* distinct ids with the same RNG key */
+    size_t level_id_ignored;         /* non-empty level_id not an integer in 1..L_max: derived from pay */
+    size_t pre_enrolled_override_false; /* roster rows pre-enrolled despite eligibility_override = false */
 };
+/* Counting rules: rows_read = valid_rows + rejected_rows. valid_rows, the
+ * normalisation counts, inactive_without_term and override_false_rows count valid
+ * rows as read (before duplicates are resolved); duplicate_ids, terminated_rows,
+ * pre_enrolled and key_collisions are counted after, so the roster holds
+ * valid_rows - duplicate_ids - terminated_rows rows. */
 
 struct pw_census {
     struct pw_workforce roster;      /* starting roster R_S, sorted by employee_id */
@@ -76,5 +83,8 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
                       const struct pw_config *cfg, const struct pw_tables *tables);
 /* Sorts, resolves duplicates and fills the roster. */
 int pw_census_finish(struct pw_census *c, struct pw_err *err);
+/* Logs the MODEL 2.1 warnings (duplicates, normalisations, inactive rows, key
+ * collisions) and the first max_listed rejected rows with their reasons. */
+void pw_census_log_summary(const struct pw_census *c, size_t max_listed);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/date.h"
 #include "core/err.h"
@@ -16,6 +17,7 @@
 #define PW_MAX_LEVELS 16        /* job levels 1..PW_MAX_LEVELS */
 #define PW_PATH_MAX 1024
 #define PW_SCENARIO_MAX 64
+#define PW_ASSUMPTION_TABLES 16 /* tables replaceable by assumptions.<table>; names in config_keys.h */
 
 /* A per-level value map such as `level_overrides: {1: 0.3, 2: 0.4}`; index = level id. */
 struct pw_level_map {
@@ -42,6 +44,8 @@ struct pw_config {
     pw_date plan_year_end_date;             /* census date C; default Dec 31 of S-1 */
     bool plan_year_end_date_set;
     char assumptions_directory[PW_PATH_MAX];/* "" = built-in tables only */
+    char assumption_files[PW_ASSUMPTION_TABLES][PW_PATH_MAX]; /* assumptions.<table>: CSV replacing one
+                                               table, index = enum pw_assumption_table; "" = not given */
     int on_bad_rows;                        /* enum pw_bad_rows (CLI --on-bad-rows) */
 
     /* workforce */
@@ -99,6 +103,11 @@ void pw_config_init_defaults(struct pw_config *cfg);
  * default census date, percentile/market bounds, S <= E <= S+100, ...
  * Returns 0 or PW_ECONFIG with a message naming the key. */
 int pw_config_finalize(struct pw_config *cfg, struct pw_err *err);
+
+/* Writes the configuration as YAML in the layout of simulation_config.yaml,
+ * one commented line per key (doc and allowed values). Call after finalize.
+ * Returns 0 or PW_EIO. */
+int pw_config_write_yaml(const struct pw_config *cfg, FILE *out);
 
 /* Seeds for the stream families of MODEL 3.3. */
 static inline uint64_t pw_config_seed_termination(const struct pw_config *c) { return c->seed_termination; }

@@ -67,6 +67,32 @@ struct pw_vesting_schedule {
     double pct[PW_MAX_SCHEDULE_YEARS]; /* vested share at 0..years */
 };
 
+/* The tables in load order (later tables are validated against earlier ones:
+ * hazards against bands, merit against levels, rates against groups). */
+enum pw_table_id {
+    PW_TABLE_AGE_BANDS = 0,
+    PW_TABLE_TENURE_BANDS,
+    PW_TABLE_JOB_LEVELS,
+    PW_TABLE_TERMINATION_HAZARD,
+    PW_TABLE_PROMOTION_HAZARD,
+    PW_TABLE_MERIT_COLA_BY_LEVEL,
+    PW_TABLE_IRS_LIMITS,
+    PW_TABLE_NEW_HIRE_AGE_DISTRIBUTION,
+    PW_TABLE_RAISE_TIMING_DISTRIBUTION,
+    PW_TABLE_ENROLLMENT_GROUPS,
+    PW_TABLE_ENROLLMENT_OPT_OUT_RATES,
+    PW_TABLE_ENROLLMENT_PROACTIVE_RATES,
+    PW_TABLE_ENROLLMENT_VOLUNTARY_RATES,
+    PW_TABLE_ENROLLMENT_VOLUNTARY_DEFERRAL_RATES,
+    PW_TABLE_ENROLLMENT_YOY_RATES,
+    PW_TABLE_VESTING_SCHEDULES,
+    PW_TABLE_COUNT
+};
+
+/* Table names without ".csv" ("age_bands", ...), indexed by enum pw_table_id;
+ * also the `assumptions.<table>` YAML keys. */
+extern const char *const pw_table_names[PW_TABLE_COUNT];
+
 struct pw_tables {
     struct pw_bands age_bands, tenure_bands;
     struct pw_job_levels levels;
@@ -94,6 +120,12 @@ struct pw_tables {
 /* Loads every table: the built-in default, replaced by <name>.csv in directory
  * (when directory is non-empty and the file exists). Validates everything. */
 int pw_tables_load(struct pw_tables *t, const char *directory, struct pw_err *err);
+/* Same, where files[i] (NULL or "" = none) is an explicit CSV for table i that
+ * wins over the directory; files may be NULL. A named file must exist. */
+int pw_tables_load_with(struct pw_tables *t, const char *directory, const char *const files[16],
+                        struct pw_err *err);
+/* Table id of name ("job_levels" or "job_levels.csv"), or -1. */
+int pw_table_id(const char *name);
 
 /* Band index of value (0-based), or the last band. */
 int pw_band_index(const struct pw_bands *b, double value);

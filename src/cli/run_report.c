@@ -1,0 +1,102 @@
+/* run_report.c: per-year summary rows and their printing. */
+#include "cli/run_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "core/num.h"
+
+void pw_run_report_init(struct pw_run_report *r, const struct pw_config *cfg, size_t roster_size)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
+    r->roster_size = roster_size;
+    int n = cfg->end_year - cfg->start_year + 1;
+    r->years = calloc((size_t)(n > 0 ? n : 1), sizeof *r->years);
+}
+
+void pw_run_report_release(struct pw_run_report *r)
+{
+    free(r->years);
+    memset(r, 0, sizeof *r);
+}
+
+void pw_run_report_add_year(struct pw_run_report *r, const struct pw_sim *sim)
+{
+    if (!r->years) return;
+    const struct pw_year *y = &sim->year;
+    struct pw_year_summary *s = &r->years[r->year_count++];
+    memset(s, 0, sizeof *s);
+    s->year = y->year;
+    s->start = (int64_t)y->n_roster;
+    s->hires = (int64_t)(y->n_pop - y->n_roster);
+    s->target = y->needs.target_ending_headcount;
+    for (size_t row = 0; row < y->n_pop; row++) {
+        if (y->term_kind[row] == PW_TERM_EXPERIENCED) s->terminations++;
+        else if (y->term_kind[row] == PW_TERM_NEW_HIRE) s->nh_terminations++;
+        if (y->promo_date[row] != PW_NO_DATE && row < y->n_roster) s->promotions++;
+        s->payroll_cents += pw_cents(y->prorated_comp[row]);
+    }
+    s->end = s->start + s->hires - s->terminations - s->nh_terminations;
+    pw_debug("year %d: start %lld, hires %lld, terminations %lld, new-hire terminations %lld, end %lld", s->year,
+             (long long)s->start, (long long)s->hires, (long long)s->terminations, (long long)s->nh_terminations,
+             (long long)s->end);
+}
+
+/* 12,345,678 style. */
+static const char *grouped(int64_t v, char *buf, size_t size)
+{
+    char raw[32];
+    snprintf(raw, sizeof raw, "%lld", (long long)(v < 0 ? -v : v));
+    size_t n = strlen(raw), o = 0;
+    if (v < 0 && o + 1 < size) buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim, const char *db_path, FILE *out)
+{
+    const struct pw_config *c = r->cfg;
+    fprintf(out, "planwise %s: scenario '%s', seed %llu, years %d-%d, %zu employees in the census roster\n\n",
+            PW_VERSION, c->scenario_id, (unsigned long long)c->random_seed, c->start_year, c->end_year,
+            r->roster_size);
+    fprintf(out, "%4s  %9s  %8s  %8s  %8s  %10s  %9s  %9s  %17s\n", "year", "start", "hires", "terms", "nh_terms",
+            "promotions", "end", "target", "payroll");
+    char b[9][40];
+    for (int i = 0; i < r->year_count; i++) {
+        const struct pw_year_summary *s = &r->years[i];
+        fprintf(out, "%4d  %9s  %8s  %8s  %8s  %10s  %9s  %9s  %17s\n", s->year, grouped(s->start, b[0], 40),
+                grouped(s->hires, b[1], 40), grouped(s->terminations, b[2], 40), grouped(s->nh_terminations, b[3], 40),
+                grouped(s->promotions, b[4], 40), grouped(s->end, b[5], 40), grouped(s->target, b[6], 40),
+                grouped((s->payroll_cents + 50) / 100, b[7], 40));
+    }
+    double emp_years = 0;
+    for (int i = 0; i < r->year_count; i++) emp_years += (double)r->years[i].start;
+    fprintf(out, "\nwrote %s events and %s snapshot rows to '%s' in %.2f s (%.0f employee-years/s)\n",
+            grouped((int64_t)sim->total_events, b[0], 40), grouped((int64_t)sim->total_snapshot_rows, b[1], 40),
+            db_path, r->total_seconds, r->total_seconds > 0 ? emp_years / r->total_seconds : 0.0);
+    fprintf(out, "tables: fct_yearly_events, fct_workforce_snapshot, fct_workforce_needs, "
+                 "fct_workforce_needs_by_level, run_metadata\n");
+    fprintf(out, "try: planwise query --db %s \"SELECT simulation_year, count(*) FROM fct_workforce_snapshot "
+                 "WHERE employment_status = 'active' GROUP BY ALL ORDER BY 1\"\n",
+            db_path);
+    if (pw_log_verbosity() >= PW_VERBOSE) {
+        fprintf(out, "\nstage timings (s): census %.3f", r->census_seconds);
+        for (int s = 0; s < PW_STAGE_COUNT; s++) fprintf(out, ", %s %.3f", pw_stage_names[s], sim->stage_seconds[s]);
+        fprintf(out, "\n");
+    }
+}
+
+void pw_run_report_timings_json(const struct pw_sim *sim, double census_seconds, char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size, "{\"census_load\": %.6f", census_seconds);
+    for (int s = 0; s < PW_STAGE_COUNT && n < size; s++)
+        n += (size_t)snprintf(buf + n, size - n, ", \"%s\": %.6f", pw_stage_names[s], sim->stage_seconds[s]);
+    if (n < size) snprintf(buf + n, size - n, "}");
+}

@@ -1,0 +1,555 @@
+/* census_reader.c: CSV/Parquet census files -> text rows for model/census.c.
+ *
+ * CSV: the header record is parsed here (it is one line of a format we fully know)
+ * and the file is then read by DuckDB with auto-detection off and every column
+ * declared VARCHAR. Sniffing would only guess what we already know, and when a
+ * sniff fails DuckDB's message is generic; with the dialect given, a ragged row or
+ * an open quote is reported with its line number.
+ * Parquet: DuckDB reads it and every column is cast to text here, dates as
+ * YYYY-MM-DD and floating-point numbers without exponents.
+ * Results stream in DuckDB vectors; values are copied once into a row buffer so
+ * census.c receives NUL-terminated text. */
+#include "io/census_reader.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <duckdb.h>
+
+#define HEADER_MAX (1u << 20)   /* a header record longer than this is not a census */
+#define FOUND_LIST_MAX 400      /* bytes of "columns found" quoted in an error */
+
+enum pw_census_format pw_census_format_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash : path, '.');
+    if (!dot) return PW_CENSUS_FORMAT_UNKNOWN;
+    if (strcasecmp(dot, ".csv") == 0) return PW_CENSUS_FORMAT_CSV;
+    if (strcasecmp(dot, ".parquet") == 0) return PW_CENSUS_FORMAT_PARQUET;
+    return PW_CENSUS_FORMAT_UNKNOWN;
+}
+
+/* ---- small growable text buffer ------------------------------------------ */
+
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+
+static bool buf_reserve(struct buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) return false;
+    b->p = p, b->cap = cap;
+    return true;
+}
+
+static bool buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (!buf_reserve(b, n)) return false;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return true;
+}
+
+static bool buf_str(struct buf *b, const char *s) { return buf_add(b, s, strlen(s)); }
+
+/* Appends s as a SQL string literal ('' doubles a quote). */
+static bool buf_sql_string(struct buf *b, const char *s)
+{
+    if (!buf_add(b, "'", 1)) return false;
+    for (const char *q; (q = strchr(s, '\'')); s = q + 1)
+        if (!buf_add(b, s, (size_t)(q - s) + 1) || !buf_add(b, "'", 1)) return false;
+    return buf_str(b, s) && buf_add(b, "'", 1);
+}
+
+/* Appends s as a quoted SQL identifier. */
+static bool buf_sql_ident(struct buf *b, const char *s)
+{
+    if (!buf_add(b, "\"", 1)) return false;
+    for (const char *q; (q = strchr(s, '"')); s = q + 1)
+        if (!buf_add(b, s, (size_t)(q - s) + 1) || !buf_add(b, "\"", 1)) return false;
+    return buf_str(b, s) && buf_add(b, "\"", 1);
+}
+
+/* ---- DuckDB messages ----------------------------------------------------- */
+
+/* DuckDB messages run to twenty lines of advice on options we set on purpose.
+ * Keep the reason: drop the "<Kind> Error: " prefix, stop at "Possible fixes" or
+ * the option dump or the SQL excerpt, and join the remaining lines with "; ". */
+static void tidy_duckdb_message(const char *msg, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    if (!msg) msg = "unknown error";
+    const char *colon = strstr(msg, " Error: ");
+    const char *nl = strchr(msg, '\n');
+    if (colon && (!nl || colon < nl)) msg = colon + 8;
+    while (*msg && n + 1 < cap) {
+        const char *end = strchr(msg, '\n');
+        size_t len = end ? (size_t)(end - msg) : strlen(msg);
+        while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\r')) len--;
+        if (strncmp(msg, "Possible fixes", 14) == 0 || strncmp(msg, "LINE ", 5) == 0 ||
+            strncmp(msg, "  file = ", 9) == 0)
+            break;
+        if (len > 0) {
+            if (len > 160) len = 160; /* an "Original Line" can be very long */
+            int w = snprintf(out + n, cap - n, "%s%.*s", n ? "; " : "", (int)len, msg);
+            if (w < 0) break;
+            n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
+        }
+        if (!end) break;
+        msg = end + 1;
+    }
+    if (n == 0) snprintf(out, cap, "unknown error");
+}
+
+static int duckdb_fail(struct pw_err *err, const char *path, const char *msg)
+{
+    char reason[PW_ERR_MSG_MAX];
+    tidy_duckdb_message(msg, reason, sizeof reason);
+    return pw_err_set(err, PW_ECENSUS, "cannot read census '%s': %s", path, reason);
+}
+
+/* ---- CSV header ---------------------------------------------------------- */
+
+struct header {
+    char **names;       /* column names in file order */
+    size_t count;
+};
+
+static void header_release(struct header *h)
+{
+    for (size_t i = 0; i < h->count; i++) free(h->names[i]);
+    free(h->names);
+    h->names = NULL, h->count = 0;
+}
+
+static bool header_push(struct header *h, const char *s, size_t n)
+{
+    char **names = realloc(h->names, (h->count + 1) * sizeof *names);
+    if (!names) return false;
+    h->names = names;
+    if (!(names[h->count] = malloc(n + 1))) return false;
+    memcpy(names[h->count], s, n);
+    names[h->count][n] = '\0';
+    h->count++;
+    return true;
+}
+
+/* Splits the first record of text (RFC 4180: "" inside quotes is a quote; a record
+ * ends at LF, CRLF or CR outside quotes). Returns 0, 1 if the record does not end
+ * within len bytes and more input may complete it, or PW_ENOMEM. */
+static int parse_header(const char *text, size_t len, bool at_eof, struct header *h)
+{
+    struct buf field = {0};
+    bool quoted = false;
+    size_t i = 0;
+    int rc = 0;
+    header_release(h);
+    for (;;) {
+        if (i == len) {
+            if (!at_eof || quoted) rc = 1;
+            break;
+        }
+        char c = text[i++];
+        if (quoted) {
+            if (c == '"' && i < len && text[i] == '"') {
+                i++;
+            } else if (c == '"') {
+                quoted = false;
+                continue;
+            }
+        } else if (c == '"') {
+            quoted = true;
+            continue;
+        } else if (c == ',' || c == '\n' || c == '\r') {
+            if (!header_push(h, field.p ? field.p : "", field.len)) goto nomem;
+            field.len = 0;
+            if (c != ',') goto done;
+            continue;
+        }
+        if (!buf_add(&field, &c, 1)) goto nomem;
+    }
+    if (rc == 0 && !header_push(h, field.p ? field.p : "", field.len)) goto nomem;
+done:
+    free(field.p);
+    return rc;
+nomem:
+    free(field.p);
+    return PW_ENOMEM;
+}
+
+/* Reads the header record of the CSV at path (BOM skipped). */
+static int read_csv_header(const char *path, FILE *f, struct header *h, struct pw_err *err)
+{
+    struct buf text = {0};
+    int rc = 0;
+    for (;;) {
+        if (!buf_reserve(&text, 65536)) {
+            rc = pw_err_set(err, PW_ENOMEM, "out of memory reading the header of '%s'", path);
+            break;
+        }
+        size_t got = fread(text.p + text.len, 1, 65536, f);
+        text.len += got;
+        if (ferror(f)) {
+            rc = pw_err_set(err, PW_EIO, "cannot read '%s': %s", path, strerror(errno));
+            break;
+        }
+        bool eof = got == 0 || feof(f);
+        const char *start = text.p;
+        size_t len = text.len;
+        if (len >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0) start += 3, len -= 3;
+        if (eof && len == 0) {
+            rc = pw_err_set(err, PW_ECENSUS, "census '%s' is empty", path);
+            break;
+        }
+        int r = parse_header(start, len, eof, h);
+        if (r == PW_ENOMEM) {
+            rc = pw_err_set(err, PW_ENOMEM, "out of memory reading the header of '%s'", path);
+            break;
+        }
+        if (r == 0) break;
+        if (eof) {
+            rc = pw_err_set(err, PW_ECENSUS, "cannot read census '%s': the header has an unterminated quote", path);
+            break;
+        }
+        if (text.len > HEADER_MAX) {
+            rc = pw_err_set(err, PW_ECENSUS, "cannot read census '%s': the header line is longer than %u bytes",
+                            path, HEADER_MAX);
+            break;
+        }
+    }
+    free(text.p);
+    return rc;
+}
+
+/* ---- the scan ------------------------------------------------------------ */
+
+struct scan {
+    const char *path;
+    duckdb_database db;
+    duckdb_connection con;
+    struct header cols;         /* every column name of the file */
+    int census_col[PW_CC_COUNT];/* file column of each census column, -1 if absent */
+    int selected[PW_CC_COUNT];  /* census column of each result column */
+    int nselected;
+    struct buf sql;
+};
+
+static int open_db(struct scan *s, struct pw_err *err)
+{
+    duckdb_config config;
+    char *open_err = NULL;
+    if (duckdb_create_config(&config) != DuckDBSuccess)
+        return pw_err_set(err, PW_EDB, "cannot set up DuckDB to read '%s'", s->path);
+    /* Parquet is built in; nothing may reach for the network. */
+    duckdb_set_config(config, "autoinstall_known_extensions", "false");
+    duckdb_set_config(config, "autoload_known_extensions", "false");
+    duckdb_state st = duckdb_open_ext(NULL, &s->db, config, &open_err);
+    duckdb_destroy_config(&config);
+    if (st != DuckDBSuccess) {
+        int rc = pw_err_set(err, PW_EDB, "cannot start DuckDB to read '%s': %s", s->path,
+                            open_err ? open_err : "unknown error");
+        duckdb_free(open_err);
+        s->db = NULL;
+        return rc;
+    }
+    if (duckdb_connect(s->db, &s->con) != DuckDBSuccess) {
+        s->con = NULL;
+        return pw_err_set(err, PW_EDB, "cannot connect to DuckDB to read '%s'", s->path);
+    }
+    /* TIMESTAMPTZ dates must not depend on the machine's time zone. */
+    duckdb_result r;
+    duckdb_query(s->con, "SET TimeZone = 'UTC'", &r);
+    duckdb_destroy_result(&r);
+    return 0;
+}
+
+/* Fills census_col from the file's column names; fails naming missing columns. */
+static int match_columns(struct scan *s, struct pw_err *err)
+{
+    for (int c = 0; c < PW_CC_COUNT; c++) {
+        s->census_col[c] = -1;
+        for (size_t i = 0; i < s->cols.count; i++) {
+            if (strcmp(s->cols.names[i], pw_census_column_names[c]) != 0) continue;
+            if (s->census_col[c] >= 0)
+                return pw_err_set(err, PW_ECENSUS, "census '%s' has column '%s' more than once", s->path,
+                                  pw_census_column_names[c]);
+            s->census_col[c] = (int)i;
+        }
+    }
+    char missing[512] = "", found[FOUND_LIST_MAX + 8] = "";
+    size_t nmissing = 0, n = 0;
+    for (int c = 0; c < PW_CC_COUNT; c++) {
+        if (!pw_census_column_required[c] || s->census_col[c] >= 0) continue;
+        size_t used = strlen(missing);
+        snprintf(missing + used, sizeof missing - used, "%s'%s'", nmissing ? ", " : "", pw_census_column_names[c]);
+        nmissing++;
+    }
+    if (nmissing == 0) return 0;
+    for (size_t i = 0; i < s->cols.count; i++) {
+        int w = snprintf(found + n, sizeof found - n, "%s'%s'", i ? ", " : "", s->cols.names[i]);
+        if (w < 0 || n + (size_t)w >= FOUND_LIST_MAX) {
+            snprintf(found + n, sizeof found - n, ", ...");
+            break;
+        }
+        n += (size_t)w;
+    }
+    return pw_err_set(err, PW_ECENSUS, "census '%s' is missing required column%s %s; columns found: %s", s->path,
+                      nmissing > 1 ? "s" : "", missing, s->cols.count ? found : "(none)");
+}
+
+/* Result columns: the census columns present, in enum order. */
+static void select_columns(struct scan *s)
+{
+    s->nselected = 0;
+    for (int c = 0; c < PW_CC_COUNT; c++)
+        if (s->census_col[c] >= 0) s->selected[s->nselected++] = c;
+}
+
+static int build_csv_query(struct scan *s, struct pw_err *err)
+{
+    FILE *f = fopen(s->path, "rb");
+    if (!f) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", s->path, strerror(errno));
+    int rc = read_csv_header(s->path, f, &s->cols, err);
+    fclose(f);
+    if (rc) return rc;
+    if ((rc = match_columns(s, err))) return rc;
+    select_columns(s);
+
+    /* Positional names c0..cN stand in for the header, which DuckDB skips, so odd
+     * header text (quotes, duplicates, empty names) never reaches SQL. */
+    char name[48];
+    bool ok = buf_str(&s->sql, "SELECT ");
+    for (int j = 0; j < s->nselected; j++) {
+        snprintf(name, sizeof name, "%sc%d", j ? ", " : "", s->census_col[s->selected[j]]);
+        ok = ok && buf_str(&s->sql, name);
+    }
+    ok = ok && buf_str(&s->sql, " FROM read_csv(") && buf_sql_string(&s->sql, s->path) &&
+         buf_str(&s->sql, ", header = true, auto_detect = false, delim = ',', quote = '\"', "
+                          "escape = '\"', strict_mode = true, columns = {");
+    for (size_t i = 0; i < s->cols.count; i++) {
+        snprintf(name, sizeof name, "%s'c%zu': 'VARCHAR'", i ? ", " : "", i);
+        ok = ok && buf_str(&s->sql, name);
+    }
+    ok = ok && buf_str(&s->sql, "})");
+    return ok ? 0 : pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
+}
+
+/* The text form of one Parquet column, by its DuckDB type. */
+static bool add_parquet_expr(struct buf *b, const char *col, duckdb_type type)
+{
+    switch (type) {
+    case DUCKDB_TYPE_VARCHAR:
+        return buf_sql_ident(b, col);
+    case DUCKDB_TYPE_TIMESTAMP:
+    case DUCKDB_TYPE_TIMESTAMP_S:
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+        /* pandas writes dates as midnight timestamps; the census wants the day. */
+        return buf_str(b, "CAST(CAST(") && buf_sql_ident(b, col) && buf_str(b, " AS DATE) AS VARCHAR)");
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+        /* DuckDB prints 1e-07; census numbers are plain decimals. */
+        return buf_str(b, "CASE WHEN isfinite(") && buf_sql_ident(b, col) &&
+               buf_str(b, ") AND contains(CAST(") && buf_sql_ident(b, col) &&
+               buf_str(b, " AS VARCHAR), 'e') THEN rtrim(rtrim(printf('%.17f', ") && buf_sql_ident(b, col) &&
+               buf_str(b, "), '0'), '.') ELSE CAST(") && buf_sql_ident(b, col) && buf_str(b, " AS VARCHAR) END");
+    default:
+        return buf_str(b, "CAST(") && buf_sql_ident(b, col) && buf_str(b, " AS VARCHAR)");
+    }
+}
+
+static int build_parquet_query(struct scan *s, struct pw_err *err)
+{
+    struct buf probe = {0};
+    duckdb_result r;
+    if (!buf_str(&probe, "SELECT * FROM read_parquet(") || !buf_sql_string(&probe, s->path) ||
+        !buf_str(&probe, ") LIMIT 0")) {
+        free(probe.p);
+        return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
+    }
+    duckdb_state st = duckdb_query(s->con, probe.p, &r);
+    free(probe.p);
+    if (st != DuckDBSuccess) {
+        int rc = duckdb_fail(err, s->path, duckdb_result_error(&r));
+        duckdb_destroy_result(&r);
+        return rc;
+    }
+    idx_t ncols = duckdb_column_count(&r);
+    duckdb_type types[PW_CC_COUNT];
+    int rc = 0;
+    for (idx_t i = 0; i < ncols && rc == 0; i++)
+        if (!header_push(&s->cols, duckdb_column_name(&r, i), strlen(duckdb_column_name(&r, i))))
+            rc = pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
+    if (rc == 0) rc = match_columns(s, err);
+    if (rc == 0) {
+        select_columns(s);
+        for (int j = 0; j < s->nselected; j++)
+            types[j] = duckdb_column_type(&r, (idx_t)s->census_col[s->selected[j]]);
+    }
+    duckdb_destroy_result(&r);
+    if (rc) return rc;
+
+    bool ok = buf_str(&s->sql, "SELECT ");
+    for (int j = 0; j < s->nselected; j++)
+        ok = ok && (j == 0 || buf_str(&s->sql, ", ")) &&
+             add_parquet_expr(&s->sql, s->cols.names[s->census_col[s->selected[j]]], types[j]);
+    ok = ok && buf_str(&s->sql, " FROM read_parquet(") && buf_sql_string(&s->sql, s->path) && buf_str(&s->sql, ")");
+    return ok ? 0 : pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
+}
+
+/* Hands the rows of one chunk to fn. */
+static int emit_chunk(struct scan *s, duckdb_data_chunk chunk, size_t *row, struct buf *rowbuf,
+                      pw_census_row_fn fn, void *ctx, struct pw_err *err)
+{
+    idx_t n = duckdb_data_chunk_get_size(chunk);
+    duckdb_string_t *data[PW_CC_COUNT];
+    uint64_t *valid[PW_CC_COUNT];
+    for (int j = 0; j < s->nselected; j++) {
+        duckdb_vector v = duckdb_data_chunk_get_vector(chunk, (idx_t)j);
+        data[j] = duckdb_vector_get_data(v);
+        valid[j] = duckdb_vector_get_validity(v);
+    }
+    struct pw_census_fields f;
+    for (idx_t r = 0; r < n; r++) {
+        const char *src[PW_CC_COUNT];
+        size_t need = 0;
+        for (int j = 0; j < s->nselected; j++) {
+            if (valid[j] && !(valid[j][r / 64] >> (r % 64) & 1)) {
+                src[j] = NULL;
+                continue;
+            }
+            duckdb_string_t *str = &data[j][r];
+            uint32_t len = str->value.inlined.length;
+            src[j] = len <= 12 ? str->value.inlined.inlined : str->value.pointer.ptr;
+            need += len + 1;
+        }
+        rowbuf->len = 0;
+        if (!buf_reserve(rowbuf, need)) return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
+        memset(&f, 0, sizeof f);
+        for (int j = 0; j < s->nselected; j++) {
+            int c = s->selected[j];
+            if (!src[j]) continue;
+            size_t len = data[j][r].value.inlined.length;
+            char *dst = rowbuf->p + rowbuf->len;
+            memcpy(dst, src[j], len);
+            dst[len] = '\0';
+            rowbuf->len += len + 1;
+            f.value[c] = dst;
+            f.len[c] = len;
+        }
+        ++*row;
+        int rc = fn(ctx, &f, *row, err);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int run_query(struct scan *s, pw_census_row_fn fn, void *ctx, struct pw_err *err)
+{
+    duckdb_prepared_statement stmt = NULL;
+    duckdb_pending_result pending = NULL;
+    duckdb_result result;
+    bool have_result = false;
+    struct buf rowbuf = {0};
+    size_t row = 0;
+    int rc = 0;
+
+    if (duckdb_prepare(s->con, s->sql.p, &stmt) != DuckDBSuccess) {
+        rc = duckdb_fail(err, s->path, duckdb_prepare_error(stmt));
+        goto out;
+    }
+    /* A streaming result keeps memory flat for any census size; insertion order is
+     * preserved (DuckDB's default), so rows arrive in file order. */
+    if (duckdb_pending_prepared_streaming(stmt, &pending) != DuckDBSuccess) {
+        rc = duckdb_fail(err, s->path, duckdb_pending_error(pending));
+        goto out;
+    }
+    if (duckdb_execute_pending(pending, &result) != DuckDBSuccess) {
+        rc = duckdb_fail(err, s->path, duckdb_result_error(&result));
+        duckdb_destroy_result(&result);
+        goto out;
+    }
+    have_result = true;
+    for (;;) {
+        duckdb_data_chunk chunk = duckdb_fetch_chunk(result);
+        if (!chunk) break;
+        rc = emit_chunk(s, chunk, &row, &rowbuf, fn, ctx, err);
+        duckdb_destroy_data_chunk(&chunk);
+        if (rc) goto out;
+    }
+    const char *msg = duckdb_result_error(&result);
+    if (msg && *msg) rc = duckdb_fail(err, s->path, msg);
+out:
+    if (have_result) duckdb_destroy_result(&result);
+    if (pending) duckdb_destroy_pending(&pending);
+    if (stmt) duckdb_destroy_prepare(&stmt);
+    free(rowbuf.p);
+    return rc;
+}
+
+int pw_census_scan(const char *path, pw_census_row_fn fn, void *ctx, struct pw_err *err)
+{
+    enum pw_census_format format = pw_census_format_of(path);
+    if (format == PW_CENSUS_FORMAT_UNKNOWN)
+        return pw_err_set(err, PW_ECENSUS, "cannot read census '%s': only .csv and .parquet files are supported",
+                          path);
+    /* Checked here so a missing file gets the plain system message, not DuckDB's. */
+    struct stat st;
+    if (stat(path, &st) != 0) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode)) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(EISDIR));
+    FILE *probe = fopen(path, "rb");
+    if (!probe) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
+    fclose(probe);
+    if (st.st_size == 0) return pw_err_set(err, PW_ECENSUS, "census '%s' is empty", path);
+
+    struct scan s = {.path = path};
+    int rc = open_db(&s, err);
+    if (rc == 0) rc = format == PW_CENSUS_FORMAT_CSV ? build_csv_query(&s, err) : build_parquet_query(&s, err);
+    if (rc == 0) rc = run_query(&s, fn, ctx, err);
+    if (s.con) duckdb_disconnect(&s.con);
+    if (s.db) duckdb_close(&s.db);
+    header_release(&s.cols);
+    free(s.sql.p);
+    return rc;
+}
+
+struct read_ctx {
+    struct pw_census *census;
+    const struct pw_config *cfg;
+    const struct pw_tables *tables;
+    const char *path;
+};
+
+static int add_row(void *ctx, const struct pw_census_fields *f, size_t row, struct pw_err *err)
+{
+    struct read_ctx *rc = ctx;
+    int st = pw_census_add_row(rc->census, f, row, rc->cfg, rc->tables);
+    if (st) return pw_err_set(err, st, "%s while reading row %zu of '%s'", pw_status_text(st), row, rc->path);
+    return 0;
+}
+
+int pw_census_read(const char *path, struct pw_census *census, const struct pw_config *cfg,
+                   const struct pw_tables *tables, struct pw_err *err)
+{
+    struct read_ctx ctx = {census, cfg, tables, path};
+    int rc = pw_census_scan(path, add_row, &ctx, err);
+    if (rc) return rc;
+    rc = pw_census_finish(census, err);
+    /* census.c does not know the file; make sure the message names it. */
+    if (rc && err && !strstr(err->msg, path)) pw_err_prefix(err, "census '%s': ", path);
+    return rc;
+}

@@ -1,0 +1,184 @@
+/* db.c: opening DuckDB with the project's settings, running statements, and the
+ * table/CSV printer behind `planwise query`. */
+#include "io/db_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pw__db_query(struct pw_db *db, const char *sql, duckdb_result *res, const char *what, struct pw_err *err)
+{
+    duckdb_result local;
+    duckdb_result *r = res ? res : &local;
+    if (duckdb_query(db->connection, sql, r) == DuckDBError) {
+        pw_err_set(err, PW_EDB, "%s: %s", what, duckdb_result_error(r));
+        duckdb_destroy_result(r);
+        return PW_EDB;
+    }
+    if (!res) duckdb_destroy_result(r);
+    return 0;
+}
+
+int pw_db_open(struct pw_db **out, const char *path, const struct pw_db_options *opt, struct pw_err *err)
+{
+    *out = NULL;
+    struct pw_db *db = calloc(1, sizeof *db);
+    if (!db) return pw_err_set(err, PW_ENOMEM, "out of memory");
+    bool memory = !path || !*path || strcmp(path, ":memory:") == 0;
+    snprintf(db->path, sizeof db->path, "%s", memory ? ":memory:" : path);
+    duckdb_config config;
+    if (duckdb_create_config(&config) == DuckDBError) {
+        free(db);
+        return pw_err_set(err, PW_EDB, "cannot create a DuckDB configuration");
+    }
+    /* Nothing may reach for the network: Parquet is built into the library. */
+    duckdb_set_config(config, "autoinstall_known_extensions", "false");
+    duckdb_set_config(config, "autoload_known_extensions", "false");
+    if (opt && opt->threads > 0) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "%d", opt->threads);
+        duckdb_set_config(config, "threads", buf);
+    }
+    if (opt && opt->read_only) duckdb_set_config(config, "access_mode", "READ_ONLY");
+    char *msg = NULL;
+    duckdb_state st = duckdb_open_ext(memory ? NULL : path, &db->database, config, &msg);
+    duckdb_destroy_config(&config);
+    if (st == DuckDBError) {
+        int code = PW_EDB;
+        if (msg && (strstr(msg, "Could not set lock") || strstr(msg, "Conflicting lock")))
+            code = pw_err_set(err, PW_ELOCKED, "database '%s' is locked by another process; close that process or use another --db file (%s)",
+                              path, msg);
+        else if (msg && strstr(msg, "No such file"))
+            code = pw_err_set(err, PW_EIO, "cannot open database '%s': No such file or directory", path);
+        else
+            code = pw_err_set(err, PW_EDB, "cannot open database '%s': %s", path, msg ? msg : "unknown error");
+        duckdb_free(msg);
+        free(db);
+        return code;
+    }
+    if (duckdb_connect(db->database, &db->connection) == DuckDBError) {
+        duckdb_close(&db->database);
+        free(db);
+        return pw_err_set(err, PW_EDB, "cannot connect to database '%s'", path);
+    }
+    *out = db;
+    return 0;
+}
+
+void pw_db_close(struct pw_db *db)
+{
+    if (!db) return;
+    duckdb_disconnect(&db->connection);
+    duckdb_close(&db->database);
+    free(db);
+}
+
+int pw_db_exec(struct pw_db *db, const char *sql, struct pw_err *err)
+{
+    return pw__db_query(db, sql, NULL, "database error", err);
+}
+
+int pw_db_query_int(struct pw_db *db, const char *sql, int64_t *out, struct pw_err *err)
+{
+    duckdb_result res;
+    int rc = pw__db_query(db, sql, &res, "query failed", err);
+    if (rc) return rc;
+    if (duckdb_row_count(&res) < 1 || duckdb_column_count(&res) < 1) {
+        duckdb_destroy_result(&res);
+        return pw_err_set(err, PW_EDB, "query returned no value");
+    }
+    *out = duckdb_value_int64(&res, 0, 0);
+    duckdb_destroy_result(&res);
+    return 0;
+}
+
+const char *pw_db_path(const struct pw_db *db) { return db->path; }
+const char *pw_db_library_version(void) { return duckdb_library_version(); }
+
+static void print_csv_field(FILE *out, const char *s)
+{
+    if (!s) return;
+    if (strpbrk(s, ",\"\n\r")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+/* Display width in characters (UTF-8 continuation bytes do not count). */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) w++;
+    return w;
+}
+
+int pw_db_print_query(struct pw_db *db, const char *sql, FILE *out, int format, struct pw_err *err)
+{
+    duckdb_result res;
+    int rc = pw__db_query(db, sql, &res, "query failed", err);
+    if (rc) return rc;
+    idx_t cols = duckdb_column_count(&res), rows = duckdb_row_count(&res);
+    char **cells = calloc((rows + 1) * (cols ? cols : 1), sizeof *cells);
+    size_t *width = calloc(cols ? cols : 1, sizeof *width);
+    bool *numeric = calloc(cols ? cols : 1, sizeof *numeric);
+    if (!cells || !width || !numeric) {
+        free(cells), free(width), free(numeric);
+        duckdb_destroy_result(&res);
+        return pw_err_set(err, PW_ENOMEM, "out of memory printing the result");
+    }
+    for (idx_t c = 0; c < cols; c++) {
+        cells[c] = strdup(duckdb_column_name(&res, c));
+        width[c] = text_width(cells[c]);
+        duckdb_type t = duckdb_column_type(&res, c);
+        numeric[c] = (t >= DUCKDB_TYPE_TINYINT && t <= DUCKDB_TYPE_DOUBLE) || t == DUCKDB_TYPE_HUGEINT ||
+                     t == DUCKDB_TYPE_DECIMAL || t == DUCKDB_TYPE_UHUGEINT;
+    }
+    for (idx_t r = 0; r < rows; r++) {
+        for (idx_t c = 0; c < cols; c++) {
+            char *v = duckdb_value_is_null(&res, c, r) ? NULL : duckdb_value_varchar(&res, c, r);
+            cells[(r + 1) * cols + c] = v;
+            size_t w = v ? text_width(v) : 4;
+            if (w > width[c]) width[c] = w;
+        }
+    }
+    for (idx_t r = 0; r <= rows; r++) {
+        for (idx_t c = 0; c < cols; c++) {
+            const char *v = cells[r * cols + c];
+            if (format == PW_PRINT_CSV) {
+                if (c) fputc(',', out);
+                print_csv_field(out, v);
+                continue;
+            }
+            const char *shown = v ? v : (r == 0 ? "" : "NULL");
+            size_t pad = width[c] - text_width(shown);
+            if (c) fputs("  ", out);
+            if (numeric[c] && r > 0) fprintf(out, "%*s%s", (int)pad, "", shown);
+            else if (c + 1 < cols) fprintf(out, "%s%*s", shown, (int)pad, "");
+            else fputs(shown, out);
+        }
+        fputc('\n', out);
+        if (r == 0 && format == PW_PRINT_TABLE) {
+            for (idx_t c = 0; c < cols; c++) {
+                if (c) fputs("  ", out);
+                for (size_t i = 0; i < width[c]; i++) fputc('-', out);
+            }
+            fputc('\n', out);
+        }
+    }
+    if (format == PW_PRINT_TABLE) fprintf(out, "(%llu row%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s");
+    for (idx_t i = 0; i < (rows + 1) * cols; i++) {
+        if (i < cols) free(cells[i]);
+        else duckdb_free(cells[i]);
+    }
+    free(cells), free(width), free(numeric);
+    duckdb_destroy_result(&res);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* db.h: a DuckDB database session (one database handle, one connection) with the
+ * project's settings: extension auto-install/auto-load off, thread count, and
+ * clear errors for a locked or unreadable file. Only src/io/ sees duckdb.h; other
+ * layers use the opaque struct pw_db. */
+#ifndef PW_IO_DB_H
+#define PW_IO_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/err.h"
+
+struct pw_db;
+
+struct pw_db_options {
+    int threads;              /* DuckDB worker threads; 0 = DuckDB default */
+    bool read_only;
+};
+
+/* path NULL or ":memory:" opens an in-memory database. */
+int pw_db_open(struct pw_db **out, const char *path, const struct pw_db_options *opt, struct pw_err *err);
+void pw_db_close(struct pw_db *db);
+int pw_db_exec(struct pw_db *db, const char *sql, struct pw_err *err);
+/* Runs one query that returns a single BIGINT/INTEGER value. */
+int pw_db_query_int(struct pw_db *db, const char *sql, int64_t *out, struct pw_err *err);
+const char *pw_db_path(const struct pw_db *db);
+const char *pw_db_library_version(void);
+
+/* Output format of pw_db_print_query. */
+enum pw_print_format { PW_PRINT_TABLE = 0, PW_PRINT_CSV = 1 };
+/* Runs sql and prints the result to out as an aligned table or CSV. */
+int pw_db_print_query(struct pw_db *db, const char *sql, FILE *out, int format, struct pw_err *err);
+
+#endif

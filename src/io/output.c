@@ -1,0 +1,310 @@
+/* output.c: one transaction per run that replaces a scenario's rows: create tables,
+ * delete the scenario, stream every year through table writers, then commit. */
+#include "io/output.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/db_internal.h"
+#include "io/output_schema.h"
+#include "io/table_writer.h"
+
+enum { T_EVENTS, T_SNAPSHOT, T_NEEDS, T_NEEDS_LEVEL, T_COUNT };
+
+struct pw_output {
+    struct pw_db *db;
+    struct pw_table_writer *w[T_COUNT];
+    int in_transaction;
+};
+
+/* Single quotes doubled, for the scenario literal in DELETE statements. */
+static void sql_quote(char *out, size_t size, const char *s)
+{
+    size_t n = 0;
+    if (size < 3) return;
+    out[n++] = '\'';
+    for (; *s && n + 3 < size; s++) {
+        if (*s == '\'') out[n++] = '\'';
+        out[n++] = *s;
+    }
+    out[n++] = '\'';
+    out[n] = '\0';
+}
+
+static int check_schema_version(struct pw_db *db, struct pw_err *err)
+{
+    int64_t rows = 0, version = 0;
+    int rc = pw_db_query_int(db, "SELECT count(*) FROM planwise_schema", &rows, err);
+    if (rc) return rc;
+    if (rows == 0) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "INSERT INTO planwise_schema VALUES (%d)", PW_SCHEMA_VERSION);
+        return pw_db_exec(db, sql, err);
+    }
+    if ((rc = pw_db_query_int(db, "SELECT max(version) FROM planwise_schema", &version, err))) return rc;
+    if (version != PW_SCHEMA_VERSION)
+        return pw_err_set(err, PW_EDB,
+                          "database '%s' holds planwise output schema version %lld, this program writes version %d; "
+                          "write to a new --db file",
+                          pw_db_path(db), (long long)version, PW_SCHEMA_VERSION);
+    return 0;
+}
+
+int pw_output_begin(struct pw_output **out, struct pw_db *db, const char *scenario_id, struct pw_err *err)
+{
+    *out = NULL;
+    struct pw_output *o = calloc(1, sizeof *o);
+    if (!o) return pw_err_set(err, PW_ENOMEM, "out of memory");
+    o->db = db;
+    int rc = pw_db_exec(db, "BEGIN TRANSACTION", err);
+    if (rc) goto fail;
+    o->in_transaction = 1;
+    for (int i = 0; pw_output_ddl[i]; i++)
+        if ((rc = pw__db_query(db, pw_output_ddl[i], NULL, "cannot create the output tables", err))) goto fail;
+    if ((rc = check_schema_version(db, err))) goto fail;
+    char quoted[2 * PW_SCENARIO_MAX + 8], sql[512];
+    sql_quote(quoted, sizeof quoted, scenario_id);
+    for (int i = 0; pw_output_tables[i]; i++) {
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE scenario_id = %s", pw_output_tables[i], quoted);
+        if ((rc = pw__db_query(db, sql, NULL, "cannot replace the scenario's rows", err))) goto fail;
+    }
+    static const char *const names[T_COUNT] = {"fct_yearly_events", "fct_workforce_snapshot", "fct_workforce_needs",
+                                               "fct_workforce_needs_by_level"};
+    for (int t = 0; t < T_COUNT; t++)
+        if ((rc = pw_table_writer_new(&o->w[t], db, names[t], err))) goto fail;
+    *out = o;
+    return 0;
+fail:
+    pw_output_abort(o);
+    return rc;
+}
+
+static int write_events(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+{
+    struct pw_table_writer *w = o->w[T_EVENTS];
+    const struct pw_year *yr = y->year;
+    const struct pw_workforce *wf = y->wf;
+    const struct pw_tables *t = y->tables;
+    size_t sid_len = strlen(y->scenario_id);
+    for (size_t c = 0; c < y->chunk_count; c++) {
+        const struct pw_event_chunk *ch = &y->chunks[c];
+        for (size_t i = 0; i < ch->count; i++) {
+            const struct pw_event *ev = &ch->events[i];
+            uint32_t r = ev->row;
+            pw_tw_varchar(w, 0, y->scenario_id, sid_len);
+            pw_tw_uuid(w, 1, ev->event_id);
+            pw_tw_varchar(w, 2, wf->employee_id[r], wf->id_len[r]);
+            pw_tw_enum(w, 3, ev->type - 1u);
+            pw_tw_enum(w, 4, ev->category);
+            pw_tw_int(w, 5, yr->year);
+            pw_tw_date(w, 6, ev->date);
+            pw_tw_int(w, 7, ev->sequence);
+            pw_tw_double(w, 8, ev->compensation);
+            pw_tw_double(w, 9, ev->previous_compensation);
+            pw_tw_double(w, 10, ev->deferral_rate);
+            pw_tw_double(w, 11, ev->previous_deferral_rate);
+            pw_tw_int(w, 12, ev->level);
+            pw_tw_int(w, 13, yr->age[r]);
+            pw_tw_int(w, 14, yr->reported_tenure[r]);
+            pw_tw_str(w, 15, t->age_bands.label[yr->age_band[r]]);
+            pw_tw_str(w, 16, t->tenure_bands.label[yr->reported_tenure_band[r]]);
+            pw_tw_double(w, 17, ev->probability);
+            pw_tw_str(w, 18, ev->details);
+            int rc = pw_tw_end_row(w, err);
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
+static int write_snapshot(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+{
+    struct pw_table_writer *w = o->w[T_SNAPSHOT];
+    const struct pw_year *yr = y->year;
+    const struct pw_workforce *wf = y->wf;
+    const struct pw_tables *t = y->tables;
+    size_t sid_len = strlen(y->scenario_id);
+    for (size_t p = 0; p < yr->n_pop; p++) {
+        uint32_t r = yr->order[p];
+        bool hire = r >= yr->n_roster;
+        int kind = yr->term_kind[r];
+        pw_tw_varchar(w, 0, y->scenario_id, sid_len);
+        pw_tw_int(w, 1, yr->year);
+        pw_tw_varchar(w, 2, wf->employee_id[r], wf->id_len[r]);
+        pw_tw_str(w, 3, wf->ssn[r]);
+        pw_tw_date(w, 4, wf->birth_date[r]);
+        pw_tw_date(w, 5, wf->hire_date[r]);
+        pw_tw_enum(w, 6, kind == PW_TERM_NONE ? 0 : 1);
+        pw_tw_date(w, 7, yr->term_date[r]);
+        if (kind == PW_TERM_NONE) pw_tw_null(w, 8);
+        else pw_tw_enum(w, 8, kind == PW_TERM_EXPERIENCED ? 0 : 1);
+        unsigned status = kind == PW_TERM_NONE ? (hire ? 1 : 0) : (kind == PW_TERM_NEW_HIRE ? 2 : 3);
+        pw_tw_enum(w, 9, status);
+        pw_tw_int(w, 10, yr->end_level[r]);
+        pw_tw_int(w, 11, yr->age[r]);
+        pw_tw_int(w, 12, yr->reported_tenure[r]);
+        pw_tw_str(w, 13, t->age_bands.label[yr->age_band[r]]);
+        pw_tw_str(w, 14, t->tenure_bands.label[yr->reported_tenure_band[r]]);
+        pw_tw_double(w, 15, yr->current_comp[r]);
+        pw_tw_double(w, 16, yr->prorated_comp[r]);
+        pw_tw_double(w, 17, yr->current_comp[r]);
+        pw_tw_double(w, 18, wf->hours_per_week[r]);
+        pw_tw_int(w, 19, yr->hours_worked[r]);
+        int rc = pw_tw_end_row(w, err);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int write_needs(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err);
+
+int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+{
+    int rc = write_events(o, y, err);
+    if (!rc) rc = write_snapshot(o, y, err);
+    if (!rc) rc = write_needs(o, y, err);
+    return rc;
+}
+
+static int write_needs(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+{
+    const struct pw_needs *n = &y->year->needs;
+    struct pw_table_writer *w = o->w[T_NEEDS];
+    int col = 0;
+    pw_tw_str(w, col++, y->scenario_id);
+    pw_tw_int(w, col++, y->year->year);
+    pw_tw_int(w, col++, n->starting_headcount);
+    pw_tw_int(w, col++, n->experienced_headcount);
+    pw_tw_int(w, col++, n->prior_year_hires_active);
+    pw_tw_double(w, col++, y->growth_rate);
+    pw_tw_double(w, col++, y->termination_rate);
+    pw_tw_double(w, col++, y->new_hire_termination_rate);
+    pw_tw_int(w, col++, n->target_ending_headcount);
+    pw_tw_int(w, col++, n->expected_experienced_terminations);
+    pw_tw_int(w, col++, n->rif_terminations);
+    pw_tw_int(w, col++, n->total_experienced_terminations);
+    pw_tw_int(w, col++, n->total_hires);
+    pw_tw_int(w, col++, n->expected_new_hire_terminations);
+    pw_tw_int(w, col++, n->net_from_hires);
+    pw_tw_int(w, col++, n->nh_terms_shortfall);
+    pw_tw_int(w, col++, n->ending_headcount_actual);
+    pw_tw_int(w, col++, n->reconciliation_error);
+    int rc = pw_tw_end_row(w, err);
+    if (rc) return rc;
+    const struct pw_level_needs *b = &y->year->by_level;
+    w = o->w[T_NEEDS_LEVEL];
+    for (int l = 1; l <= y->levels; l++) {
+        pw_tw_str(w, 0, y->scenario_id);
+        pw_tw_int(w, 1, y->year->year);
+        pw_tw_int(w, 2, l);
+        pw_tw_int(w, 3, b->starting_headcount[l]);
+        pw_tw_int(w, 4, b->termination_quota[l]);
+        pw_tw_int(w, 5, b->terminations_realized[l]);
+        pw_tw_int(w, 6, b->hires[l]);
+        pw_tw_int(w, 7, b->new_hire_terminations[l]);
+        pw_tw_double(w, 8, b->new_hire_base_compensation[l]);
+        pw_tw_int(w, 9, b->ending_headcount[l]);
+        if ((rc = pw_tw_end_row(w, err))) return rc;
+    }
+    return 0;
+}
+
+int pw_output_write_rejected(struct pw_output *o, const char *scenario_id, const struct pw_census *census,
+                             struct pw_err *err)
+{
+    struct pw_table_writer *w;
+    int rc = pw_table_writer_new(&w, o->db, "census_rejected_rows", err);
+    if (rc) return rc;
+    for (size_t i = 0; i < census->rejected_count && !rc; i++) {
+        const struct pw_rejected_row *r = &census->rejected[i];
+        pw_tw_str(w, 0, scenario_id);
+        pw_tw_int(w, 1, (int64_t)r->row);
+        pw_tw_str(w, 2, r->employee_id);
+        pw_tw_str(w, 3, r->column);
+        pw_tw_str(w, 4, r->reason);
+        rc = pw_tw_end_row(w, err);
+    }
+    if (rc) {
+        pw_table_writer_free(w);
+        return rc;
+    }
+    return pw_table_writer_close(w, err);
+}
+
+static int uuid_from_text(const char *text, uint8_t out[16])
+{
+    int n = 0;
+    for (const char *p = text; *p && n < 32; p++) {
+        int v;
+        if (*p == '-') continue;
+        if (*p >= '0' && *p <= '9') v = *p - '0';
+        else if (*p >= 'a' && *p <= 'f') v = *p - 'a' + 10;
+        else return -1;
+        if (n % 2 == 0) out[n / 2] = (uint8_t)(v << 4);
+        else out[n / 2] |= (uint8_t)v;
+        n++;
+    }
+    return n == 32 ? 0 : -1;
+}
+
+int pw_output_write_metadata(struct pw_output *o, const struct pw_run_metadata *m, struct pw_err *err)
+{
+    struct pw_table_writer *w;
+    int rc = pw_table_writer_new(&w, o->db, "run_metadata", err);
+    if (rc) return rc;
+    uint8_t run_id[16] = {0};
+    uuid_from_text(m->run_id, run_id);
+    int col = 0;
+    pw_tw_str(w, col++, m->scenario_id);
+    pw_tw_uuid(w, col++, run_id);
+    pw_tw_u64(w, col++, m->seed);
+    pw_tw_int(w, col++, m->start_year);
+    pw_tw_int(w, col++, m->end_year);
+    pw_tw_str(w, col++, m->config_path && *m->config_path ? m->config_path : NULL);
+    pw_tw_str(w, col++, m->config_text);
+    pw_tw_str(w, col++, m->config_hash[0] ? m->config_hash : NULL);
+    pw_tw_str(w, col++, m->program_version);
+    pw_tw_str(w, col++, pw_db_library_version());
+    pw_tw_str(w, col++, m->census_path);
+    pw_tw_int(w, col++, (int64_t)m->census_rows_read);
+    pw_tw_int(w, col++, (int64_t)m->census_rows_rejected);
+    pw_tw_int(w, col++, (int64_t)m->roster_size);
+    pw_tw_int(w, col++, m->threads);
+    pw_tw_timestamp(w, col++, m->started_at);
+    pw_tw_double(w, col++, m->wall_seconds);
+    pw_tw_str(w, col++, m->timings_json);
+    pw_tw_int(w, col++, (int64_t)m->event_rows);
+    pw_tw_int(w, col++, (int64_t)m->snapshot_rows);
+    if ((rc = pw_tw_end_row(w, err))) {
+        pw_table_writer_free(w);
+        return rc;
+    }
+    return pw_table_writer_close(w, err);
+}
+
+int pw_output_commit(struct pw_output *o, struct pw_err *err)
+{
+    int rc = 0;
+    for (int t = 0; t < T_COUNT; t++) {
+        int r = pw_table_writer_close(o->w[t], rc ? NULL : err);
+        o->w[t] = NULL;
+        if (r && !rc) rc = r;
+    }
+    if (!rc) rc = pw__db_query(o->db, "COMMIT", NULL, "cannot commit the results", err);
+    if (rc) {
+        pw_output_abort(o);
+        return rc;
+    }
+    free(o);
+    return 0;
+}
+
+void pw_output_abort(struct pw_output *o)
+{
+    if (!o) return;
+    for (int t = 0; t < T_COUNT; t++) pw_table_writer_free(o->w[t]);
+    if (o->in_transaction) pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);
+    free(o);
+}

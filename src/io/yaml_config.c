@@ -1,0 +1,287 @@
+/* yaml_config.c: libyaml document walk that feeds the configuration key table.
+ *
+ * For each mapping entry the dotted key is resolved in this order: a row of
+ * the key table (parse it), a known section (descend), a reference key that is
+ * deliberately unused (skip silently), a retirement-plan section (descend and
+ * warn once per leaf), else unknown (warn once for the whole subtree). The
+ * input may be hostile (fuzzing, user files), so nesting depth and the number
+ * of nodes visited (aliases can make a small file a huge tree) are bounded. */
+#include "io/yaml_config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "core/log.h"
+#include "model/config_keys.h"
+
+#define KEY_MAX 512
+#define DEPTH_MAX 64
+#define VISIT_MAX 1000000L
+#define FILE_MAX (64L << 20)
+
+struct walk {
+    struct pw_config *cfg;
+    yaml_document_t *doc;
+    const char *name;     /* display name */
+    int *lines;           /* per row index: line of the key, 0 = absent */
+    long visits;
+    struct pw_err *err;
+};
+
+static int line_of(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
+
+static void where(const struct walk *w, const yaml_node_t *n, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s:%d: ", w->name, line_of(n));
+}
+
+static bool is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return false;
+    const char *s = (const char *)n->data.scalar.value;
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+static const char *shape(const yaml_node_t *n)
+{
+    return n->type == YAML_MAPPING_NODE ? "a mapping" : n->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
+}
+
+static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, int depth);
+
+/* Warns once for each leaf below a plan key (lists and scalars are leaves). */
+static int warn_plan(struct walk *w, const char *key, yaml_node_t *value, const yaml_node_t *at, int depth)
+{
+    if (value->type == YAML_MAPPING_NODE) return walk_mapping(w, key, value, depth + 1);
+    pw_warn("%s:%d: '%s' is not modelled yet; ignored", w->name, line_of(at), key);
+    return 0;
+}
+
+static int set_row(struct walk *w, int idx, yaml_node_t *keynode, yaml_node_t *value)
+{
+    const struct pw_config_key *k = &pw_config_keys[idx];
+    char at[PW_PATH_MAX + 32], allowed[256];
+    where(w, keynode, at, sizeof at);
+    if (w->lines[idx])
+        pw_warn("%s:%d: '%s' is given again (first on line %d); the last value wins", w->name, line_of(keynode),
+                k->key, w->lines[idx]);
+    w->lines[idx] = line_of(keynode);
+
+    if (k->type == PW_KEY_LEVEL_MAP && value->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *p = value->data.mapping.pairs.start; p < value->data.mapping.pairs.top; p++) {
+            yaml_node_t *lk = yaml_document_get_node(w->doc, p->key);
+            yaml_node_t *lv = yaml_document_get_node(w->doc, p->value);
+            where(w, lk, at, sizeof at);
+            if (lk->type != YAML_SCALAR_NODE || lv->type != YAML_SCALAR_NODE || is_null(lv))
+                return pw_err_set(w->err, PW_ECONFIG, "%s'%s' must map job levels to numbers, got %s: %s", at,
+                                  k->key, shape(lk), is_null(lv) ? "null" : shape(lv));
+            if (pw_config_key_set_level(w->cfg, k, (const char *)lk->data.scalar.value,
+                                        (const char *)lv->data.scalar.value, at, w->err))
+                return PW_ECONFIG;
+        }
+        return 0;
+    }
+    if (value->type != YAML_SCALAR_NODE) {
+        pw_config_key_allowed(k, allowed, sizeof allowed);
+        return pw_err_set(w->err, PW_ECONFIG, "%s'%s' must be %s, got %s", at, k->key, allowed, shape(value));
+    }
+    return pw_config_key_set(w->cfg, k, (const char *)value->data.scalar.value, is_null(value), at, w->err);
+}
+
+static int walk_entry(struct walk *w, const char *key, yaml_node_t *keynode, yaml_node_t *value, int depth)
+{
+    int idx = pw_config_key_index(key);
+    if (idx >= 0) {
+        if (pw_config_keys[idx].flags & PW_KF_PLAN) {
+            w->lines[idx] = line_of(keynode);
+            pw_warn("%s:%d: '%s' is not modelled yet; ignored", w->name, line_of(keynode), key);
+            return 0;
+        }
+        return set_row(w, idx, keynode, value);
+    }
+    if (pw_config_key_is_section(key)) {
+        if (value->type == YAML_MAPPING_NODE) return walk_mapping(w, key, value, depth + 1);
+        if (is_null(value)) return 0; /* a section with every key commented out */
+        char at[PW_PATH_MAX + 32];
+        where(w, keynode, at, sizeof at);
+        return pw_err_set(w->err, PW_ECONFIG, "%s'%s' must be a mapping of keys, got %s", at, key, shape(value));
+    }
+    switch (pw_config_key_classify(key)) {
+    case PW_KEY_IGNORED: return 0;
+    case PW_KEY_PLAN: return warn_plan(w, key, value, keynode, depth);
+    case PW_KEY_UNKNOWN: break;
+    }
+    pw_warn("%s:%d: unknown key '%s'; ignored", w->name, line_of(keynode), key);
+    return 0;
+}
+
+static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, int depth)
+{
+    char at[PW_PATH_MAX + 32];
+    if (depth > DEPTH_MAX) {
+        where(w, map, at, sizeof at);
+        return pw_err_set(w->err, PW_ECONFIG, "%snesting deeper than %d levels", at, DEPTH_MAX);
+    }
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
+        if (++w->visits > VISIT_MAX) {
+            where(w, k, at, sizeof at);
+            return pw_err_set(w->err, PW_ECONFIG, "%sthe document has more than %ld keys (alias loop?)", at,
+                              VISIT_MAX);
+        }
+        if (k->type != YAML_SCALAR_NODE) {
+            where(w, k, at, sizeof at);
+            return pw_err_set(w->err, PW_ECONFIG, "%skeys below '%s' must be plain names, got %s", at,
+                              *prefix ? prefix : "the top level", shape(k));
+        }
+        char key[KEY_MAX];
+        int n = snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", (const char *)k->data.scalar.value);
+        if (n < 0 || n >= (int)sizeof key) {
+            pw_warn("%s:%d: unknown key '%.60s...'; ignored", w->name, line_of(k), key);
+            continue;
+        }
+        if (walk_entry(w, key, k, v, depth)) return PW_ECONFIG;
+    }
+    return 0;
+}
+
+/* Prefixes relative path fields with base_dir; defaults included, so a
+ * missing key means the same as the default written in the file. */
+static int resolve_paths(struct pw_config *cfg, const char *base_dir, const char *name, const int *lines,
+                         struct pw_err *err)
+{
+    if (!base_dir || !*base_dir || strcmp(base_dir, ".") == 0) return 0;
+    for (size_t i = 0; i < pw_config_key_count; i++) {
+        const struct pw_config_key *k = &pw_config_keys[i];
+        if (k->type != PW_KEY_PATH || k->offset == PW_KEY_NO_FIELD) continue;
+        char *path = (char *)cfg + k->offset;
+        if (!*path || path[0] == '/') continue;
+        char joined[PW_PATH_MAX];
+        bool slash = base_dir[strlen(base_dir) - 1] == '/';
+        int n = snprintf(joined, sizeof joined, "%s%s%s", base_dir, slash ? "" : "/", path);
+        if (n < 0 || n >= (int)sizeof joined) {
+            char at[PW_PATH_MAX + 32] = "";
+            if (lines[i]) snprintf(at, sizeof at, "%s:%d: ", name, lines[i]);
+            return pw_err_set(err, PW_ECONFIG, "%s'%s' is longer than %d characters once resolved against '%s'", at,
+                              k->key, PW_PATH_MAX - 1, base_dir);
+        }
+        memcpy(path, joined, (size_t)n + 1);
+    }
+    return 0;
+}
+
+int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
+                        const char *base_dir, struct pw_err *err)
+{
+    const char *name = display_name && *display_name ? display_name : "<config>";
+    pw_config_init_defaults(cfg);
+    snprintf(cfg->config_path, sizeof cfg->config_path, "%s", display_name ? display_name : "");
+
+    int *lines = calloc(pw_config_key_count, sizeof *lines);
+    if (!lines) return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
+
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    int rc = 0;
+    if (!yaml_parser_initialize(&parser)) {
+        free(lines);
+        return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        const char *problem = parser.problem ? parser.problem : "syntax error";
+        if (parser.error == YAML_READER_ERROR)
+            rc = pw_err_set(err, PW_ECONFIG, "%s: invalid YAML at byte %zu: %s", name, parser.problem_offset, problem);
+        else if (parser.error == YAML_MEMORY_ERROR)
+            rc = pw_err_set(err, PW_ENOMEM, "out of memory parsing '%s'", name);
+        else
+            rc = pw_err_set(err, PW_ECONFIG, "%s:%zu:%zu: invalid YAML: %s%s%s", name, parser.problem_mark.line + 1,
+                            parser.problem_mark.column + 1, problem, parser.context ? " " : "",
+                            parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        free(lines);
+        return rc;
+    }
+
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root && !is_null(root)) {
+        if (root->type != YAML_MAPPING_NODE) {
+            rc = pw_err_set(err, PW_ECONFIG, "%s:%d: the top level must be a mapping of keys, got %s", name,
+                            line_of(root), shape(root));
+        } else {
+            struct walk w = {cfg, &doc, name, lines, 0, err};
+            rc = walk_mapping(&w, "", root, 0);
+        }
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+
+    if (rc == 0) rc = resolve_paths(cfg, base_dir, name, lines, err);
+    if (rc == 0) {
+        struct pw_config_source src = {name, lines};
+        rc = pw_config_finalize_at(cfg, &src, err);
+    }
+    free(lines);
+    return rc;
+}
+
+int pw_config_read_text(const char *path, char **out, size_t *len, struct pw_err *err)
+{
+    *out = NULL;
+    if (len) *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            if (cap >= (size_t)FILE_MAX) {
+                free(buf);
+                fclose(f);
+                return pw_err_set(err, PW_EIO, "cannot read '%s': larger than %ld MiB", path, FILE_MAX >> 20);
+            }
+            char *grown = realloc(buf, cap * 2);
+            if (!grown) break;
+            buf = grown, cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    if (!buf || (n + 1 >= cap && !feof(f))) {
+        free(buf);
+        fclose(f);
+        return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", path);
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        fclose(f);
+        return pw_err_set(err, PW_EIO, "cannot read '%s': %s", path, strerror(e));
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *out = buf;
+    if (len) *len = n;
+    return 0;
+}
+
+int pw_config_load_file(struct pw_config *cfg, const char *path, struct pw_err *err)
+{
+    char *text;
+    size_t len;
+    int rc = pw_config_read_text(path, &text, &len, err);
+    if (rc) return rc;
+    char dir[PW_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) dir[0] = '\0';
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    rc = pw_config_load_text(cfg, text, len, path, dir, err);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,33 @@
+/* yaml_config.h: loading a simulation_config.yaml into struct pw_config.
+ *
+ * The loader walks the YAML document with libyaml, builds the dotted key of
+ * every node and looks it up in the key table (model/config_keys.h): known
+ * keys are parsed and range-checked, retirement-plan keys and unknown keys get
+ * one warning each, reference keys planwise deliberately does not use are
+ * accepted silently. Messages carry the file name and line. */
+#ifndef PW_IO_YAML_CONFIG_H
+#define PW_IO_YAML_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "model/config.h"
+
+/* Reads the whole file into a new NUL-terminated buffer (*out, free() it) so the
+ * run command can store the text and its hash in run_metadata. On error *out is
+ * NULL and err says `cannot open 'x.yaml': No such file or directory`. */
+int pw_config_read_text(const char *path, char **out, size_t *len, struct pw_err *err);
+
+/* Fills cfg with the defaults, applies the YAML text, resolves relative paths
+ * against base_dir ("" or NULL: leave them as written) and finalizes
+ * (pw_config_finalize). display_name ("config.yaml") starts every message and
+ * is stored in cfg->config_path. Code that changes cfg afterwards (CLI
+ * overrides) must call pw_config_finalize again. Returns 0 or PW_ECONFIG. */
+int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
+                        const char *base_dir, struct pw_err *err);
+
+/* pw_config_read_text + pw_config_load_text with the file's folder as base_dir.
+ * Returns 0, PW_EIO (cannot read) or PW_ECONFIG. */
+int pw_config_load_file(struct pw_config *cfg, const char *path, struct pw_err *err);
+
+#endif

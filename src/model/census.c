@@ -1,0 +1,335 @@
+/* census.c: the census row rules of MODEL 2.1 and the starting roster.
+ *
+ * Valid rows are staged in one growable array while the reader streams; finish
+ * sorts them once by (employee_id, preference), so duplicate resolution and the
+ * canonical roster order come from a single O(n log n) sort. */
+#include "model/census.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/num.h"
+#include "core/rng.h"
+#include "model/csv.h"
+
+const char *const pw_census_column_names[PW_CC_COUNT] = {
+    "employee_id", "employee_birth_date", "employee_hire_date", "employee_gross_compensation",
+    "employee_termination_date", "active", "employee_ssn", "employee_deferral_rate",
+    "scheduled_hours_per_week", "auto_escalation_opt_out", "eligibility_override", "level_id",
+};
+
+const bool pw_census_column_required[PW_CC_COUNT] = {true, true, true, true};
+
+struct pw__census_row {
+    const char *id;          /* interned, trimmed */
+    const char *ssn;         /* interned as read, NULL when empty */
+    double comp;             /* annual salary rate, > 0 */
+    double hours;            /* (0, 80] */
+    double deferral;         /* normalised fraction [0, cap] */
+    size_t seq;              /* order among valid rows: the last duplicate tie-break */
+    uint32_t id_len;
+    pw_date birth, hire, term; /* term = PW_NO_DATE when absent */
+    uint8_t level;
+    uint8_t auto_escalation_opt_out;
+    uint8_t override_false;
+};
+
+struct pw__census_stage {
+    struct pw__census_row *rows;
+    size_t count, capacity;
+};
+
+int pw_census_init(struct pw_census *c, struct pw_strpool *strings)
+{
+    memset(c, 0, sizeof *c);
+    c->stage = calloc(1, sizeof *c->stage);
+    if (!c->stage || pw_workforce_init(&c->roster, strings, 0) != 0) {
+        pw_census_release(c);
+        return PW_ENOMEM;
+    }
+    return 0;
+}
+
+void pw_census_release(struct pw_census *c)
+{
+    if (c->stage) free(c->stage->rows);
+    free(c->stage);
+    free(c->rejected);
+    pw_workforce_release(&c->roster);
+    memset(c, 0, sizeof *c);
+}
+
+/* Trimmed text of column col; len 0 for absent, NULL or blank values. */
+static const char *field(const struct pw_census_fields *f, int col, size_t *len)
+{
+    if (!f->value[col]) {
+        *len = 0;
+        return "";
+    }
+    *len = f->len[col];
+    return pw_csv_trim(f->value[col], len);
+}
+
+static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len, int col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len, int col, const char *fmt, ...)
+{
+    if (c->rejected_count == c->rejected_capacity) {
+        size_t cap = c->rejected_capacity ? c->rejected_capacity * 2 : 64;
+        struct pw_rejected_row *p = realloc(c->rejected, cap * sizeof *p);
+        if (!p) return PW_ENOMEM;
+        c->rejected = p, c->rejected_capacity = cap;
+    }
+    struct pw_rejected_row *r = &c->rejected[c->rejected_count++];
+    r->row = row;
+    if (id_len >= sizeof r->employee_id) id_len = sizeof r->employee_id - 1;
+    memcpy(r->employee_id, id, id_len);
+    r->employee_id[id_len] = '\0';
+    snprintf(r->column, sizeof r->column, "%s", pw_census_column_names[col]);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+    va_end(ap);
+    c->stats.rejected_rows++;
+    return 0;
+}
+
+#define SHOW(n, s) (int)((n) > 40 ? 40 : (n)), (s)   /* at most 40 bytes of a bad value in a reason */
+
+int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, size_t row, const struct pw_config *cfg,
+                      const struct pw_tables *tables)
+{
+    struct pw__census_row r = {0};
+    size_t n, idn;
+    const char *s, *id;
+    char a[11], b[11];
+    bool flag, active = true;
+    int percent_fixed = 0, clamped = 0, hours_fixed = 0, level_ignored = 0;
+    const pw_date census_date = cfg->plan_year_end_date;
+    c->stats.rows_read++;
+
+    id = field(f, PW_CC_EMPLOYEE_ID, &idn);
+    if (!idn) return reject(c, row, "", 0, PW_CC_EMPLOYEE_ID, "is empty");
+    if (idn > UINT32_MAX) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "is too long");
+
+    s = field(f, PW_CC_BIRTH_DATE, &n);
+    if (!n) return reject(c, row, id, idn, PW_CC_BIRTH_DATE, "is missing");
+    if (!pw_date_parse(s, n, &r.birth))
+        return reject(c, row, id, idn, PW_CC_BIRTH_DATE, "'%.*s' is not a date (expected YYYY-MM-DD)", SHOW(n, s));
+
+    s = field(f, PW_CC_HIRE_DATE, &n);
+    if (!n) return reject(c, row, id, idn, PW_CC_HIRE_DATE, "is missing");
+    if (!pw_date_parse(s, n, &r.hire))
+        return reject(c, row, id, idn, PW_CC_HIRE_DATE, "'%.*s' is not a date (expected YYYY-MM-DD)", SHOW(n, s));
+    if (r.hire <= r.birth) {
+        pw_date_format(r.hire, a), pw_date_format(r.birth, b);
+        return reject(c, row, id, idn, PW_CC_HIRE_DATE, "hire date %s is not after the birth date %s", a, b);
+    }
+    if (r.hire > census_date) {
+        pw_date_format(r.hire, a), pw_date_format(census_date, b);
+        return reject(c, row, id, idn, PW_CC_HIRE_DATE, "hire date %s is after the census date %s", a, b);
+    }
+    int age = pw_age(r.birth, census_date);
+    if (age < 14 || age > 100) {
+        pw_date_format(census_date, b);
+        return reject(c, row, id, idn, PW_CC_BIRTH_DATE, "age %d at the census date %s is outside [14, 100]", age, b);
+    }
+
+    s = field(f, PW_CC_GROSS_COMPENSATION, &n);
+    if (!n) return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION, "is missing");
+    if (!pw_csv_parse_number(s, n, &r.comp))
+        return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION, "'%.*s' is not a finite number", SHOW(n, s));
+    if (r.comp <= 0)
+        return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION, "must be greater than 0 (%.*s)", SHOW(n, s));
+
+    r.term = PW_NO_DATE;
+    s = field(f, PW_CC_TERMINATION_DATE, &n);
+    if (n && !pw_date_parse(s, n, &r.term))
+        return reject(c, row, id, idn, PW_CC_TERMINATION_DATE, "'%.*s' is not a date (expected YYYY-MM-DD)", SHOW(n, s));
+
+    s = field(f, PW_CC_ACTIVE, &n);
+    if (n && !pw_csv_parse_bool(s, n, &active))
+        return reject(c, row, id, idn, PW_CC_ACTIVE, "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)",
+                      SHOW(n, s));
+
+    s = field(f, PW_CC_DEFERRAL_RATE, &n);
+    if (n) {
+        if (!pw_csv_parse_number(s, n, &r.deferral))
+            return reject(c, row, id, idn, PW_CC_DEFERRAL_RATE, "'%.*s' is not a finite number", SHOW(n, s));
+        /* Rates above 1 can only be percentages (6 meaning 6%). */
+        if (r.deferral > 1) r.deferral /= 100, percent_fixed = 1;
+        if (r.deferral < 0 || r.deferral > cfg->plan_deferral_cap)
+            r.deferral = pw_clamp(r.deferral, 0, cfg->plan_deferral_cap), clamped = 1;
+        r.deferral = pw_round6(r.deferral);
+    }
+
+    r.hours = 40;
+    s = field(f, PW_CC_HOURS, &n);
+    if (n) {
+        if (!pw_csv_parse_number(s, n, &r.hours))
+            return reject(c, row, id, idn, PW_CC_HOURS, "'%.*s' is not a finite number", SHOW(n, s));
+        if (!(r.hours > 0 && r.hours <= 80)) r.hours = 40, hours_fixed = 1;
+    }
+
+    s = field(f, PW_CC_AUTO_ESCALATION_OPT_OUT, &n);
+    if (n) {
+        if (!pw_csv_parse_bool(s, n, &flag))
+            return reject(c, row, id, idn, PW_CC_AUTO_ESCALATION_OPT_OUT,
+                          "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)", SHOW(n, s));
+        r.auto_escalation_opt_out = flag;
+    }
+
+    s = field(f, PW_CC_ELIGIBILITY_OVERRIDE, &n);
+    if (n) {
+        if (!pw_csv_parse_bool(s, n, &flag))
+            return reject(c, row, id, idn, PW_CC_ELIGIBILITY_OVERRIDE,
+                          "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)", SHOW(n, s));
+        r.override_false = !flag;
+    }
+
+    /* level_id is advisory: anything but a valid level falls back to the pay rule. */
+    double lv;
+    s = field(f, PW_CC_LEVEL_ID, &n);
+    if (n && pw_csv_parse_number(s, n, &lv) && lv >= 1 && lv <= tables->levels.count && lv == floor(lv))
+        r.level = (uint8_t)lv;
+    else
+        r.level = (uint8_t)pw_level_from_compensation(&tables->levels, r.comp), level_ignored = n > 0;
+
+    struct pw__census_stage *st = c->stage;
+    if (st->count == st->capacity) {
+        size_t cap = st->capacity ? st->capacity * 2 : 1024;
+        struct pw__census_row *p = realloc(st->rows, cap * sizeof *p);
+        if (!p) return PW_ENOMEM;
+        st->rows = p, st->capacity = cap;
+    }
+    r.id = pw_strpool_add(c->roster.strings, id, idn);
+    r.id_len = (uint32_t)idn;
+    s = f->value[PW_CC_SSN];
+    if (s && f->len[PW_CC_SSN]) r.ssn = pw_strpool_add(c->roster.strings, s, f->len[PW_CC_SSN]);
+    if (!r.id || (s && f->len[PW_CC_SSN] && !r.ssn)) return PW_ENOMEM;
+    r.seq = st->count;
+    st->rows[st->count++] = r;
+
+    c->stats.valid_rows++;
+    c->stats.deferral_percent_fixed += (size_t)percent_fixed;
+    c->stats.deferral_clamped += (size_t)clamped;
+    c->stats.hours_defaulted += (size_t)hours_fixed;
+    c->stats.level_id_ignored += (size_t)level_ignored;
+    c->stats.override_false_rows += r.override_false;
+    c->stats.inactive_without_term += !active && r.term == PW_NO_DATE;
+    return 0;
+}
+
+/* Canonical id order; among equal ids the row to keep first (MODEL 2.1). */
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct pw__census_row *a = pa, *b = pb;
+    int c = pw_id_cmp(a->id, a->id_len, b->id, b->id_len);
+    if (c) return c;
+    if (a->hire != b->hire) return a->hire > b->hire ? -1 : 1;
+    if (a->comp != b->comp) return a->comp > b->comp ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int key_cmp(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+int pw_census_finish(struct pw_census *c, struct pw_err *err)
+{
+    struct pw__census_stage *st = c->stage;
+    PW_ASSERT(st != NULL);
+    struct pw__census_row *rows = st->rows;
+    if (st->count > 1) qsort(rows, st->count, sizeof *rows, row_cmp);
+
+    /* Keep the first row of each id run; count the roster before filling it. */
+    size_t kept = 0, roster = 0;
+    for (size_t i = 0; i < st->count; i++) {
+        if (kept && pw_id_cmp(rows[kept - 1].id, rows[kept - 1].id_len, rows[i].id, rows[i].id_len) == 0) {
+            c->stats.duplicate_ids++;
+            continue;
+        }
+        rows[kept++] = rows[i];
+        if (rows[i].term == PW_NO_DATE) roster++;
+    }
+    c->stats.terminated_rows = kept - roster;
+    struct pw_workforce *wf = &c->roster;
+    if (pw_workforce_reserve(wf, roster) != 0) return pw_err_set(err, PW_ENOMEM, "out of memory building the roster");
+    for (size_t i = 0; i < kept; i++) {
+        const struct pw__census_row *r = &rows[i];
+        if (r->term != PW_NO_DATE) continue;
+        size_t k = pw_workforce_push(wf);
+        wf->employee_id[k] = r->id;
+        wf->id_len[k] = r->id_len;
+        wf->key[k] = pw_census_key(r->id, r->id_len);
+        wf->ssn[k] = r->ssn;
+        wf->is_census[k] = 1;
+        wf->birth_date[k] = r->birth;
+        wf->hire_date[k] = r->hire;
+        wf->level[k] = r->level;
+        wf->salary[k] = r->comp;
+        wf->hours_per_week[k] = r->hours;
+        /* MODEL 2.1a: a pre-enrolled row stays in the plan despite a false override. */
+        wf->plan_excluded[k] = r->override_false && r->deferral == 0;
+        wf->auto_escalation_opt_out[k] = r->auto_escalation_opt_out;
+        wf->eligibility_override_false[k] = r->override_false;
+        wf->deferral_rate[k] = r->deferral;
+        wf->prior_prorated_comp[k] = r->comp;
+        c->stats.pre_enrolled += r->deferral > 0;
+        c->stats.pre_enrolled_override_false += r->deferral > 0 && r->override_false;
+    }
+    free(st->rows);
+    free(st);
+    c->stage = NULL;
+
+    if (wf->count > 1) {
+        uint64_t *keys = malloc(wf->count * sizeof *keys);
+        if (!keys) return pw_err_set(err, PW_ENOMEM, "out of memory building the roster");
+        memcpy(keys, wf->key, wf->count * sizeof *keys);
+        qsort(keys, wf->count, sizeof *keys, key_cmp);
+        for (size_t i = 1; i < wf->count; i++) c->stats.key_collisions += keys[i] == keys[i - 1];
+        free(keys);
+    }
+    if (wf->count == 0)
+        return pw_err_set(err, PW_ECENSUS, "census has no valid active employees (%zu rows read, %zu rejected)",
+                          c->stats.rows_read, c->stats.rejected_rows);
+    return 0;
+}
+
+void pw_census_log_summary(const struct pw_census *c, size_t max_listed)
+{
+    const struct pw_census_stats *s = &c->stats;
+    if (s->rejected_rows) {
+        pw_warn("census: %zu of %zu rows rejected", s->rejected_rows, s->rows_read);
+        for (size_t i = 0; i < c->rejected_count && i < max_listed; i++) {
+            const struct pw_rejected_row *r = &c->rejected[i];
+            pw_warn("census row %zu ('%s'), column '%s': %s", r->row, r->employee_id, r->column, r->reason);
+        }
+        if (c->rejected_count > max_listed)
+            pw_warn("census: %zu more rejected rows not shown", c->rejected_count - max_listed);
+    }
+    if (s->duplicate_ids)
+        pw_warn("census: %zu rows dropped as duplicate employee_id (kept the latest hire date, then the highest "
+                "compensation, then the first in the file)", s->duplicate_ids);
+    if (s->terminated_rows) pw_info("census: %zu rows with a termination date are not in the starting roster", s->terminated_rows);
+    if (s->inactive_without_term)
+        pw_warn("census: %zu rows have active = false but no termination date; they are kept as active", s->inactive_without_term);
+    if (s->deferral_percent_fixed)
+        pw_warn("census: %zu deferral rates above 1 read as percentages (divided by 100)", s->deferral_percent_fixed);
+    if (s->deferral_clamped) pw_warn("census: %zu deferral rates clamped to [0, plan_deferral_cap]", s->deferral_clamped);
+    if (s->hours_defaulted) pw_warn("census: %zu scheduled_hours_per_week values outside (0, 80] set to 40", s->hours_defaulted);
+    if (s->level_id_ignored)
+        pw_warn("census: %zu level_id values are not a job level; level derived from compensation", s->level_id_ignored);
+    if (s->pre_enrolled_override_false)
+        pw_info("census: %zu pre-enrolled rows stay in the plan despite eligibility_override = false",
+                s->pre_enrolled_override_false);
+    if (s->key_collisions) pw_warn("census: %zu employee ids share an RNG key with another id", s->key_collisions);
+}

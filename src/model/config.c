@@ -1,0 +1,232 @@
+/* config.c: defaults, cross-key rules and the YAML dump of struct pw_config.
+ *
+ * Defaults and per-key ranges come from the key table (config_keys.c); this
+ * file adds what one row cannot say: rules between keys (MODEL 2.2), derived
+ * values (family seeds, census date) and the sectioned YAML writer behind
+ * `planwise config show`. */
+#include "model/config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "model/config_keys.h"
+
+void pw_config_init_defaults(struct pw_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < pw_config_key_count; i++)
+        if (pw_config_keys[i].offset != PW_KEY_NO_FIELD) pw_config_key_apply_default(cfg, &pw_config_keys[i]);
+    /* Not YAML keys: set by the CLI. cola_rate keeps the table's usual value
+     * so code that ignores cola_rate_set still sees something sane. */
+    cfg->cola_rate = 0.02;
+    cfg->plan_year_end_date = PW_NO_DATE;
+    cfg->on_bad_rows = PW_BAD_ROWS_FAIL;
+    cfg->threads = 1;
+    cfg->config_path[0] = '\0';
+}
+
+/* "config.yaml:12: " for key, "config.yaml: " when its line is unknown, "" without a file. */
+static void where_of(const struct pw_config_source *src, const char *key, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (!src || !src->name) return;
+    int i = pw_config_key_index(key);
+    if (src->lines && i >= 0 && src->lines[i] > 0)
+        snprintf(buf, size, "%s:%d: ", src->name, src->lines[i]);
+    else
+        snprintf(buf, size, "%s: ", src->name);
+}
+
+/* The line of a or else of b, so "min <= max" errors point at the key written. */
+static const char *given(const struct pw_config_source *src, const char *a, const char *b)
+{
+    int i = pw_config_key_index(a);
+    if (src && src->lines && i >= 0 && src->lines[i] > 0) return a;
+    return b;
+}
+
+__attribute__((format(printf, 4, 5))) static int fail(const struct pw_config_source *src, const char *key,
+                                                      struct pw_err *err, const char *fmt, ...)
+{
+    char where[PW_PATH_MAX + 32], msg[PW_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    where_of(src, key, where, sizeof where);
+    return pw_err_set(err, PW_ECONFIG, "%s%s", where, msg);
+}
+
+static const char *num(double v, char buf[static 40])
+{
+    pw_config_format_double(v, buf, 40);
+    return buf;
+}
+
+/* value within [lo, hi] of two other keys. */
+static int check_between(const struct pw_config_source *src, const char *key, const char *what, double v,
+                         double lo, double hi, const char *lo_key, const char *hi_key, struct pw_err *err)
+{
+    if (v >= lo && v <= hi) return 0;
+    char a[40], b[40], c[40];
+    return fail(src, key, err, "'%s'%s must be in [%s, %s] ('%s' to '%s'), got %s", key, what, num(lo, a), num(hi, b),
+                lo_key, hi_key, num(v, c));
+}
+
+static int check_map_between(const struct pw_config_source *src, const char *key, const struct pw_level_map *m,
+                             double lo, double hi, const char *lo_key, const char *hi_key, struct pw_err *err)
+{
+    for (int l = 1; l <= PW_MAX_LEVELS; l++) {
+        char what[32];
+        snprintf(what, sizeof what, " level %d", l);
+        if (m->set[l] && check_between(src, key, what, m->value[l], lo, hi, lo_key, hi_key, err)) return PW_ECONFIG;
+    }
+    return 0;
+}
+
+#define NHV "new_hire_compensation.validation."
+
+int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err)
+{
+    char where[PW_PATH_MAX + 32];
+    /* Every row again: values may have been changed by code after loading. */
+    for (size_t i = 0; i < pw_config_key_count; i++) {
+        const struct pw_config_key *k = &pw_config_keys[i];
+        where_of(src, k->key, where, sizeof where);
+        if (pw_config_key_check(cfg, k, where, err)) return PW_ECONFIG;
+    }
+
+    const int s = cfg->start_year, e = cfg->end_year;
+    if (e < s || e > s + 100)
+        return fail(src, given(src, "simulation.end_year", "simulation.start_year"), err,
+                    "'simulation.end_year' must be in [%d, %d] ('simulation.start_year' to start_year + 100), got %d",
+                    s, s + 100, e);
+
+    if (!cfg->seed_termination_set) cfg->seed_termination = cfg->random_seed;
+    if (!cfg->seed_hiring_set) cfg->seed_hiring = cfg->random_seed;
+    if (!cfg->seed_promotion_set) cfg->seed_promotion = cfg->random_seed;
+
+    if (!cfg->plan_year_end_date_set || cfg->plan_year_end_date == PW_NO_DATE) {
+        cfg->plan_year_end_date_set = false;
+        cfg->plan_year_end_date = pw_year_end(s - 1);
+    }
+    if (cfg->plan_year_end_date >= pw_year_start(s)) {
+        char got[11], first[11];
+        pw_date_format(cfg->plan_year_end_date, got);
+        pw_date_format(pw_year_start(s), first);
+        return fail(src, "setup.plan_year_end_date", err,
+                    "'setup.plan_year_end_date' must be before %s (Jan 1 of 'simulation.start_year'), got %s", first,
+                    got);
+    }
+
+    if (cfg->promo_distribution_range > cfg->promo_base_increase_pct) {
+        char a[40], b[40];
+        return fail(src, "compensation.promotion_compensation.distribution_range", err,
+                    "'compensation.promotion_compensation.distribution_range' must be in [0, %s] "
+                    "(at most 'compensation.promotion_compensation.base_increase_pct'), got %s",
+                    num(cfg->promo_base_increase_pct, a), num(cfg->promo_distribution_range, b));
+    }
+
+    if (cfg->nh_min_percentile > cfg->nh_max_percentile) {
+        char a[40], b[40];
+        return fail(src, given(src, NHV "min_percentile", NHV "max_percentile"), err,
+                    "'" NHV "min_percentile' (%s) must not exceed '" NHV "max_percentile' (%s)",
+                    num(cfg->nh_min_percentile, a), num(cfg->nh_max_percentile, b));
+    }
+    if (cfg->nh_min_market_adjustment > cfg->nh_max_market_adjustment) {
+        char a[40], b[40];
+        return fail(src, given(src, NHV "min_market_adjustment", NHV "max_market_adjustment"), err,
+                    "'" NHV "min_market_adjustment' (%s) must not exceed '" NHV "max_market_adjustment' (%s)",
+                    num(cfg->nh_min_market_adjustment, a), num(cfg->nh_max_market_adjustment, b));
+    }
+    const double pl = cfg->nh_min_percentile, ph = cfg->nh_max_percentile;
+    const double ml = cfg->nh_min_market_adjustment, mh = cfg->nh_max_market_adjustment;
+    if (check_between(src, "new_hire_compensation.percentile_strategy.default_percentile", "",
+                      cfg->nh_default_percentile, pl, ph, NHV "min_percentile", NHV "max_percentile", err) ||
+        check_map_between(src, "new_hire_compensation.percentile_strategy.level_overrides",
+                          &cfg->nh_percentile_overrides, pl, ph, NHV "min_percentile", NHV "max_percentile", err) ||
+        check_between(src, "new_hire_compensation.market_adjustments.base_adjustment", "",
+                      cfg->nh_market_base_adjustment, ml, mh, NHV "min_market_adjustment",
+                      NHV "max_market_adjustment", err) ||
+        check_map_between(src, "new_hire_compensation.market_adjustments.level_adjustments",
+                          &cfg->nh_market_level_adjustments, ml, mh, NHV "min_market_adjustment",
+                          NHV "max_market_adjustment", err))
+        return PW_ECONFIG;
+
+    const struct pw_level_map *dist = &cfg->new_hire_level_distribution;
+    bool any = false;
+    double sum = 0;
+    for (int l = 1; l <= PW_MAX_LEVELS; l++)
+        if (dist->set[l]) any = true, sum += dist->value[l];
+    if (any && !(sum > 0))
+        return fail(src, "workforce.new_hire_level_distribution", err,
+                    "'workforce.new_hire_level_distribution' shares must sum to more than 0");
+    return 0;
+}
+
+int pw_config_finalize(struct pw_config *cfg, struct pw_err *err) { return pw_config_finalize_at(cfg, NULL, err); }
+
+/* ---- YAML writer ---- */
+
+/* Length of the section part of key (up to and including the last '.'), 0 for top-level keys. */
+static size_t section_len(const char *key)
+{
+    const char *dot = strrchr(key, '.');
+    return dot ? (size_t)(dot - key) + 1 : 0;
+}
+
+/* Number of leading whole segments two section prefixes share. */
+static int shared_depth(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int depth = 0;
+    size_t i = 0;
+    while (i < alen && i < blen && a[i] == b[i]) {
+        if (a[i] == '.') depth++;
+        i++;
+    }
+    return depth;
+}
+
+int pw_config_write_yaml(const struct pw_config *cfg, FILE *out)
+{
+    fprintf(out, "# planwise effective configuration (defaults filled in)\n");
+    if (cfg->config_path[0]) fprintf(out, "# from: %s\n", cfg->config_path);
+    const char *prev = "";
+    size_t prev_len = 0;
+    for (size_t i = 0; i < pw_config_key_count; i++) {
+        const struct pw_config_key *k = &pw_config_keys[i];
+        if (k->flags & PW_KF_PLAN) continue; /* not modelled: nothing effective to show */
+        size_t len = section_len(k->key);
+        int keep = shared_depth(prev, prev_len, k->key, len), depth = 0;
+        for (size_t j = 0; j < len; j++) depth += k->key[j] == '.';
+        if (i > 0 && keep == 0 && (depth > 0 || prev_len > 0)) fputc('\n', out); /* new top-level section */
+        /* Open the sections below the shared part. */
+        const char *seg = k->key;
+        for (int d = 0; d < depth; d++) {
+            size_t n = strcspn(seg, ".");
+            if (d >= keep) fprintf(out, "%*s%.*s:\n", 2 * d, "", (int)n, seg);
+            seg += n + 1;
+        }
+        char allowed[256], value[PW_PATH_MAX + 64];
+        pw_config_key_allowed(k, allowed, sizeof allowed);
+        fprintf(out, "%*s# %s; %s\n", 2 * depth, "", k->doc, allowed);
+        if (k->type == PW_KEY_LEVEL_MAP && k->offset != PW_KEY_NO_FIELD) {
+            const struct pw_level_map *m = (const void *)((const char *)cfg + k->offset);
+            bool any = false;
+            for (int l = 1; l <= PW_MAX_LEVELS; l++) any |= m->set[l];
+            fprintf(out, "%*s%s:%s\n", 2 * depth, "", seg, any ? "" : " {}");
+            for (int l = 1; l <= PW_MAX_LEVELS; l++) {
+                if (!m->set[l]) continue;
+                pw_config_format_double(m->value[l], value, sizeof value);
+                fprintf(out, "%*s%d: %s\n", 2 * depth + 2, "", l, value);
+            }
+        } else {
+            pw_config_key_format(cfg, k, value, sizeof value);
+            fprintf(out, "%*s%s: %s\n", 2 * depth, "", seg, value);
+        }
+        prev = k->key;
+        prev_len = len;
+    }
+    return ferror(out) ? PW_EIO : 0;
+}

@@ -1,0 +1,124 @@
+/* engine.c: the multi-year driver. Derives the per-level constants once, then for
+ * each year runs the pipeline of MODEL 4.0 (workforce part), hands the finished
+ * year to the sink and closes the year. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "sim/sim.h"
+
+const char *const pw_stage_names[PW_STAGE_COUNT] = {
+    "start_year", "terminations", "hires", "new_hire_terminations", "compensation", "events", "write", "year_close",
+};
+
+static void derive_constants(struct pw_sim *sim, const struct pw_census *census)
+{
+    const struct pw_config *c = sim->cfg;
+    const struct pw_tables *t = sim->tables;
+    sim->levels = t->levels.count;
+    double mean_merit = 0;
+    for (int l = 1; l <= sim->levels; l++) mean_merit += t->merit_base[l];
+    mean_merit /= sim->levels;
+    for (int l = 1; l <= sim->levels; l++) {
+        sim->merit_rate[l] = mean_merit > 0 ? t->merit_base[l] * c->merit_budget / mean_merit : 0;
+        sim->cola[l] = c->cola_rate_set ? c->cola_rate : t->cola_rate[l];
+        double pct = c->nh_percentile_overrides.set[l] ? c->nh_percentile_overrides.value[l] : c->nh_default_percentile;
+        double mkt = 1.0;
+        if (c->nh_market_enabled)
+            mkt = c->nh_market_base_adjustment *
+                  (c->nh_market_level_adjustments.set[l] ? c->nh_market_level_adjustments.value[l] : 1.0);
+        sim->nh_base[l] = t->levels.min_comp[l] + (t->levels.max_comp[l] - t->levels.min_comp[l]) * pct * mkt;
+    }
+    if (c->new_hire_eligibility_match_census)
+        sim->hire_excluded_share = census->stats.valid_rows
+                                       ? (double)census->stats.override_false_rows / (double)census->stats.valid_rows
+                                       : 0.0;
+    else
+        sim->hire_excluded_share = c->new_hire_ineligible_pct;
+    sim->seed = c->random_seed;
+    sim->seed_t = c->seed_termination;
+    sim->seed_h = c->seed_hiring;
+    sim->seed_p = c->seed_promotion;
+}
+
+int pw_sim_init(struct pw_sim *sim, const struct pw_config *cfg, const struct pw_tables *tables,
+                struct pw_census *census, struct pw_pool *pool, struct pw_err *err)
+{
+    memset(sim, 0, sizeof *sim);
+    sim->cfg = cfg;
+    sim->tables = tables;
+    sim->pool = pool;
+    sim->strings = census->roster.strings;
+    sim->wf = census->roster;                 /* take ownership of the columns */
+    memset(&census->roster, 0, sizeof census->roster);
+    sim->census_roster_size = sim->wf.count;
+    derive_constants(sim, census);
+    if (pw_workforce_init(&sim->spare, sim->strings, sim->wf.count + 64) != 0)
+        return pw_err_set(err, PW_ENOMEM, "out of memory for the workforce");
+    return 0;
+}
+
+void pw_sim_release(struct pw_sim *sim)
+{
+    pw_workforce_release(&sim->wf);
+    pw_workforce_release(&sim->spare);
+    pw_year_release(&sim->year);
+    free(sim->scored);
+    for (size_t c = 0; c < sim->chunk_capacity; c++) free(sim->chunks[c].events);
+    free(sim->chunks);
+    memset(sim, 0, sizeof *sim);
+}
+
+static int reserve_scratch(struct pw_sim *sim, size_t rows, struct pw_err *err)
+{
+    struct pw_scored *p = realloc(sim->scored, (rows ? rows : 1) * sizeof *p);
+    if (!p) return pw_err_set(err, PW_ENOMEM, "out of memory for selection scratch");
+    sim->scored = p;
+    return 0;
+}
+
+#define TIMED(sim, stage, stmt)                                    \
+    do {                                                           \
+        double t0_ = pw_wall_seconds();                            \
+        stmt;                                                      \
+        (sim)->stage_seconds[stage] += pw_wall_seconds() - t0_;    \
+    } while (0)
+
+static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, struct pw_err *err)
+{
+    int rc = 0;
+    TIMED(sim, PW_STAGE_START_YEAR, rc = pw_step_start_year(sim, year, err));
+    if (rc) return rc;
+    pw_step_solve(sim);
+    if ((rc = reserve_scratch(sim, sim->wf.count + (size_t)sim->year.needs.total_hires, err))) return rc;
+    TIMED(sim, PW_STAGE_TERMINATIONS, pw_step_experienced_terminations(sim));
+    TIMED(sim, PW_STAGE_HIRES, rc = pw_step_hires(sim, err));
+    if (rc) return rc;
+    TIMED(sim, PW_STAGE_NH_TERMINATIONS, pw_step_new_hire_terminations(sim));
+    TIMED(sim, PW_STAGE_COMPENSATION, pw_step_compensation(sim); pw_step_payroll(sim));
+    TIMED(sim, PW_STAGE_EVENTS, pw__sim_build_order(sim); pw__sim_finish_trace(sim); rc = pw_step_events(sim, err));
+    if (rc) return rc;
+    if (sim->year.needs.nh_terms_shortfall > 0)
+        pw_warn("year %d: only %lld of %lld planned new-hire terminations had a candidate", year,
+                (long long)(sim->year.needs.expected_new_hire_terminations - sim->year.needs.nh_terms_shortfall),
+                (long long)sim->year.needs.expected_new_hire_terminations);
+    sim->total_events += sim->events_in_year;
+    sim->total_snapshot_rows += sim->year.n_pop;
+    if (sink && sink->write_year) {
+        TIMED(sim, PW_STAGE_WRITE, rc = sink->write_year(sink->ctx, sim, err));
+        if (rc) return rc;
+    }
+    TIMED(sim, PW_STAGE_YEAR_CLOSE, rc = pw_step_year_close(sim, err));
+    return rc;
+}
+
+int pw_sim_run(struct pw_sim *sim, const struct pw_sink *sink, struct pw_err *err)
+{
+    for (int year = sim->cfg->start_year; year <= sim->cfg->end_year; year++) {
+        int rc = run_year(sim, year, sink, err);
+        if (rc) return rc;
+    }
+    return 0;
+}

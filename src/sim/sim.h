@@ -1,0 +1,99 @@
+/* sim.h: the multi-year engine. A struct pw_sim owns the workforce, the per-year
+ * state and the worker pool; pw_sim_run() drives the year pipeline of MODEL 4 and
+ * hands each finished year to a sink (the DuckDB writer in practice), so the sim
+ * layer never depends on io/. */
+#ifndef PW_SIM_SIM_H
+#define PW_SIM_SIM_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/pool.h"
+#include "core/strpool.h"
+#include "model/census.h"
+#include "model/config.h"
+#include "model/events.h"
+#include "model/tables.h"
+#include "model/workforce.h"
+#include "sim/solver.h"
+#include "model/year.h"
+
+struct pw_sim;
+
+/* Receives each finished year; returning non-zero stops the run. */
+struct pw_sink {
+    void *ctx;
+    int (*write_year)(void *ctx, const struct pw_sim *sim, struct pw_err *err);
+};
+
+/* Stage timings collected by the engine, seconds of wall time summed over years. */
+enum pw_stage {
+    PW_STAGE_START_YEAR = 0,
+    PW_STAGE_TERMINATIONS,
+    PW_STAGE_HIRES,
+    PW_STAGE_NH_TERMINATIONS,
+    PW_STAGE_COMPENSATION,
+    PW_STAGE_EVENTS,
+    PW_STAGE_WRITE,
+    PW_STAGE_YEAR_CLOSE,
+    PW_STAGE_COUNT
+};
+extern const char *const pw_stage_names[PW_STAGE_COUNT];
+
+struct pw_sim {
+    const struct pw_config *cfg;
+    const struct pw_tables *tables;
+    struct pw_pool *pool;
+
+    struct pw_strpool *strings;      /* ids of census rows and hires */
+    struct pw_workforce wf;          /* P_Y during a year; R_{Y+1} after year close */
+    struct pw_workforce spare;       /* double buffer for year close */
+    struct pw_year year;
+
+    /* constants derived once */
+    int levels;                      /* L_max */
+    double merit_rate[PW_MAX_LEVELS + 1];   /* m_l (4.8) */
+    double cola[PW_MAX_LEVELS + 1];         /* c_l */
+    double nh_base[PW_MAX_LEVELS + 1];      /* base_l (4.5) */
+    double hire_excluded_share;             /* x of 4.5 */
+    uint64_t seed_t, seed_h, seed_p, seed;  /* family seeds */
+
+    size_t census_roster_size;       /* actives(S-1) */
+    int64_t prior_year_hires_active; /* H_prev for the next year */
+
+    /* scratch and per-year outputs */
+    struct pw_scored *scored;        /* selection scratch, one per row */
+    struct pw_event_chunk *chunks;   /* events of the current year by output chunk */
+    size_t chunk_count, chunk_capacity;
+    size_t events_in_year;
+
+    double stage_seconds[PW_STAGE_COUNT];
+    size_t total_events, total_snapshot_rows;
+};
+
+/* Takes the census roster (moved into the sim; census->roster is left empty). */
+int pw_sim_init(struct pw_sim *sim, const struct pw_config *cfg, const struct pw_tables *tables,
+                struct pw_census *census, struct pw_pool *pool, struct pw_err *err);
+void pw_sim_release(struct pw_sim *sim);
+/* Simulates start_year..end_year, calling sink->write_year after each year. */
+int pw_sim_run(struct pw_sim *sim, const struct pw_sink *sink, struct pw_err *err);
+
+/* Steps of the year pipeline (one file each). */
+int pw_step_start_year(struct pw_sim *sim, int year, struct pw_err *err);
+void pw_step_solve(struct pw_sim *sim);
+void pw_step_experienced_terminations(struct pw_sim *sim);
+int pw_step_hires(struct pw_sim *sim, struct pw_err *err);
+void pw_step_new_hire_terminations(struct pw_sim *sim);
+void pw_step_compensation(struct pw_sim *sim);
+void pw_step_payroll(struct pw_sim *sim);
+int pw_step_events(struct pw_sim *sim, struct pw_err *err);
+int pw_step_year_close(struct pw_sim *sim, struct pw_err *err);
+
+/* Internals shared by the files of sim/: output order and the needs trace totals. */
+void pw__sim_build_order(struct pw_sim *sim);
+void pw__sim_finish_trace(struct pw_sim *sim);
+
+/* Salary of row r in force on date d of the current year (after all events dated <= d). */
+double pw_sim_salary_on(const struct pw_sim *sim, size_t row, pw_date d);
+
+#endif
