@@ -258,8 +258,9 @@ static void cleanup(struct run_state *s, bool failed, const char *db_path)
 static int simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err)
 {
     const struct pw_config *cfg = &s->cfg;
-    int rc = pw_tables_load_with(&s->tables, cfg->assumptions_directory,
-                                 (const char *const *)(const void *)cfg->assumption_files, err);
+    const char *files[PW_ASSUMPTION_TABLES];
+    for (int i = 0; i < PW_ASSUMPTION_TABLES; i++) files[i] = cfg->assumption_files[i][0] ? cfg->assumption_files[i] : NULL;
+    int rc = pw_tables_load_with(&s->tables, cfg->assumptions_directory, files, err);
     if (rc) return rc;
     pw_strpool_init(&s->strings);
     if ((rc = pw_census_init(&s->census, &s->strings))) return pw_err_set(err, rc, "out of memory");
@@ -321,9 +322,11 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     config_hash(s->config_text, m.config_hash);
     m.wall_seconds = pw_wall_seconds() - t_start;
     if ((rc = pw_output_write_metadata(s->out, &m, err))) return rc;
+    double t_commit = pw_wall_seconds();
     rc = pw_output_commit(s->out, err);
     s->out = NULL;
     if (rc) return rc;
+    s->report.commit_seconds = pw_wall_seconds() - t_commit;
     s->report.census_seconds = census_seconds;
     return 0;
 }
@@ -346,6 +349,11 @@ int pw_cmd_run(int argc, char **argv)
         cleanup(&s, true, o.db);
         return pw_cli_fail(&err);
     }
+    /* Closing the database checkpoints it; that belongs to the measured run. */
+    double t_close = pw_wall_seconds();
+    pw_db_close(s.db);
+    s.db = NULL;
+    s.report.close_seconds = pw_wall_seconds() - t_close;
     s.report.total_seconds = pw_wall_seconds() - t_start;
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
     cleanup(&s, false, o.db);

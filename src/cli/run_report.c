@@ -89,7 +89,7 @@ void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim
     if (pw_log_verbosity() >= PW_VERBOSE) {
         fprintf(out, "\nstage timings (s): census %.3f", r->census_seconds);
         for (int s = 0; s < PW_STAGE_COUNT; s++) fprintf(out, ", %s %.3f", pw_stage_names[s], sim->stage_seconds[s]);
-        fprintf(out, "\n");
+        fprintf(out, ", commit %.3f, close %.3f\n", r->commit_seconds, r->close_seconds);
     }
 }
 

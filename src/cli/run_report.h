@@ -19,7 +19,7 @@ struct pw_run_report {
     size_t roster_size;
     struct pw_year_summary *years;
     int year_count;
-    double census_seconds, total_seconds;
+    double census_seconds, commit_seconds, close_seconds, total_seconds;
 };
 
 void pw_run_report_init(struct pw_run_report *r, const struct pw_config *cfg, size_t roster_size);

@@ -120,12 +120,52 @@ static size_t text_width(const char *s)
     return w;
 }
 
+/* Types that duckdb_value_varchar renders directly. */
+static bool renders_as_text(duckdb_type t)
+{
+    switch (t) {
+    case DUCKDB_TYPE_ENUM: case DUCKDB_TYPE_UUID: case DUCKDB_TYPE_LIST: case DUCKDB_TYPE_STRUCT:
+    case DUCKDB_TYPE_MAP: case DUCKDB_TYPE_ARRAY: case DUCKDB_TYPE_UNION: case DUCKDB_TYPE_BIT:
+    case DUCKDB_TYPE_BLOB: case DUCKDB_TYPE_INTERVAL: case DUCKDB_TYPE_TIME_TZ: case DUCKDB_TYPE_TIMESTAMP_TZ:
+        return false;
+    default: return true;
+    }
+}
+
+/* Re-runs sql with every column cast to VARCHAR (for ENUM, UUID, nested types). */
+static int rerun_as_text(struct pw_db *db, const char *sql, duckdb_result *res, struct pw_err *err)
+{
+    size_t len = strlen(sql);
+    while (len && (sql[len - 1] == ';' || sql[len - 1] == ' ' || sql[len - 1] == '\n')) len--;
+    char *wrapped = malloc(len + 64);
+    if (!wrapped) return pw_err_set(err, PW_ENOMEM, "out of memory");
+    snprintf(wrapped, len + 64, "SELECT COLUMNS(*)::VARCHAR FROM (%.*s)", (int)len, sql);
+    duckdb_result text;
+    int rc = pw__db_query(db, wrapped, &text, "query failed", err);
+    free(wrapped);
+    if (rc) return rc;
+    duckdb_destroy_result(res);
+    *res = text;
+    return 0;
+}
+
 int pw_db_print_query(struct pw_db *db, const char *sql, FILE *out, int format, struct pw_err *err)
 {
     duckdb_result res;
     int rc = pw__db_query(db, sql, &res, "query failed", err);
     if (rc) return rc;
     idx_t cols = duckdb_column_count(&res), rows = duckdb_row_count(&res);
+    bool numeric_col[256] = {0}, needs_text = false;
+    for (idx_t c = 0; c < cols && c < 256; c++) {
+        duckdb_type t = duckdb_column_type(&res, c);
+        numeric_col[c] = (t >= DUCKDB_TYPE_TINYINT && t <= DUCKDB_TYPE_DOUBLE) || t == DUCKDB_TYPE_HUGEINT ||
+                         t == DUCKDB_TYPE_DECIMAL || t == DUCKDB_TYPE_UHUGEINT;
+        if (!renders_as_text(t)) needs_text = true;
+    }
+    if (needs_text && (rc = rerun_as_text(db, sql, &res, err))) {
+        duckdb_destroy_result(&res);
+        return rc;
+    }
     char **cells = calloc((rows + 1) * (cols ? cols : 1), sizeof *cells);
     size_t *width = calloc(cols ? cols : 1, sizeof *width);
     bool *numeric = calloc(cols ? cols : 1, sizeof *numeric);
@@ -137,9 +177,7 @@ int pw_db_print_query(struct pw_db *db, const char *sql, FILE *out, int format, 
     for (idx_t c = 0; c < cols; c++) {
         cells[c] = strdup(duckdb_column_name(&res, c));
         width[c] = text_width(cells[c]);
-        duckdb_type t = duckdb_column_type(&res, c);
-        numeric[c] = (t >= DUCKDB_TYPE_TINYINT && t <= DUCKDB_TYPE_DOUBLE) || t == DUCKDB_TYPE_HUGEINT ||
-                     t == DUCKDB_TYPE_DECIMAL || t == DUCKDB_TYPE_UHUGEINT;
+        numeric[c] = c < 256 && numeric_col[c];
     }
     for (idx_t r = 0; r < rows; r++) {
         for (idx_t c = 0; c < cols; c++) {

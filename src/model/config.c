@@ -38,12 +38,16 @@ static void where_of(const struct pw_config_source *src, const char *key, char *
         snprintf(buf, size, "%s: ", src->name);
 }
 
-/* The line of a or else of b, so "min <= max" errors point at the key written. */
-static const char *given(const struct pw_config_source *src, const char *a, const char *b)
+/* The first of a, b, c (NULLs skipped) written in the file, else a: a rule
+ * between keys points at the line the user actually wrote. */
+static const char *given(const struct pw_config_source *src, const char *a, const char *b, const char *c)
 {
-    int i = pw_config_key_index(a);
-    if (src && src->lines && i >= 0 && src->lines[i] > 0) return a;
-    return b;
+    const char *cand[3] = {a, b, c};
+    for (int j = 0; j < 3; j++) {
+        int i = cand[j] ? pw_config_key_index(cand[j]) : -1;
+        if (src && src->lines && i >= 0 && src->lines[i] > 0) return cand[j];
+    }
+    return a;
 }
 
 __attribute__((format(printf, 4, 5))) static int fail(const struct pw_config_source *src, const char *key,
@@ -70,8 +74,8 @@ static int check_between(const struct pw_config_source *src, const char *key, co
 {
     if (v >= lo && v <= hi) return 0;
     char a[40], b[40], c[40];
-    return fail(src, key, err, "'%s'%s must be in [%s, %s] ('%s' to '%s'), got %s", key, what, num(lo, a), num(hi, b),
-                lo_key, hi_key, num(v, c));
+    return fail(src, given(src, key, lo_key, hi_key), err, "'%s'%s must be in [%s, %s] ('%s' to '%s'), got %s",
+                key, what, num(lo, a), num(hi, b), lo_key, hi_key, num(v, c));
 }
 
 static int check_map_between(const struct pw_config_source *src, const char *key, const struct pw_level_map *m,
@@ -99,7 +103,7 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
 
     const int s = cfg->start_year, e = cfg->end_year;
     if (e < s || e > s + 100)
-        return fail(src, given(src, "simulation.end_year", "simulation.start_year"), err,
+        return fail(src, given(src, "simulation.end_year", "simulation.start_year", NULL), err,
                     "'simulation.end_year' must be in [%d, %d] ('simulation.start_year' to start_year + 100), got %d",
                     s, s + 100, e);
 
@@ -115,14 +119,17 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
         char got[11], first[11];
         pw_date_format(cfg->plan_year_end_date, got);
         pw_date_format(pw_year_start(s), first);
-        return fail(src, "setup.plan_year_end_date", err,
+        return fail(src, given(src, "setup.plan_year_end_date", "simulation.start_year", NULL), err,
                     "'setup.plan_year_end_date' must be before %s (Jan 1 of 'simulation.start_year'), got %s", first,
                     got);
     }
 
     if (cfg->promo_distribution_range > cfg->promo_base_increase_pct) {
         char a[40], b[40];
-        return fail(src, "compensation.promotion_compensation.distribution_range", err,
+        return fail(src,
+                    given(src, "compensation.promotion_compensation.distribution_range",
+                          "compensation.promotion_compensation.base_increase_pct", NULL),
+                    err,
                     "'compensation.promotion_compensation.distribution_range' must be in [0, %s] "
                     "(at most 'compensation.promotion_compensation.base_increase_pct'), got %s",
                     num(cfg->promo_base_increase_pct, a), num(cfg->promo_distribution_range, b));
@@ -130,13 +137,13 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
 
     if (cfg->nh_min_percentile > cfg->nh_max_percentile) {
         char a[40], b[40];
-        return fail(src, given(src, NHV "min_percentile", NHV "max_percentile"), err,
+        return fail(src, given(src, NHV "min_percentile", NHV "max_percentile", NULL), err,
                     "'" NHV "min_percentile' (%s) must not exceed '" NHV "max_percentile' (%s)",
                     num(cfg->nh_min_percentile, a), num(cfg->nh_max_percentile, b));
     }
     if (cfg->nh_min_market_adjustment > cfg->nh_max_market_adjustment) {
         char a[40], b[40];
-        return fail(src, given(src, NHV "min_market_adjustment", NHV "max_market_adjustment"), err,
+        return fail(src, given(src, NHV "min_market_adjustment", NHV "max_market_adjustment", NULL), err,
                     "'" NHV "min_market_adjustment' (%s) must not exceed '" NHV "max_market_adjustment' (%s)",
                     num(cfg->nh_min_market_adjustment, a), num(cfg->nh_max_market_adjustment, b));
     }

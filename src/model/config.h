@@ -45,7 +45,7 @@ struct pw_config {
     bool plan_year_end_date_set;
     char assumptions_directory[PW_PATH_MAX];/* "" = built-in tables only */
     char assumption_files[PW_ASSUMPTION_TABLES][PW_PATH_MAX]; /* assumptions.<table>: CSV replacing one
-                                               table, index = enum pw_assumption_table; "" = not given */
+                                               table, index = enum pw_table_id (tables.h); "" = not given */
     int on_bad_rows;                        /* enum pw_bad_rows (CLI --on-bad-rows) */
 
     /* workforce */

@@ -56,14 +56,6 @@ enum {
     PW_TABLE_vesting_schedules_ID = PW_TABLE_VESTING_SCHEDULES,
 };
 
-const char *const pw_assumption_table_names[PW_TABLE_COUNT] = {
-    "age_bands", "tenure_bands", "job_levels", "termination_hazard", "promotion_hazard",
-    "merit_cola_by_level", "irs_limits", "new_hire_age_distribution", "raise_timing_distribution",
-    "enrollment_groups", "enrollment_opt_out_rates", "enrollment_proactive_rates",
-    "enrollment_voluntary_rates", "enrollment_voluntary_deferral_rates", "enrollment_yoy_rates",
-    "vesting_schedules",
-};
-
 static const char *const selection_names[] = {"hazard_weighted", "uniform", NULL};
 static const char *const promo_dist_names[] = {"uniform", "normal", "deterministic", NULL};
 static const char *const raise_timing_names[] = {"calendar_driven", "realistic", NULL};
@@ -360,6 +352,6 @@ bool pw_config_key_is_section(const char *section)
 int pw_assumption_table_find(const char *name)
 {
     for (int i = 0; i < PW_TABLE_COUNT; i++)
-        if (strcmp(pw_assumption_table_names[i], name) == 0) return i;
+        if (strcmp(pw_table_names[i], name) == 0) return i;
     return -1;
 }

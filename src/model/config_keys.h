@@ -21,6 +21,7 @@
 
 #include "core/err.h"
 #include "model/config.h"
+#include "model/tables.h"
 
 enum pw_key_type {
     PW_KEY_BOOL,       /* bool: true/false (also yes/no/on/off) */
@@ -60,32 +61,12 @@ struct pw_config_key {
 extern const struct pw_config_key pw_config_keys[];
 extern const size_t pw_config_key_count;
 
-/* Tables that assumptions.<table> can replace (MODEL 2.3); index of
- * pw_config.assumption_files. */
-enum pw_assumption_table {
-    PW_TABLE_AGE_BANDS,
-    PW_TABLE_TENURE_BANDS,
-    PW_TABLE_JOB_LEVELS,
-    PW_TABLE_TERMINATION_HAZARD,
-    PW_TABLE_PROMOTION_HAZARD,
-    PW_TABLE_MERIT_COLA_BY_LEVEL,
-    PW_TABLE_IRS_LIMITS,
-    PW_TABLE_NEW_HIRE_AGE_DISTRIBUTION,
-    PW_TABLE_RAISE_TIMING_DISTRIBUTION,
-    PW_TABLE_ENROLLMENT_GROUPS,
-    PW_TABLE_ENROLLMENT_OPT_OUT_RATES,
-    PW_TABLE_ENROLLMENT_PROACTIVE_RATES,
-    PW_TABLE_ENROLLMENT_VOLUNTARY_RATES,
-    PW_TABLE_ENROLLMENT_VOLUNTARY_DEFERRAL_RATES,
-    PW_TABLE_ENROLLMENT_YOY_RATES,
-    PW_TABLE_VESTING_SCHEDULES,
-    PW_TABLE_COUNT
-};
+/* Tables that assumptions.<table> can replace (MODEL 2.3) are enum pw_table_id
+ * of model/tables.h (PW_TABLE_AGE_BANDS, ...), named by pw_table_names[];
+ * that index is also the index of pw_config.assumption_files. */
 _Static_assert(PW_TABLE_COUNT == PW_ASSUMPTION_TABLES, "config.h PW_ASSUMPTION_TABLES is out of date");
 
-/* "age_bands", ... (file name without ".csv"), index = enum pw_assumption_table. */
-extern const char *const pw_assumption_table_names[PW_TABLE_COUNT];
-/* Table index of a name, or -1. */
+/* Table index of a name such as "irs_limits", or -1. */
 int pw_assumption_table_find(const char *name);
 
 /* The row of an exact dotted key, or NULL. */

@@ -39,12 +39,63 @@ static void event_init(struct pw_event *ev, uint32_t row, pw_date date, int type
     ev->details[0] = '\0';
 }
 
-static const char *hours_text(double hours, char *buf, size_t size)
+/* A tiny append-only formatter for event_details: snprintf with %f dominates the
+ * cost of building a million events otherwise. */
+struct details {
+    char *buf;
+    size_t len, size;
+};
+
+static void d_str(struct details *d, const char *s)
 {
-    if (hours == floor(hours)) snprintf(buf, size, "%.0f", hours);
-    else snprintf(buf, size, "%.2f", hours);
-    return buf;
+    while (*s && d->len + 1 < d->size) d->buf[d->len++] = *s++;
+    d->buf[d->len] = '\0';
 }
+
+static void d_int(struct details *d, long long v)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) tmp[n++] = '-';
+    while (n && d->len + 1 < d->size) d->buf[d->len++] = tmp[--n];
+    d->buf[d->len] = '\0';
+}
+
+/* Fixed-point with `places` decimals, rounded half away from zero. */
+static void d_fixed(struct details *d, double v, int places)
+{
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    if (!isfinite(v)) {
+        d_str(d, "NaN");
+        return;
+    }
+    long long q = llround(v * scale[places]);
+    if (q < 0) {
+        d_str(d, "-");
+        q = -q;
+    }
+    long long ip = q / (long long)scale[places], fp = q % (long long)scale[places];
+    d_int(d, ip);
+    if (places == 0) return;
+    char frac[8];
+    for (int i = places - 1; i >= 0; i--, fp /= 10) frac[i] = (char)('0' + fp % 10);
+    frac[places] = '\0';
+    d_str(d, ".");
+    d_str(d, frac);
+}
+
+/* Whole hours print as integers, others with two decimals. */
+static void d_hours(struct details *d, double hours)
+{
+    if (hours == floor(hours)) d_int(d, (long long)hours);
+    else d_fixed(d, hours, 2);
+}
+
 
 /* Level in force on date d (the promotion date switches it). */
 static int level_on(const struct pw_year *y, size_t r, pw_date d)
@@ -59,14 +110,15 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
     const struct pw_workforce *wf = &sim->wf;
     const struct pw_config *c = sim->cfg;
     int n = 0;
-    char hb[32];
     if (r >= y->n_roster) {
         struct pw_event *ev = &out[n++];
         event_init(ev, r, wf->hire_date[r], PW_EV_HIRE, PW_CAT_HIRE, y->start_level[r]);
         ev->compensation = y->start_salary[r];
         ev->probability = 1.0;
-        snprintf(ev->details, sizeof ev->details, "level=%d;hours_per_week=%s;age_at_hire=%d", y->start_level[r],
-                 hours_text(wf->hours_per_week[r], hb, sizeof hb), pw_age(wf->birth_date[r], wf->hire_date[r]));
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, "level="), d_int(&d, y->start_level[r]);
+        d_str(&d, ";hours_per_week="), d_hours(&d, wf->hours_per_week[r]);
+        d_str(&d, ";age_at_hire="), d_int(&d, pw_age(wf->birth_date[r], wf->hire_date[r]));
     }
     if (y->promo_date[r] != PW_NO_DATE) {
         struct pw_event *ev = &out[n++];
@@ -74,8 +126,10 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
         ev->compensation = y->promo_new[r];
         ev->previous_compensation = y->promo_prev[r];
         ev->probability = y->promo_prob[r];
-        snprintf(ev->details, sizeof ev->details, "from_level=%d;to_level=%d;raise_pct=%.6f", y->start_level[r],
-                 y->end_level[r], y->promo_pct[r]);
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, "from_level="), d_int(&d, y->start_level[r]);
+        d_str(&d, ";to_level="), d_int(&d, y->end_level[r]);
+        d_str(&d, ";raise_pct="), d_fixed(&d, y->promo_pct[r], 6);
     }
     if (y->raise_date[r] != PW_NO_DATE) {
         struct pw_event *ev = &out[n++];
@@ -83,8 +137,10 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
         ev->compensation = y->raise_new[r];
         ev->previous_compensation = y->raise_prev[r];
         ev->probability = 1.0;
-        snprintf(ev->details, sizeof ev->details, "merit_rate=%.6f;cola_rate=%.6f;timing=%s", y->merit_rate[r],
-                 y->cola_rate[r], c->raise_timing_methodology == PW_RAISE_REALISTIC ? "realistic" : "calendar_driven");
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, "merit_rate="), d_fixed(&d, y->merit_rate[r], 6);
+        d_str(&d, ";cola_rate="), d_fixed(&d, y->cola_rate[r], 6);
+        d_str(&d, c->raise_timing_methodology == PW_RAISE_REALISTIC ? ";timing=realistic" : ";timing=calendar_driven");
     }
     if (y->term_kind[r] != PW_TERM_NONE) {
         bool experienced = y->term_kind[r] == PW_TERM_EXPERIENCED;
@@ -94,9 +150,10 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
                    level_on(y, r, y->term_date[r]));
         ev->compensation = ev->previous_compensation = y->current_comp[r];
         ev->probability = y->term_weight[r];
-        snprintf(ev->details, sizeof ev->details, "reason=%s;selection=%s",
-                 experienced ? "experienced_termination" : "new_hire_termination",
-                 experienced && c->termination_selection == PW_SELECT_HAZARD_WEIGHTED ? "hazard_weighted" : "uniform");
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, experienced ? "reason=experienced_termination" : "reason=new_hire_termination");
+        d_str(&d, experienced && c->termination_selection == PW_SELECT_HAZARD_WEIGHTED ? ";selection=hazard_weighted"
+                                                                                       : ";selection=uniform");
     }
     return n;
 }

@@ -1,0 +1,627 @@
+/* test_config.c: unit tests of the configuration key table, the YAML loader,
+ * the cross-key rules and the YAML dump (MODEL 2.2).
+ *
+ * Run from the repository root: fixtures are read from tests/data/config/ and
+ * config/. Warnings are checked through pw_log_warning_count() and, where the
+ * wording matters, by capturing stderr into a temporary file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/log.h"
+#include "io/yaml_config.h"
+#include "model/config.h"
+#include "model/config_keys.h"
+
+/* ---- helpers ---- */
+
+static struct pw_config cfg;
+static struct pw_err err;
+
+static int load(const char *yaml)
+{
+    memset(&err, 0, sizeof err);
+    return pw_config_load_text(&cfg, yaml, strlen(yaml), "t.yaml", "", &err);
+}
+
+/* Loads yaml expecting an error whose message contains want. */
+static void expect_error(const char *yaml, const char *want)
+{
+    int rc = load(yaml);
+    if (rc == 0 || !strstr(err.msg, want)) {
+        print_error("yaml:\n%s\nrc=%d msg='%s'\nwanted '%s'\n", yaml, rc, err.msg, want);
+        fail();
+    }
+    assert_int_equal(rc, PW_ECONFIG);
+}
+
+/* stderr capture: everything written between begin and end lands in buf. */
+static int saved_fd = -1;
+static FILE *capture_file;
+
+static void capture_begin(void)
+{
+    fflush(stderr);
+    capture_file = tmpfile();
+    assert_non_null(capture_file);
+    saved_fd = dup(2);
+    dup2(fileno(capture_file), 2);
+    pw_log_set_verbosity(PW_NORMAL);
+}
+
+static char *capture_end(void)
+{
+    fflush(stderr);
+    pw_log_set_verbosity(PW_QUIET);
+    dup2(saved_fd, 2);
+    close(saved_fd);
+    long n = ftell(capture_file);
+    char *buf = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
+    rewind(capture_file);
+    if (n > 0) assert_int_equal(fread(buf, 1, (size_t)n, capture_file), (size_t)n);
+    fclose(capture_file);
+    return buf;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+/* ---- the table ---- */
+
+static void test_table_rows_are_consistent(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < pw_config_key_count; i++) {
+        const struct pw_config_key *k = &pw_config_keys[i];
+        assert_int_equal(pw_config_key_index(k->key), (int)i); /* unique */
+        assert_non_null(k->doc);
+        if (k->flags & PW_KF_PLAN) assert_true(k->offset == PW_KEY_NO_FIELD);
+        if (k->type == PW_KEY_ENUM) assert_non_null(k->names);
+    }
+    for (int t = 0; t < PW_TABLE_COUNT; t++) {
+        char key[96];
+        snprintf(key, sizeof key, "assumptions.%s", pw_table_names[t]);
+        const struct pw_config_key *k = pw_config_key_find(key);
+        assert_non_null(k);
+        assert_int_equal(k->offset, offsetof(struct pw_config, assumption_files) + (size_t)t * PW_PATH_MAX);
+        assert_int_equal(pw_assumption_table_find(pw_table_names[t]), t);
+    }
+    assert_int_equal(pw_assumption_table_find("nope"), -1);
+    assert_true(pw_config_key_is_section("compensation.promotion_compensation"));
+    assert_false(pw_config_key_is_section("compensation.promotion"));
+    assert_int_equal(pw_config_key_classify("multi_year.optimization.level"), PW_KEY_IGNORED);
+    assert_int_equal(pw_config_key_classify("enrollment.proactive_enrollment.timing_distribution.early"),
+                     PW_KEY_IGNORED);
+    assert_int_equal(pw_config_key_classify("employer_match.formulas.x.tiers"), PW_KEY_PLAN);
+    assert_int_equal(pw_config_key_classify("vestingx"), PW_KEY_UNKNOWN);
+}
+
+/* ---- defaults ---- */
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    pw_config_init_defaults(&cfg);
+    assert_int_equal(pw_config_finalize(&cfg, &err), 0);
+    assert_string_equal(cfg.scenario_id, "default");
+    assert_int_equal(cfg.start_year, 2025);
+    assert_int_equal(cfg.end_year, 2029);
+    assert_true(cfg.random_seed == 42 && cfg.seed_termination == 42 && cfg.seed_hiring == 42 &&
+                cfg.seed_promotion == 42);
+    assert_false(cfg.seed_termination_set);
+    assert_float_equal(cfg.target_growth_rate, 0.03, 0);
+    assert_string_equal(cfg.census_path, "data/census_preprocessed.parquet");
+    assert_int_equal(cfg.plan_year_end_date, pw_date_from_ymd(2024, 12, 31));
+    assert_false(cfg.plan_year_end_date_set);
+    assert_float_equal(cfg.total_termination_rate, 0.12, 0);
+    assert_float_equal(cfg.new_hire_termination_rate, 0.25, 0);
+    assert_float_equal(cfg.part_time_new_hire_pct, 0.0, 0);
+    assert_float_equal(cfg.part_time_hours_per_week, 20, 0);
+    for (int l = 0; l <= PW_MAX_LEVELS; l++) assert_false(cfg.new_hire_level_distribution.set[l]);
+    assert_int_equal(cfg.termination_selection, PW_SELECT_HAZARD_WEIGHTED);
+    assert_false(cfg.cola_rate_set);
+    assert_float_equal(cfg.merit_budget, 0.035, 0);
+    assert_float_equal(cfg.merit_max_cap_pct, 0.50, 0);
+    assert_float_equal(cfg.merit_max_cap_amount, 250000, 0);
+    assert_float_equal(cfg.promotion_rate_multiplier, 1.0, 0);
+    assert_float_equal(cfg.promo_base_increase_pct, 0.20, 0);
+    assert_float_equal(cfg.promo_distribution_range, 0.05, 0);
+    assert_float_equal(cfg.promo_max_cap_pct, 0.30, 0);
+    assert_float_equal(cfg.promo_max_cap_amount, 500000, 0);
+    assert_int_equal(cfg.promo_distribution_type, PW_PROMO_UNIFORM);
+    assert_float_equal(cfg.promo_normal_std_dev, 0.02, 0);
+    for (int l = 0; l <= PW_MAX_LEVELS; l++) assert_false(cfg.promo_level_overrides.set[l]);
+    assert_int_equal(cfg.promotion_mmdd, 201);
+    assert_int_equal(cfg.merit_mmdd, 715);
+    assert_int_equal(cfg.raise_timing_methodology, PW_RAISE_CALENDAR);
+    assert_float_equal(cfg.nh_default_percentile, 0.30, 0);
+    const double pct[] = {0, 0.30, 0.40, 0.50, 0.65, 0.70}, mkt[] = {0, 1.02, 1.00, 0.98, 1.05, 1.10};
+    for (int l = 1; l <= 5; l++) {
+        assert_true(cfg.nh_percentile_overrides.set[l] && cfg.nh_market_level_adjustments.set[l]);
+        assert_float_equal(cfg.nh_percentile_overrides.value[l], pct[l], 0);
+        assert_float_equal(cfg.nh_market_level_adjustments.value[l], mkt[l], 0);
+    }
+    assert_false(cfg.nh_percentile_overrides.set[6]);
+    assert_true(cfg.nh_variance_enabled);
+    assert_float_equal(cfg.nh_variance_std_dev, 0.05, 0);
+    assert_true(cfg.nh_market_enabled);
+    assert_float_equal(cfg.nh_market_base_adjustment, 1.0, 0);
+    assert_float_equal(cfg.nh_min_percentile, 0.20, 0);
+    assert_float_equal(cfg.nh_max_percentile, 0.90, 0);
+    assert_float_equal(cfg.nh_min_market_adjustment, 0.80, 0);
+    assert_float_equal(cfg.nh_max_market_adjustment, 1.30, 0);
+    assert_float_equal(cfg.new_hire_ineligible_pct, 0.0, 0);
+    assert_false(cfg.new_hire_eligibility_match_census);
+    assert_float_equal(cfg.plan_deferral_cap, 0.75, 0);
+    assert_string_equal(cfg.assumptions_directory, "");
+    for (int t = 0; t < PW_TABLE_COUNT; t++) assert_string_equal(cfg.assumption_files[t], "");
+    assert_int_equal(cfg.threads, 1);
+}
+
+static void test_empty_document_gives_defaults(void **state)
+{
+    (void)state;
+    assert_int_equal(load(""), 0);
+    assert_int_equal(cfg.start_year, 2025);
+    assert_int_equal(load("# only a comment\n"), 0);
+    assert_int_equal(load("simulation:\n"), 0); /* empty section */
+    assert_string_equal(cfg.config_path, "t.yaml");
+}
+
+/* ---- every type ---- */
+
+static void test_types(void **state)
+{
+    (void)state;
+    assert_int_equal(load("scenario_id: high_growth\n"
+                          "simulation:\n  start_year: 2030\n  end_year: 2040\n  random_seed: 9223372036854775807\n"
+                          "  target_growth_rate: -0.5\n"
+                          "setup:\n  plan_year_end_date: 2029-06-30\n"
+                          "workforce:\n  part_time_hours_per_week: 40\n"
+                          "termination:\n  selection: uniform\n"
+                          "compensation:\n  cola_rate: '0.025'\n  promotion_compensation:\n"
+                          "    distribution_type: deterministic\n"
+                          "event_calendar:\n  promotion: \"03-15\"\n  merit: 12-31\n"
+                          "raise_timing:\n  methodology: realistic\n"
+                          "new_hire_compensation:\n  percentile_strategy:\n    variance_enabled: no\n"
+                          "  market_adjustments:\n    enabled: False\n"
+                          "eligibility:\n  new_hire_eligibility_match_census: yes\n"),
+                     0);
+    assert_string_equal(cfg.scenario_id, "high_growth");
+    assert_int_equal(cfg.start_year, 2030);
+    assert_int_equal(cfg.end_year, 2040);
+    assert_true(cfg.random_seed == UINT64_C(9223372036854775807));
+    assert_true(cfg.seed_hiring == cfg.random_seed);
+    assert_float_equal(cfg.target_growth_rate, -0.5, 0);
+    assert_int_equal(cfg.plan_year_end_date, pw_date_from_ymd(2029, 6, 30));
+    assert_true(cfg.plan_year_end_date_set);
+    assert_float_equal(cfg.part_time_hours_per_week, 40, 0);
+    assert_int_equal(cfg.termination_selection, PW_SELECT_UNIFORM);
+    assert_true(cfg.cola_rate_set);
+    assert_float_equal(cfg.cola_rate, 0.025, 0);
+    assert_int_equal(cfg.promo_distribution_type, PW_PROMO_DETERMINISTIC);
+    assert_int_equal(cfg.promotion_mmdd, 315);
+    assert_int_equal(cfg.merit_mmdd, 1231);
+    assert_int_equal(cfg.raise_timing_methodology, PW_RAISE_REALISTIC);
+    assert_false(cfg.nh_variance_enabled);
+    assert_false(cfg.nh_market_enabled);
+    assert_true(cfg.new_hire_eligibility_match_census);
+}
+
+static void test_type_errors(void **state)
+{
+    (void)state;
+    expect_error("simulation:\n  start_year: abc\n", "t.yaml:2: 'simulation.start_year' must be an integer, got 'abc'");
+    expect_error("simulation:\n  start_year: 2025.5\n", "'simulation.start_year' must be an integer");
+    expect_error("workforce:\n  total_termination_rate: lots\n",
+                 "t.yaml:2: 'workforce.total_termination_rate' must be a number, got 'lots'");
+    expect_error("workforce:\n  total_termination_rate: nan\n", "must be a number, got 'nan'");
+    expect_error("workforce:\n  total_termination_rate: 0x1p-3\n", "must be a number");
+    expect_error("workforce:\n  total_termination_rate:\n", "must be in [0, 1], got null");
+    expect_error("new_hire_compensation:\n  market_adjustments:\n    enabled: maybe\n",
+                 "'new_hire_compensation.market_adjustments.enabled' must be true or false, got 'maybe'");
+    expect_error("termination:\n  selection: random\n",
+                 "'termination.selection' must be one of 'hazard_weighted', 'uniform', got 'random'");
+    expect_error("new_hire_compensation:\n  strategy: custom_distribution\n",
+                 "'new_hire_compensation.strategy' must be one of 'percentile_based'");
+    expect_error("setup:\n  plan_year_end_date: 2023-02-29\n",
+                 "t.yaml:2: 'setup.plan_year_end_date' must be a date YYYY-MM-DD or null, got '2023-02-29'");
+    expect_error("event_calendar:\n  merit: \"02-29\"\n", "'event_calendar.merit' must be a month and day MM-DD");
+    expect_error("event_calendar:\n  merit: \"2-1\"\n", "'event_calendar.merit' must be a month and day MM-DD");
+    expect_error("event_calendar:\n  promotion: 13-01\n", "'event_calendar.promotion'");
+    expect_error("simulation:\n  random_seed: -1\n",
+                 "'simulation.random_seed' must be an integer in [0, 9223372036854775807], got -1");
+    expect_error("simulation:\n  random_seed: 9223372036854775808\n", "got 9223372036854775808");
+    expect_error("simulation:\n  random_seed: 4x\n", "'simulation.random_seed' must be an integer, got '4x'");
+    expect_error("scenario_id: \"\"\n", "'scenario_id' must be 1 to 64 characters long, got 0 characters");
+    expect_error("scenario_id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+                 "got 65 characters");
+    expect_error("setup:\n  census_parquet_path: \"\"\n", "'setup.census_parquet_path' must be a non-empty path");
+    /* Shapes. */
+    expect_error("simulation:\n  start_year:\n    year: 2025\n",
+                 "t.yaml:2: 'simulation.start_year' must be an integer in [1900, 2200], got a mapping");
+    expect_error("simulation:\n  start_year: [2025]\n", "got a list");
+    expect_error("simulation: 2025\n", "t.yaml:1: 'simulation' must be a mapping of keys, got a scalar");
+    expect_error("- a\n- b\n", "the top level must be a mapping of keys, got a list");
+    expect_error("? [a, b]\n: 1\n", "keys below 'the top level' must be plain names");
+}
+
+static void test_range_errors_name_key_and_line(void **state)
+{
+    (void)state;
+    expect_error("# c\nworkforce:\n  total_termination_rate: 1.5\n",
+                 "t.yaml:3: 'workforce.total_termination_rate' must be in [0, 1], got 1.5");
+    expect_error("workforce:\n  new_hire_termination_rate: 0.99\n",
+                 "'workforce.new_hire_termination_rate' must be in [0, 0.99), got 0.99");
+    expect_error("simulation:\n  target_growth_rate: -1\n", "must be in (-1, 1], got -1");
+    expect_error("simulation:\n  start_year: 1899\n", "'simulation.start_year' must be an integer in [1900, 2200], got 1899");
+    expect_error("workforce:\n  part_time_hours_per_week: 0\n", "must be in (0, 40], got 0");
+    expect_error("compensation:\n  merit_max_cap_amount: 0\n", "'compensation.merit_max_cap_amount' must be > 0, got 0");
+    expect_error("compensation:\n  promotion_compensation:\n    max_cap_amount: -1\n", "must be >= 0, got -1");
+    expect_error("compensation:\n  cola_rate: 0.6\n", "'compensation.cola_rate' must be in [0, 0.5], got 0.6");
+    expect_error("compensation:\n  promotion_compensation:\n    advanced:\n      normal_std_dev: 0.51\n",
+                 "t.yaml:4: 'compensation.promotion_compensation.advanced.normal_std_dev' must be in [0, 0.5]");
+    expect_error("deferral_rates:\n  plan_deferral_cap: 0\n", "'deferral_rates.plan_deferral_cap' must be in (0, 1]");
+
+    /* From a file: the display name is the path. */
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pw_config_load_file(&cfg, "tests/data/config/bad_range.yaml", &err), PW_ECONFIG);
+    assert_string_equal(err.msg, "tests/data/config/bad_range.yaml:4: 'workforce.total_termination_rate' must be "
+                                 "in [0, 1], got 1.5");
+}
+
+/* ---- level maps ---- */
+
+static void test_level_maps(void **state)
+{
+    (void)state;
+    assert_int_equal(load("new_hire_compensation:\n  percentile_strategy:\n    level_overrides: {2: 0.45, 7: 0.8}\n"
+                          "compensation:\n  promotion_compensation:\n    level_overrides:\n      1: 0.3\n"
+                          "workforce:\n  new_hire_level_distribution:\n    1: 3\n    2: 1\n"),
+                     0);
+    const struct pw_level_map *m = &cfg.nh_percentile_overrides;
+    assert_true(m->set[1] && m->set[2] && m->set[5] && m->set[7] && !m->set[6]);
+    assert_float_equal(m->value[1], 0.30, 0); /* default kept */
+    assert_float_equal(m->value[2], 0.45, 0); /* merged over the default */
+    assert_float_equal(m->value[7], 0.8, 0);
+    assert_true(cfg.promo_level_overrides.set[1] && !cfg.promo_level_overrides.set[2]);
+    assert_float_equal(cfg.new_hire_level_distribution.value[1], 3, 0);
+
+    /* null clears the defaults. */
+    assert_int_equal(load("new_hire_compensation:\n  market_adjustments:\n    level_adjustments: null\n"), 0);
+    for (int l = 0; l <= PW_MAX_LEVELS; l++) assert_false(cfg.nh_market_level_adjustments.set[l]);
+
+    expect_error("compensation:\n  promotion_compensation:\n    level_overrides:\n      0: 0.1\n",
+                 "t.yaml:4: 'compensation.promotion_compensation.level_overrides' keys must be job levels 1 to 16, "
+                 "got '0'");
+    expect_error("compensation:\n  promotion_compensation:\n    level_overrides:\n      17: 0.1\n", "got '17'");
+    expect_error("compensation:\n  promotion_compensation:\n    level_overrides:\n      x: 0.1\n", "got 'x'");
+    expect_error("compensation:\n  promotion_compensation:\n    level_overrides:\n      2: 1.5\n",
+                 "'compensation.promotion_compensation.level_overrides' level 2 must be in [0, 1], got 1.5");
+    expect_error("compensation:\n  promotion_compensation:\n    level_overrides:\n      2: high\n",
+                 "level 2 must be a number, got 'high'");
+    expect_error("compensation:\n  promotion_compensation:\n    level_overrides: 0.2\n",
+                 "must be a mapping of level to number, got '0.2'");
+    expect_error("compensation:\n  promotion_compensation:\n    level_overrides: [0.2]\n", "got a list");
+    expect_error("workforce:\n  new_hire_level_distribution:\n    1: -0.1\n",
+                 "'workforce.new_hire_level_distribution' level 1 must be >= 0, got -0.1");
+    expect_error("workforce:\n  new_hire_level_distribution:\n    1: 0\n    2: 0\n",
+                 "t.yaml:2: 'workforce.new_hire_level_distribution' shares must sum to more than 0");
+}
+
+/* ---- cross-key rules ---- */
+
+static void test_cross_key_rules(void **state)
+{
+    (void)state;
+    expect_error("simulation:\n  start_year: 2025\n  end_year: 2024\n",
+                 "t.yaml:3: 'simulation.end_year' must be in [2025, 2125]");
+    expect_error("simulation:\n  start_year: 2025\n  end_year: 2126\n", "got 2126");
+    assert_int_equal(load("simulation:\n  start_year: 2025\n  end_year: 2125\n"), 0);
+    expect_error("simulation:\n  start_year: 2030\n", "t.yaml:2: 'simulation.end_year' must be in [2030, 2130]");
+
+    expect_error("setup:\n  plan_year_end_date: 2025-01-01\n",
+                 "t.yaml:2: 'setup.plan_year_end_date' must be before 2025-01-01");
+    assert_int_equal(load("simulation:\n  start_year: 2027\n  end_year: 2028\n"), 0);
+    assert_int_equal(cfg.plan_year_end_date, pw_date_from_ymd(2026, 12, 31));
+    assert_int_equal(load("setup:\n  plan_year_end_date: null\n"), 0);
+    assert_int_equal(cfg.plan_year_end_date, pw_date_from_ymd(2024, 12, 31));
+
+    assert_int_equal(load("simulation:\n  random_seed: 7\n  random_seed_hiring: 99\n"), 0);
+    assert_true(cfg.seed_termination == 7 && cfg.seed_promotion == 7 && cfg.seed_hiring == 99);
+    assert_true(cfg.seed_hiring_set && !cfg.seed_termination_set);
+
+    expect_error("compensation:\n  promotion_compensation:\n    base_increase_pct: 0.02\n",
+                 "t.yaml:3: 'compensation.promotion_compensation.distribution_range' must be in [0, 0.02]");
+    expect_error("compensation:\n  promotion_compensation:\n    base_increase_pct: 0.1\n"
+                 "    distribution_range: 0.2\n",
+                 "t.yaml:4: 'compensation.promotion_compensation.distribution_range' must be in [0, 0.1]");
+    expect_error("new_hire_compensation:\n  validation:\n    min_percentile: 0.95\n",
+                 "t.yaml:3: 'new_hire_compensation.validation.min_percentile' (0.95) must not exceed "
+                 "'new_hire_compensation.validation.max_percentile' (0.9)");
+    expect_error("new_hire_compensation:\n  validation:\n    max_market_adjustment: 0.5\n",
+                 "t.yaml:3: 'new_hire_compensation.validation.min_market_adjustment' (0.8) must not exceed");
+    expect_error("new_hire_compensation:\n  percentile_strategy:\n    default_percentile: 0.1\n",
+                 "t.yaml:3: 'new_hire_compensation.percentile_strategy.default_percentile' must be in [0.2, 0.9]");
+    expect_error("new_hire_compensation:\n  validation:\n    max_percentile: 0.6\n",
+                 "t.yaml:3: 'new_hire_compensation.percentile_strategy.level_overrides' level 4 must be in [0.2, 0.6]");
+    expect_error("new_hire_compensation:\n  market_adjustments:\n    base_adjustment: 1.5\n",
+                 "'new_hire_compensation.market_adjustments.base_adjustment' must be in [0.8, 1.3]");
+    expect_error("new_hire_compensation:\n  market_adjustments:\n    level_adjustments:\n      3: 0.5\n",
+                 "t.yaml:3: 'new_hire_compensation.market_adjustments.level_adjustments' level 3 must be in [0.8, 1.3]");
+    /* Widening the bounds makes the same values legal. */
+    assert_int_equal(load("new_hire_compensation:\n  validation:\n    min_market_adjustment: 0.4\n"
+                          "  market_adjustments:\n    level_adjustments:\n      3: 0.5\n"),
+                     0);
+
+    /* finalize re-checks values changed by code after loading. */
+    pw_config_init_defaults(&cfg);
+    cfg.total_termination_rate = 2;
+    assert_int_equal(pw_config_finalize(&cfg, &err), PW_ECONFIG);
+    assert_string_equal(err.msg, "'workforce.total_termination_rate' must be in [0, 1], got 2.0");
+    pw_config_init_defaults(&cfg);
+    cfg.start_year = 2030;
+    assert_int_equal(pw_config_finalize(&cfg, &err), PW_ECONFIG);
+    cfg.end_year = 2031;
+    assert_int_equal(pw_config_finalize(&cfg, &err), 0);
+    assert_int_equal(cfg.plan_year_end_date, pw_date_from_ymd(2029, 12, 31));
+    cfg.random_seed = 5; /* a CLI --seed after loading: finalize again refreshes the family seeds */
+    assert_int_equal(pw_config_finalize(&cfg, &err), 0);
+    assert_true(cfg.seed_termination == 5);
+}
+
+/* ---- warnings ---- */
+
+static void test_unknown_plan_and_ignored_keys(void **state)
+{
+    (void)state;
+    unsigned long before = pw_log_warning_count();
+    capture_begin();
+    memset(&err, 0, sizeof err);
+    int rc = pw_config_load_file(&cfg, "tests/data/config/warnings.yaml", &err);
+    char *out = capture_end();
+    assert_int_equal(rc, 0);
+    assert_int_equal(cfg.start_year, 2026); /* the run continues with the rest */
+    assert_int_equal(pw_log_warning_count() - before, 2);
+    assert_non_null(strstr(out, "planwise: warning: tests/data/config/warnings.yaml:4: unknown key "
+                                "'simulation.end_yeer'; ignored\n"));
+    assert_non_null(strstr(out, "planwise: warning: tests/data/config/warnings.yaml:6: "
+                                "'employer_match.active_formula' is not modelled yet; ignored\n"));
+    assert_int_equal(count_lines(out), 2);
+    free(out);
+
+    /* Unknown section: one warning for the whole subtree. */
+    before = pw_log_warning_count();
+    assert_int_equal(load("foo:\n  a: 1\n  b: {c: 2}\n"), 0);
+    assert_int_equal(pw_log_warning_count() - before, 1);
+
+    /* Plan subtrees: one warning per leaf; a list is one leaf. */
+    before = pw_log_warning_count();
+    assert_int_equal(load("employer_match:\n  formulas:\n    t:\n      name: x\n      tiers:\n        - tier: 1\n"
+                          "        - tier: 2\n"
+                          "vesting:\n  enabled: true\n"),
+                     0);
+    assert_int_equal(pw_log_warning_count() - before, 3);
+
+    /* Deliberately unused reference keys: silent. */
+    before = pw_log_warning_count();
+    assert_int_equal(load("setup:\n  clear_tables: true\n  clear_table_patterns: [int_]\n"
+                          "compensation:\n  growth_target: 0.005\n  promotion_compensation:\n    advanced:\n"
+                          "      market_adjustments: {baseline: 1.0}\n"
+                          "enrollment:\n  timing:\n    x: 1\n  voluntary_enrollment:\n    timing_distribution:\n"
+                          "      early: 0.3\n    annual_enrollment_probability: 0.6\n"
+                          "raise_timing:\n  distribution_profile: general\n"
+                          "new_hire_compensation:\n  market_adjustments:\n    scenarios: {a: 1}\n"
+                          "ops: {a: 1}\nplan_year: {start_date: 2024-01-01}\ndeferral_baseline: {mode: frozen}\n"),
+                     0);
+    assert_int_equal(pw_log_warning_count() - before, 0);
+
+    /* Plan keys are not validated yet: a wrong value is still only a warning. */
+    assert_int_equal(load("enrollment:\n  auto_enrollment:\n    window_days: lots\n"), 0);
+
+    /* A key given twice: warning, last value wins. */
+    before = pw_log_warning_count();
+    assert_int_equal(load("simulation:\n  end_year: 2030\n  end_year: 2031\n"), 0);
+    assert_int_equal(cfg.end_year, 2031);
+    assert_int_equal(pw_log_warning_count() - before, 1);
+}
+
+/* ---- paths ---- */
+
+static void test_relative_paths(void **state)
+{
+    (void)state;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pw_config_load_file(&cfg, "tests/data/config/sub/relative.yaml", &err), 0);
+    assert_string_equal(cfg.census_path, "tests/data/config/sub/census.csv");
+    assert_string_equal(cfg.assumptions_directory, "tests/data/config/sub/../tables");
+    assert_string_equal(cfg.assumption_files[PW_TABLE_IRS_LIMITS], "/abs/irs_limits.csv");
+    assert_string_equal(cfg.assumption_files[PW_TABLE_JOB_LEVELS], "tests/data/config/sub/levels.csv");
+    assert_string_equal(cfg.assumption_files[PW_TABLE_AGE_BANDS], "");
+    assert_string_equal(cfg.config_path, "tests/data/config/sub/relative.yaml");
+
+    /* A default path resolves like a written one; no base dir leaves paths alone. */
+    assert_int_equal(pw_config_load_text(&cfg, "", 0, "x.yaml", "cfgdir", &err), 0);
+    assert_string_equal(cfg.census_path, "cfgdir/data/census_preprocessed.parquet");
+    assert_int_equal(load("assumptions:\n  vesting_schedules: v.csv\n"), 0);
+    assert_string_equal(cfg.assumption_files[PW_TABLE_VESTING_SCHEDULES], "v.csv");
+}
+
+/* ---- YAML and file errors ---- */
+
+static void test_yaml_syntax_errors(void **state)
+{
+    (void)state;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pw_config_load_file(&cfg, "tests/data/config/bad_syntax.yaml", &err), PW_ECONFIG);
+    assert_non_null(strstr(err.msg, "tests/data/config/bad_syntax.yaml:3:"));
+    assert_non_null(strstr(err.msg, "invalid YAML"));
+    expect_error("simulation: [1, 2\n", "t.yaml:2:1: invalid YAML");
+    expect_error("a: \"unterminated\n", "invalid YAML");
+    expect_error("a: *nope\n", "invalid YAML");
+    expect_error("a: \xff\xfe\n", "invalid YAML");
+}
+
+static void test_hostile_documents(void **state)
+{
+    (void)state;
+    /* Deep nesting below a plan section is bounded, not a stack overflow. */
+    char deep[4096];
+    size_t n = (size_t)snprintf(deep, sizeof deep, "enrollment:");
+    for (int i = 0; i < 100; i++) n += (size_t)snprintf(deep + n, sizeof deep - n, " {a:");
+    n += (size_t)snprintf(deep + n, sizeof deep - n, " 1");
+    for (int i = 0; i < 100; i++) n += (size_t)snprintf(deep + n, sizeof deep - n, "}");
+    snprintf(deep + n, sizeof deep - n, "\n");
+    expect_error(deep, "nesting deeper than");
+    /* A mapping that contains itself through an alias. */
+    expect_error("enrollment: &a {x: 1, y: *a}\n", "nesting deeper than");
+    /* Aliases multiplying a subtree are bounded by the visit budget. */
+    expect_error("a: &a {x: 1, y: 1, z: 1, w: 1, v: 1, u: 1, t: 1, s: 1, r: 1, q: 1}\n"
+                 "b: &b {a: *a, b: *a, c: *a, d: *a, e: *a, f: *a, g: *a, h: *a, i: *a, j: *a}\n"
+                 "c: &c {a: *b, b: *b, c: *b, d: *b, e: *b, f: *b, g: *b, h: *b, i: *b, j: *b}\n"
+                 "d: &d {a: *c, b: *c, c: *c, d: *c, e: *c, f: *c, g: *c, h: *c, i: *c, j: *c}\n"
+                 "e: &e {a: *d, b: *d, c: *d, d: *d, e: *d, f: *d, g: *d, h: *d, i: *d, j: *d}\n"
+                 "f: &f {a: *e, b: *e, c: *e, d: *e, e: *e, f: *e, g: *e, h: *e, i: *e, j: *e}\n"
+                 "vesting: {a: *f, b: *f, c: *f, d: *f, e: *f, f: *f, g: *f, h: *f, i: *f, j: *f}\n",
+                 "more than");
+}
+
+static void test_read_text_and_missing_file(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(pw_config_read_text("tests/data/config/bad_range.yaml", &text, &len, &err), 0);
+    assert_non_null(text);
+    assert_int_equal(strlen(text), len);
+    assert_non_null(strstr(text, "total_termination_rate: 1.5"));
+    free(text);
+
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pw_config_read_text("tests/data/config/none.yaml", &text, &len, &err), PW_EIO);
+    assert_null(text);
+    assert_string_equal(err.msg, "cannot open 'tests/data/config/none.yaml': No such file or directory");
+    assert_int_equal(pw_config_load_file(&cfg, "tests/data/config/none.yaml", &err), PW_EIO);
+    assert_int_equal(pw_config_load_file(&cfg, "tests/data/config", &err), PW_EIO);
+    assert_non_null(strstr(err.msg, "cannot read 'tests/data/config'"));
+}
+
+/* ---- shipped files and the dump ---- */
+
+static void test_shipped_configs_load(void **state)
+{
+    (void)state;
+    unsigned long before = pw_log_warning_count();
+    assert_int_equal(pw_config_load_file(&cfg, "config/simulation_config.yaml", &err), 0);
+    assert_int_equal(pw_log_warning_count() - before, 0);
+    assert_string_equal(cfg.census_path, "config/../data/census_preprocessed.parquet");
+    struct pw_config defaults;
+    pw_config_init_defaults(&defaults);
+    assert_int_equal(pw_config_finalize(&defaults, &err), 0);
+    assert_float_equal(cfg.total_termination_rate, defaults.total_termination_rate, 0);
+    assert_int_equal(cfg.merit_mmdd, defaults.merit_mmdd);
+
+    capture_begin();
+    before = pw_log_warning_count();
+    int rc = pw_config_load_file(&cfg, "config/reference_simulation_config.yaml", &err);
+    char *out = capture_end();
+    if (rc) print_error("%s\n", err.msg);
+    assert_int_equal(rc, 0);
+    assert_true(pw_log_warning_count() - before > 50);
+    assert_null(strstr(out, "unknown key")); /* every reference key is known, plan or ignored */
+    free(out);
+    assert_int_equal(cfg.raise_timing_methodology, PW_RAISE_REALISTIC);
+    assert_true(cfg.cola_rate_set);
+    assert_float_equal(cfg.cola_rate, 0.01, 0);
+    assert_float_equal(cfg.promo_level_overrides.value[5], 0.30, 0);
+}
+
+static char *dump(const struct pw_config *c)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(pw_config_write_yaml(c, f), 0);
+    long n = ftell(f);
+    char *buf = calloc(1, (size_t)n + 1);
+    rewind(f);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return buf;
+}
+
+static void test_dump_round_trips(void **state)
+{
+    (void)state;
+    assert_int_equal(load("scenario_id: \"q\\\"uote\"\n"
+                          "simulation:\n  random_seed_promotion: 11\n  target_growth_rate: 0.1\n"
+                          "compensation:\n  cola_rate: 0.015\n  promotion_compensation:\n"
+                          "    level_overrides: {3: 0.25}\n"
+                          "workforce:\n  new_hire_level_distribution: {1: 0.5, 2: 0.5}\n"
+                          "event_calendar:\n  merit: 04-01\n"
+                          "assumptions:\n  irs_limits: /x/irs.csv\n"),
+                     0);
+    char *first = dump(&cfg);
+    assert_non_null(strstr(first, "\n  random_seed_promotion: 11\n"));
+    assert_non_null(strstr(first, "\nevent_calendar:\n"));
+    assert_non_null(strstr(first, "  merit: \"04-01\"\n"));
+    assert_non_null(strstr(first, "    level_overrides:\n      3: 0.25\n"));
+    assert_non_null(strstr(first, "    advanced:\n"));
+    assert_null(strstr(first, "employer_match")); /* plan keys are not shown */
+
+    struct pw_config again;
+    assert_int_equal(pw_config_load_text(&again, first, strlen(first), "dump.yaml", "", &err), 0);
+    char *second = dump(&again);
+    /* Same text apart from the "# from:" provenance line. */
+    assert_string_equal(strchr(strstr(first, "# from:"), '\n'), strchr(strstr(second, "# from:"), '\n'));
+    assert_string_equal(again.scenario_id, "q\"uote");
+    assert_true(again.seed_promotion == 11 && again.seed_hiring == 42);
+    free(first);
+    free(second);
+
+    /* Defaults also round-trip, including null cola_rate and an empty distribution. */
+    pw_config_init_defaults(&cfg);
+    assert_int_equal(pw_config_finalize(&cfg, &err), 0);
+    first = dump(&cfg);
+    assert_non_null(strstr(first, "  cola_rate: null\n"));
+    assert_non_null(strstr(first, "  new_hire_level_distribution: {}\n"));
+    assert_int_equal(pw_config_load_text(&again, first, strlen(first), "d.yaml", "", &err), 0);
+    assert_false(again.cola_rate_set);
+    second = dump(&again);
+    assert_string_equal(strchr(strstr(first, "scenario_id"), '\n'), strchr(strstr(second, "scenario_id"), '\n'));
+    free(first);
+    free(second);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_rows_are_consistent),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_empty_document_gives_defaults),
+        cmocka_unit_test(test_types),
+        cmocka_unit_test(test_type_errors),
+        cmocka_unit_test(test_range_errors_name_key_and_line),
+        cmocka_unit_test(test_level_maps),
+        cmocka_unit_test(test_cross_key_rules),
+        cmocka_unit_test(test_unknown_plan_and_ignored_keys),
+        cmocka_unit_test(test_relative_paths),
+        cmocka_unit_test(test_yaml_syntax_errors),
+        cmocka_unit_test(test_hostile_documents),
+        cmocka_unit_test(test_read_text_and_missing_file),
+        cmocka_unit_test(test_shipped_configs_load),
+        cmocka_unit_test(test_dump_round_trips),
+    };
+    pw_log_set_verbosity(PW_QUIET); /* warnings are counted, not shown; capture tests raise it */
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
