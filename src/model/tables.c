@@ -181,7 +181,7 @@ static int load_hazard(struct pw_csv *c, const struct pw_tables *t, struct pw_ha
             int b = band_by_label(bands[m], label);
             if (b < 0) {
                 list_labels(list, sizeof list, bands[m]->label, bands[m]->count);
-                return pw_csv_fail(c, ix[1], err, "'%s' is not a %s band label (expected one of %s)", label,
+                return pw_csv_fail(c, ix[1], err, "'%s' is not one of the %s band labels (%s)", label,
                                    m ? "tenure" : "age", list);
             }
             if (band_line[m][b])
@@ -403,7 +403,7 @@ static int get_group(const struct pw_csv *c, int col, const struct pw_tables *t,
     for (int i = 0; i < g->count; i++)
         if (strcmp(g->name[i], name) == 0) return *out = i, 0;
     list_labels(list, sizeof list, g->name, g->count);
-    return pw_csv_fail(c, col, err, "'%s' is not a %s group of enrollment_groups (expected one of %s)", name,
+    return pw_csv_fail(c, col, err, "'%s' is not one of the %s groups of enrollment_groups (%s)", name,
                        dim_names[dim], list);
 }
 
