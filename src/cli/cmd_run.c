@@ -138,26 +138,6 @@ static int build_config(const struct run_options *o, struct pw_config *cfg, char
     return pw_config_finalize(cfg, err);
 }
 
-static void report_census(const struct pw_census *c, const char *path)
-{
-    const struct pw_census_stats *s = &c->stats;
-    if (s->duplicate_ids) pw_warn("'%s': %zu rows dropped as duplicate employee_id", path, s->duplicate_ids);
-    if (s->inactive_without_term)
-        pw_warn("'%s': %zu rows have active=false but no termination date; they are simulated as active", path,
-                s->inactive_without_term);
-    if (s->deferral_percent_fixed)
-        pw_warn("'%s': %zu deferral rates above 1 were read as percentages and divided by 100", path,
-                s->deferral_percent_fixed);
-    if (s->deferral_clamped)
-        pw_warn("'%s': %zu deferral rates were clamped to [0, plan_deferral_cap]", path, s->deferral_clamped);
-    if (s->hours_defaulted)
-        pw_warn("'%s': %zu scheduled_hours_per_week values outside (0, 80] were set to 40", path, s->hours_defaulted);
-    if (s->key_collisions) pw_warn("'%s': %zu employee ids share a random-number key", path, s->key_collisions);
-    pw_debug("census '%s': %zu rows read, %zu valid, %zu rejected, %zu terminated before the start, %zu in the "
-             "starting roster",
-             path, s->rows_read, s->valid_rows, s->rejected_rows, s->terminated_rows, c->roster.count);
-}
-
 static void print_rejected(const struct pw_census *c, const char *path)
 {
     size_t shown = c->rejected_count < 10 ? c->rejected_count : 10;
@@ -268,14 +248,16 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     double t0 = pw_wall_seconds();
     if ((rc = pw_census_read(cfg->census_path, &s->census, cfg, &s->tables, err))) return rc;
     double census_seconds = pw_wall_seconds() - t0;
-    report_census(&s->census, cfg->census_path);
     if (s->census.rejected_count > 0 && cfg->on_bad_rows == PW_BAD_ROWS_FAIL) {
         print_rejected(&s->census, cfg->census_path);
         return pw_err_set(err, PW_ECENSUS, "census '%s' has invalid rows", cfg->census_path);
     }
+    pw_census_log_summary(&s->census, 5);
     if (s->census.rejected_count > 0)
-        pw_warn("'%s': %zu invalid rows skipped; see table census_rejected_rows", cfg->census_path,
+        pw_warn("'%s': %zu invalid rows skipped; they are listed in table census_rejected_rows", cfg->census_path,
                 s->census.rejected_count);
+    pw_debug("census '%s': %zu rows read, %zu rejected, %zu in the starting roster (%.3f s)", cfg->census_path,
+             s->census.stats.rows_read, s->census.rejected_count, s->census.roster.count, census_seconds);
     size_t rows_read = s->census.stats.rows_read, rejected = s->census.rejected_count;
 
     struct stat st;

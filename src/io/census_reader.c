@@ -99,14 +99,19 @@ static void tidy_duckdb_message(const char *msg, char *out, size_t cap)
         const char *end = strchr(msg, '\n');
         size_t len = end ? (size_t)(end - msg) : strlen(msg);
         while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\r')) len--;
-        if (strncmp(msg, "Possible fixes", 14) == 0 || strncmp(msg, "LINE ", 5) == 0 ||
-            strncmp(msg, "  file = ", 9) == 0)
+        if (strncmp(msg, "Possible fix", 12) == 0 || strncmp(msg, "Possible Solution", 17) == 0 ||
+            strncmp(msg, "LINE ", 5) == 0 || strncmp(msg, "  file = ", 9) == 0)
             break;
         if (len > 0) {
             if (len > 160) len = 160; /* an "Original Line" can be very long */
+            size_t start = n;
             int w = snprintf(out + n, cap - n, "%s%.*s", n ? "; " : "", (int)len, msg);
             if (w < 0) break;
             n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
+            /* The quoted line may hold control bytes or broken UTF-8: keep the
+             * message printable. */
+            for (size_t i = start; i < n; i++)
+                if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] >= 0x7F) out[i] = '?';
         }
         if (!end) break;
         msg = end + 1;
@@ -148,9 +153,10 @@ static bool header_push(struct header *h, const char *s, size_t n)
 }
 
 /* Splits the first record of text (RFC 4180: "" inside quotes is a quote; a record
- * ends at LF, CRLF or CR outside quotes). Returns 0, 1 if the record does not end
- * within len bytes and more input may complete it, or PW_ENOMEM. */
-static int parse_header(const char *text, size_t len, bool at_eof, struct header *h)
+ * ends at LF, CRLF or CR outside quotes) and sets *used to its length. Returns 0, 1
+ * if the record does not end within len bytes and more input may complete it, or
+ * PW_ENOMEM. */
+static int parse_header(const char *text, size_t len, bool at_eof, struct header *h, size_t *used)
 {
     struct buf field = {0};
     bool quoted = false;
@@ -183,11 +189,26 @@ static int parse_header(const char *text, size_t len, bool at_eof, struct header
     }
     if (rc == 0 && !header_push(h, field.p ? field.p : "", field.len)) goto nomem;
 done:
+    *used = i;
     free(field.p);
     return rc;
 nomem:
     free(field.p);
     return PW_ENOMEM;
+}
+
+/* True if s[0..n) is well-formed UTF-8 without NUL bytes. */
+static bool is_utf8_text(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
+        if (c == 0 || extra == 9 || c == 0xC0 || c == 0xC1 || i + extra >= n) return false;
+        for (size_t k = 1; k <= extra; k++)
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+        i += extra + 1;
+    }
+    return true;
 }
 
 /* Reads the header record of the CSV at path (BOM skipped). */
@@ -214,12 +235,18 @@ static int read_csv_header(const char *path, FILE *f, struct header *h, struct p
             rc = pw_err_set(err, PW_ECENSUS, "census '%s' is empty", path);
             break;
         }
-        int r = parse_header(start, len, eof, h);
+        size_t used = 0;
+        int r = parse_header(start, len, eof, h, &used);
         if (r == PW_ENOMEM) {
             rc = pw_err_set(err, PW_ENOMEM, "out of memory reading the header of '%s'", path);
             break;
         }
-        if (r == 0) break;
+        if (r == 0) {
+            if (!is_utf8_text((const unsigned char *)start, used))
+                rc = pw_err_set(err, PW_ECENSUS,
+                                "cannot read census '%s': the header is not UTF-8 text (is it really a CSV file?)", path);
+            break;
+        }
         if (eof) {
             rc = pw_err_set(err, PW_ECENSUS, "cannot read census '%s': the header has an unterminated quote", path);
             break;
@@ -236,6 +263,18 @@ static int read_csv_header(const char *path, FILE *f, struct header *h, struct p
 
 /* ---- the scan ------------------------------------------------------------ */
 
+/* How a result column becomes text. DuckDB's casts to VARCHAR cost more than the
+ * rest of a Parquet scan, so dates, booleans and integers arrive typed and are
+ * printed here; floating point is left to DuckDB's shortest round-trip cast. */
+enum kind {
+    KIND_TEXT,          /* VARCHAR, used as is */
+    KIND_FLOAT_TEXT,    /* VARCHAR cast of a FLOAT/DOUBLE: exponents rewritten */
+    KIND_DATE,          /* DATE (timestamps are cast to DATE first) */
+    KIND_BOOL,
+    KIND_I64,           /* signed integers, widened to BIGINT */
+    KIND_U64,           /* unsigned integers, widened to UBIGINT */
+};
+
 struct scan {
     const char *path;
     duckdb_database db;
@@ -243,6 +282,7 @@ struct scan {
     struct header cols;         /* every column name of the file */
     int census_col[PW_CC_COUNT];/* file column of each census column, -1 if absent */
     int selected[PW_CC_COUNT];  /* census column of each result column */
+    enum kind kind[PW_CC_COUNT];/* how each result column becomes text */
     int nselected;
     struct buf sql;
 };
@@ -315,7 +355,10 @@ static void select_columns(struct scan *s)
 {
     s->nselected = 0;
     for (int c = 0; c < PW_CC_COUNT; c++)
-        if (s->census_col[c] >= 0) s->selected[s->nselected++] = c;
+        if (s->census_col[c] >= 0) {
+            s->kind[s->nselected] = KIND_TEXT;
+            s->selected[s->nselected++] = c;
+        }
 }
 
 static int build_csv_query(struct scan *s, struct pw_err *err)
@@ -347,29 +390,54 @@ static int build_csv_query(struct scan *s, struct pw_err *err)
     return ok ? 0 : pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
 }
 
-/* The text form of one Parquet column, by its DuckDB type. */
-static bool add_parquet_expr(struct buf *b, const char *col, duckdb_type type)
+/* Appends the SQL for one Parquet column and returns how to read it. */
+static bool add_parquet_expr(struct buf *b, const char *col, duckdb_type type, enum kind *kind)
 {
+    const char *pre = "CAST(", *post = " AS VARCHAR)";
+    *kind = KIND_TEXT;
     switch (type) {
     case DUCKDB_TYPE_VARCHAR:
-        return buf_sql_ident(b, col);
+        pre = post = "";
+        break;
+    case DUCKDB_TYPE_DATE:
+        pre = post = "";
+        *kind = KIND_DATE;
+        break;
     case DUCKDB_TYPE_TIMESTAMP:
     case DUCKDB_TYPE_TIMESTAMP_S:
     case DUCKDB_TYPE_TIMESTAMP_MS:
     case DUCKDB_TYPE_TIMESTAMP_NS:
     case DUCKDB_TYPE_TIMESTAMP_TZ:
         /* pandas writes dates as midnight timestamps; the census wants the day. */
-        return buf_str(b, "CAST(CAST(") && buf_sql_ident(b, col) && buf_str(b, " AS DATE) AS VARCHAR)");
+        post = " AS DATE)";
+        *kind = KIND_DATE;
+        break;
+    case DUCKDB_TYPE_BOOLEAN:
+        pre = post = "";
+        *kind = KIND_BOOL;
+        break;
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+        post = " AS BIGINT)";
+        *kind = KIND_I64;
+        break;
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_UBIGINT:
+        post = " AS UBIGINT)";
+        *kind = KIND_U64;
+        break;
     case DUCKDB_TYPE_FLOAT:
     case DUCKDB_TYPE_DOUBLE:
-        /* DuckDB prints 1e-07; census numbers are plain decimals. */
-        return buf_str(b, "CASE WHEN isfinite(") && buf_sql_ident(b, col) &&
-               buf_str(b, ") AND contains(CAST(") && buf_sql_ident(b, col) &&
-               buf_str(b, " AS VARCHAR), 'e') THEN rtrim(rtrim(printf('%.17f', ") && buf_sql_ident(b, col) &&
-               buf_str(b, "), '0'), '.') ELSE CAST(") && buf_sql_ident(b, col) && buf_str(b, " AS VARCHAR) END");
+        *kind = KIND_FLOAT_TEXT;
+        break;
     default:
-        return buf_str(b, "CAST(") && buf_sql_ident(b, col) && buf_str(b, " AS VARCHAR)");
+        break;
     }
+    return buf_str(b, pre) && buf_sql_ident(b, col) && buf_str(b, post);
 }
 
 static int build_parquet_query(struct scan *s, struct pw_err *err)
@@ -406,9 +474,61 @@ static int build_parquet_query(struct scan *s, struct pw_err *err)
     bool ok = buf_str(&s->sql, "SELECT ");
     for (int j = 0; j < s->nselected; j++)
         ok = ok && (j == 0 || buf_str(&s->sql, ", ")) &&
-             add_parquet_expr(&s->sql, s->cols.names[s->census_col[s->selected[j]]], types[j]);
+             add_parquet_expr(&s->sql, s->cols.names[s->census_col[s->selected[j]]], types[j], &s->kind[j]);
     ok = ok && buf_str(&s->sql, " FROM read_parquet(") && buf_sql_string(&s->sql, s->path) && buf_str(&s->sql, ")");
     return ok ? 0 : pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
+}
+
+#define SCALAR_TEXT_MAX 48 /* room for any date, boolean, integer or rewritten float */
+
+static size_t put_i64(char *out, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do tmp[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    size_t len = 0;
+    if (v < 0) out[len++] = '-';
+    while (n) out[len++] = tmp[--n];
+    out[len] = '\0';
+    return len;
+}
+
+/* Plain decimal text for a float DuckDB printed with an exponent (1e-07). */
+static size_t plain_float(const char *text, size_t len, char *out)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*s", (int)len, text);
+    size_t n = (size_t)snprintf(out, SCALAR_TEXT_MAX, "%.20f", strtod(tmp, NULL));
+    if (n >= SCALAR_TEXT_MAX) return (size_t)snprintf(out, SCALAR_TEXT_MAX, "%s", tmp); /* huge: keep DuckDB's */
+    while (n > 1 && out[n - 1] == '0') n--;
+    if (out[n - 1] == '.') n--;
+    out[n] = '\0';
+    return n;
+}
+
+/* Text of a typed value; out has SCALAR_TEXT_MAX bytes. */
+static size_t scalar_text(enum kind kind, const void *data, idx_t r, char *out)
+{
+    switch (kind) {
+    case KIND_DATE: {
+        pw_date d = ((const duckdb_date *)data)[r].days;
+        /* DuckDB's +-infinity and far years have no YYYY-MM-DD form. */
+        if (d < pw_date_from_ymd(1, 1, 1) || d > pw_date_from_ymd(9999, 12, 31))
+            return (size_t)snprintf(out, SCALAR_TEXT_MAX, "(date out of range)");
+        pw_date_format(d, out);
+        return 10;
+    }
+    case KIND_BOOL:
+        return (size_t)snprintf(out, SCALAR_TEXT_MAX, "%s", ((const bool *)data)[r] ? "true" : "false");
+    case KIND_I64:
+        return put_i64(out, ((const int64_t *)data)[r]);
+    case KIND_U64:
+        return (size_t)snprintf(out, SCALAR_TEXT_MAX, "%llu", (unsigned long long)((const uint64_t *)data)[r]);
+    default:
+        return 0;
+    }
 }
 
 /* Hands the rows of one chunk to fn. */
@@ -416,7 +536,7 @@ static int emit_chunk(struct scan *s, duckdb_data_chunk chunk, size_t *row, stru
                       pw_census_row_fn fn, void *ctx, struct pw_err *err)
 {
     idx_t n = duckdb_data_chunk_get_size(chunk);
-    duckdb_string_t *data[PW_CC_COUNT];
+    void *data[PW_CC_COUNT];
     uint64_t *valid[PW_CC_COUNT];
     for (int j = 0; j < s->nselected; j++) {
         duckdb_vector v = duckdb_data_chunk_get_vector(chunk, (idx_t)j);
@@ -425,31 +545,35 @@ static int emit_chunk(struct scan *s, duckdb_data_chunk chunk, size_t *row, stru
     }
     struct pw_census_fields f;
     for (idx_t r = 0; r < n; r++) {
-        const char *src[PW_CC_COUNT];
+        /* Room first (strings + the largest scalar text), so value pointers into
+         * rowbuf stay valid while the row is assembled. */
         size_t need = 0;
-        for (int j = 0; j < s->nselected; j++) {
-            if (valid[j] && !(valid[j][r / 64] >> (r % 64) & 1)) {
-                src[j] = NULL;
-                continue;
-            }
-            duckdb_string_t *str = &data[j][r];
-            uint32_t len = str->value.inlined.length;
-            src[j] = len <= 12 ? str->value.inlined.inlined : str->value.pointer.ptr;
-            need += len + 1;
-        }
+        for (int j = 0; j < s->nselected; j++)
+            need += (s->kind[j] <= KIND_FLOAT_TEXT ? ((duckdb_string_t *)data[j])[r].value.inlined.length : 0) +
+                    SCALAR_TEXT_MAX;
         rowbuf->len = 0;
         if (!buf_reserve(rowbuf, need)) return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
         memset(&f, 0, sizeof f);
         for (int j = 0; j < s->nselected; j++) {
-            int c = s->selected[j];
-            if (!src[j]) continue;
-            size_t len = data[j][r].value.inlined.length;
+            if (valid[j] && !(valid[j][r / 64] >> (r % 64) & 1)) continue; /* SQL NULL */
             char *dst = rowbuf->p + rowbuf->len;
-            memcpy(dst, src[j], len);
-            dst[len] = '\0';
+            size_t len;
+            if (s->kind[j] <= KIND_FLOAT_TEXT) {
+                duckdb_string_t *str = &((duckdb_string_t *)data[j])[r];
+                len = str->value.inlined.length;
+                const char *src = len <= 12 ? str->value.inlined.inlined : str->value.pointer.ptr;
+                if (s->kind[j] == KIND_FLOAT_TEXT && len < 40 && memchr(src, 'e', len)) {
+                    len = plain_float(src, len, dst);
+                } else {
+                    memcpy(dst, src, len);
+                    dst[len] = '\0';
+                }
+            } else {
+                len = scalar_text(s->kind[j], data[j], r, dst);
+            }
             rowbuf->len += len + 1;
-            f.value[c] = dst;
-            f.len[c] = len;
+            f.value[s->selected[j]] = dst;
+            f.len[s->selected[j]] = len;
         }
         ++*row;
         int rc = fn(ctx, &f, *row, err);
@@ -550,6 +674,6 @@ int pw_census_read(const char *path, struct pw_census *census, const struct pw_c
     if (rc) return rc;
     rc = pw_census_finish(census, err);
     /* census.c does not know the file; make sure the message names it. */
-    if (rc && err && !strstr(err->msg, path)) pw_err_prefix(err, "census '%s': ", path);
+    if (rc && err && !strstr(err->msg, path)) pw_err_prefix(err, "'%s': ", path);
     return rc;
 }

@@ -2,11 +2,12 @@
  *
  * Each row draws from its own key (row number) so generation needs no state and
  * matches for any order or thread count. The calendar year is not part of the draws:
- * changing the start year shifts every date but keeps ages, tenures and pay. */
+ * changing the start year shifts every date but keeps ages and levels (service and
+ * pay move by a day's worth at most, through leap days). */
 #include "model/census_gen.h"
 
 #include <math.h>
-#include <stdio.h>
+#include <string.h>
 
 #include "core/rng.h"
 
@@ -155,6 +156,13 @@ static int draw_deferral_e4(double u_rate, double u_odd)
     return common_rate_e4[COMMON_RATES - 1];
 }
 
+/* Writes v as exactly `digits` decimal digits (zero padded) and returns the end. */
+static char *put_digits(char *p, uint64_t v, int digits)
+{
+    for (int i = digits - 1; i >= 0; i--, v /= 10) p[i] = (char)('0' + v % 10);
+    return p + digits;
+}
+
 static int id_digits(size_t employees)
 {
     int digits = 1;
@@ -169,11 +177,17 @@ void pw_census_gen_row(const struct pw_census_gen_options *o, const struct pw_jo
     const pw_date census_date = pw_census_gen_census_date(o);
     const int census_year = o->start_year - 1;
 
-    snprintf(row->employee_id, sizeof row->employee_id, "EMP_%0*zu", id_digits(o->employees), index + 1);
+    /* Hand-formatted: snprintf was a third of the time per row. */
+    char *p = row->employee_id;
+    memcpy(p, "EMP_", 4);
+    *put_digits(p + 4, key, id_digits(o->employees)) = '\0';
 
-    uint64_t h = pw_rng_hash(seed, PW_GEN_STREAM_SSN, key, 0, 0);
-    snprintf(row->ssn, sizeof row->ssn, "%03u-%02u-%04u", 900u + (unsigned)(h % 100),
-             1u + (unsigned)((h / 100) % 99), 1u + (unsigned)((h / 9900) % 9999));
+    const uint64_t h = pw_rng_hash(seed, PW_GEN_STREAM_SSN, key, 0, 0);
+    p = put_digits(row->ssn, 900 + h % 100, 3);
+    *p++ = '-';
+    p = put_digits(p, 1 + (h / 100) % 99, 2);
+    *p++ = '-';
+    *put_digits(p, 1 + (h / 9900) % 9999, 4) = '\0';
 
     const int level = draw_level(levels->count, pw_rng_u(seed, PW_GEN_STREAM_LEVEL, key, 0, 0));
     row->level_id = level;
@@ -215,8 +229,7 @@ void pw_census_gen_row(const struct pw_census_gen_options *o, const struct pw_jo
     row->hours_per_week = 40.0;
     if (level <= 2) {
         double low = pw_census_gen_level_share(levels->count, 1) + pw_census_gen_level_share(levels->count, 2);
-        double p = o->part_time_share / low;
-        if (pw_rng_u(seed, PW_GEN_STREAM_HOURS, key, 0, 0) < p)
+        if (pw_rng_u(seed, PW_GEN_STREAM_HOURS, key, 0, 0) < o->part_time_share / low)
             row->hours_per_week = 20.0 + floor(pw_rng_u(seed, PW_GEN_STREAM_HOURS, key, 0, 1) * 11.0);
     }
 
