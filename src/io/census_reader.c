@@ -1,12 +1,13 @@
 /* census_reader.c: CSV/Parquet census files -> text rows for model/census.c.
  *
- * CSV: the header record is parsed here (it is one line of a format we fully know)
- * and the file is then read by DuckDB with auto-detection off and every column
- * declared VARCHAR. Sniffing would only guess what we already know, and when a
- * sniff fails DuckDB's message is generic; with the dialect given, a ragged row or
- * an open quote is reported with its line number.
- * Parquet: DuckDB reads it and every column is cast to text here, dates as
- * YYYY-MM-DD and floating-point numbers without exponents.
+ * CSV: the header record is parsed first (census_csv_header.c) and the file is then
+ * read by DuckDB with auto-detection off and every column declared VARCHAR.
+ * Sniffing would only guess what we already know, and when a sniff fails DuckDB's
+ * message is generic; with the dialect given, a ragged row or an open quote is
+ * reported with its line number.
+ * Parquet: DuckDB decodes it; strings pass through, dates (and timestamps, as
+ * dates), booleans and integers are printed here, floating point comes from
+ * DuckDB's shortest round-trip cast with any exponent written out.
  * Results stream in DuckDB vectors; values are copied once into a row buffer so
  * census.c receives NUL-terminated text. */
 #include "io/census_reader.h"
@@ -19,10 +20,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <duckdb.h>
 
-#define HEADER_MAX (1u << 20)   /* a header record longer than this is not a census */
+#include "io/census_reader_int.h"
+
 #define FOUND_LIST_MAX 400      /* bytes of "columns found" quoted in an error */
 
 enum pw_census_format pw_census_format_of(const char *path)
@@ -126,141 +129,6 @@ static int duckdb_fail(struct pw_err *err, const char *path, const char *msg)
     return pw_err_set(err, PW_ECENSUS, "cannot read census '%s': %s", path, reason);
 }
 
-/* ---- CSV header ---------------------------------------------------------- */
-
-struct header {
-    char **names;       /* column names in file order */
-    size_t count;
-};
-
-static void header_release(struct header *h)
-{
-    for (size_t i = 0; i < h->count; i++) free(h->names[i]);
-    free(h->names);
-    h->names = NULL, h->count = 0;
-}
-
-static bool header_push(struct header *h, const char *s, size_t n)
-{
-    char **names = realloc(h->names, (h->count + 1) * sizeof *names);
-    if (!names) return false;
-    h->names = names;
-    if (!(names[h->count] = malloc(n + 1))) return false;
-    memcpy(names[h->count], s, n);
-    names[h->count][n] = '\0';
-    h->count++;
-    return true;
-}
-
-/* Splits the first record of text (RFC 4180: "" inside quotes is a quote; a record
- * ends at LF, CRLF or CR outside quotes) and sets *used to its length. Returns 0, 1
- * if the record does not end within len bytes and more input may complete it, or
- * PW_ENOMEM. */
-static int parse_header(const char *text, size_t len, bool at_eof, struct header *h, size_t *used)
-{
-    struct buf field = {0};
-    bool quoted = false;
-    size_t i = 0;
-    int rc = 0;
-    header_release(h);
-    for (;;) {
-        if (i == len) {
-            if (!at_eof || quoted) rc = 1;
-            break;
-        }
-        char c = text[i++];
-        if (quoted) {
-            if (c == '"' && i < len && text[i] == '"') {
-                i++;
-            } else if (c == '"') {
-                quoted = false;
-                continue;
-            }
-        } else if (c == '"') {
-            quoted = true;
-            continue;
-        } else if (c == ',' || c == '\n' || c == '\r') {
-            if (!header_push(h, field.p ? field.p : "", field.len)) goto nomem;
-            field.len = 0;
-            if (c != ',') goto done;
-            continue;
-        }
-        if (!buf_add(&field, &c, 1)) goto nomem;
-    }
-    if (rc == 0 && !header_push(h, field.p ? field.p : "", field.len)) goto nomem;
-done:
-    *used = i;
-    free(field.p);
-    return rc;
-nomem:
-    free(field.p);
-    return PW_ENOMEM;
-}
-
-/* True if s[0..n) is well-formed UTF-8 without NUL bytes. */
-static bool is_utf8_text(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        size_t extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
-        if (c == 0 || extra == 9 || c == 0xC0 || c == 0xC1 || i + extra >= n) return false;
-        for (size_t k = 1; k <= extra; k++)
-            if ((s[i + k] & 0xC0) != 0x80) return false;
-        i += extra + 1;
-    }
-    return true;
-}
-
-/* Reads the header record of the CSV at path (BOM skipped). */
-static int read_csv_header(const char *path, FILE *f, struct header *h, struct pw_err *err)
-{
-    struct buf text = {0};
-    int rc = 0;
-    for (;;) {
-        if (!buf_reserve(&text, 65536)) {
-            rc = pw_err_set(err, PW_ENOMEM, "out of memory reading the header of '%s'", path);
-            break;
-        }
-        size_t got = fread(text.p + text.len, 1, 65536, f);
-        text.len += got;
-        if (ferror(f)) {
-            rc = pw_err_set(err, PW_EIO, "cannot read '%s': %s", path, strerror(errno));
-            break;
-        }
-        bool eof = got == 0 || feof(f);
-        const char *start = text.p;
-        size_t len = text.len;
-        if (len >= 3 && memcmp(start, "\xEF\xBB\xBF", 3) == 0) start += 3, len -= 3;
-        if (eof && len == 0) {
-            rc = pw_err_set(err, PW_ECENSUS, "census '%s' is empty", path);
-            break;
-        }
-        size_t used = 0;
-        int r = parse_header(start, len, eof, h, &used);
-        if (r == PW_ENOMEM) {
-            rc = pw_err_set(err, PW_ENOMEM, "out of memory reading the header of '%s'", path);
-            break;
-        }
-        if (r == 0) {
-            if (!is_utf8_text((const unsigned char *)start, used))
-                rc = pw_err_set(err, PW_ECENSUS,
-                                "cannot read census '%s': the header is not UTF-8 text (is it really a CSV file?)", path);
-            break;
-        }
-        if (eof) {
-            rc = pw_err_set(err, PW_ECENSUS, "cannot read census '%s': the header has an unterminated quote", path);
-            break;
-        }
-        if (text.len > HEADER_MAX) {
-            rc = pw_err_set(err, PW_ECENSUS, "cannot read census '%s': the header line is longer than %u bytes",
-                            path, HEADER_MAX);
-            break;
-        }
-    }
-    free(text.p);
-    return rc;
-}
-
 /* ---- the scan ------------------------------------------------------------ */
 
 /* How a result column becomes text. DuckDB's casts to VARCHAR cost more than the
@@ -276,10 +144,11 @@ enum kind {
 };
 
 struct scan {
-    const char *path;
+    const char *path;           /* as given, for messages */
+    const char *sql_path;       /* what DuckDB opens (see pw_census_scan) */
     duckdb_database db;
     duckdb_connection con;
-    struct header cols;         /* every column name of the file */
+    struct pw__names cols;      /* every column name of the file */
     int census_col[PW_CC_COUNT];/* file column of each census column, -1 if absent */
     int selected[PW_CC_COUNT];  /* census column of each result column */
     enum kind kind[PW_CC_COUNT];/* how each result column becomes text */
@@ -365,7 +234,7 @@ static int build_csv_query(struct scan *s, struct pw_err *err)
 {
     FILE *f = fopen(s->path, "rb");
     if (!f) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", s->path, strerror(errno));
-    int rc = read_csv_header(s->path, f, &s->cols, err);
+    int rc = pw__csv_read_header(s->path, f, &s->cols, err);
     fclose(f);
     if (rc) return rc;
     if ((rc = match_columns(s, err))) return rc;
@@ -379,7 +248,7 @@ static int build_csv_query(struct scan *s, struct pw_err *err)
         snprintf(name, sizeof name, "%sc%d", j ? ", " : "", s->census_col[s->selected[j]]);
         ok = ok && buf_str(&s->sql, name);
     }
-    ok = ok && buf_str(&s->sql, " FROM read_csv(") && buf_sql_string(&s->sql, s->path) &&
+    ok = ok && buf_str(&s->sql, " FROM read_csv(") && buf_sql_string(&s->sql, s->sql_path) &&
          buf_str(&s->sql, ", header = true, auto_detect = false, delim = ',', quote = '\"', "
                           "escape = '\"', strict_mode = true, columns = {");
     for (size_t i = 0; i < s->cols.count; i++) {
@@ -444,7 +313,7 @@ static int build_parquet_query(struct scan *s, struct pw_err *err)
 {
     struct buf probe = {0};
     duckdb_result r;
-    if (!buf_str(&probe, "SELECT * FROM read_parquet(") || !buf_sql_string(&probe, s->path) ||
+    if (!buf_str(&probe, "SELECT * FROM read_parquet(") || !buf_sql_string(&probe, s->sql_path) ||
         !buf_str(&probe, ") LIMIT 0")) {
         free(probe.p);
         return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
@@ -460,7 +329,7 @@ static int build_parquet_query(struct scan *s, struct pw_err *err)
     duckdb_type types[PW_CC_COUNT];
     int rc = 0;
     for (idx_t i = 0; i < ncols && rc == 0; i++)
-        if (!header_push(&s->cols, duckdb_column_name(&r, i), strlen(duckdb_column_name(&r, i))))
+        if (!pw__names_push(&s->cols, duckdb_column_name(&r, i), strlen(duckdb_column_name(&r, i))))
             rc = pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
     if (rc == 0) rc = match_columns(s, err);
     if (rc == 0) {
@@ -475,7 +344,7 @@ static int build_parquet_query(struct scan *s, struct pw_err *err)
     for (int j = 0; j < s->nselected; j++)
         ok = ok && (j == 0 || buf_str(&s->sql, ", ")) &&
              add_parquet_expr(&s->sql, s->cols.names[s->census_col[s->selected[j]]], types[j], &s->kind[j]);
-    ok = ok && buf_str(&s->sql, " FROM read_parquet(") && buf_sql_string(&s->sql, s->path) && buf_str(&s->sql, ")");
+    ok = ok && buf_str(&s->sql, " FROM read_parquet(") && buf_sql_string(&s->sql, s->sql_path) && buf_str(&s->sql, ")");
     return ok ? 0 : pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", s->path);
 }
 
@@ -635,18 +504,27 @@ int pw_census_scan(const char *path, pw_census_row_fn fn, void *ctx, struct pw_e
     struct stat st;
     if (stat(path, &st) != 0) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode)) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(EISDIR));
-    FILE *probe = fopen(path, "rb");
-    if (!probe) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
-    fclose(probe);
-    if (st.st_size == 0) return pw_err_set(err, PW_ECENSUS, "census '%s' is empty", path);
+    FILE *file = fopen(path, "rb");
+    if (!file) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
+    if (st.st_size == 0) {
+        fclose(file);
+        return pw_err_set(err, PW_ECENSUS, "census '%s' is empty", path);
+    }
 
-    struct scan s = {.path = path};
+    struct scan s = {.path = path, .sql_path = path};
+    /* DuckDB expands * ? [ in a file name as a glob, which could pull in other
+     * files; the descriptor we hold names exactly this one. */
+    char fd_path[32];
+    snprintf(fd_path, sizeof fd_path, "/dev/fd/%d", fileno(file));
+    if (strpbrk(path, "*?[") && access(fd_path, R_OK) == 0) s.sql_path = fd_path;
+
     int rc = open_db(&s, err);
     if (rc == 0) rc = format == PW_CENSUS_FORMAT_CSV ? build_csv_query(&s, err) : build_parquet_query(&s, err);
     if (rc == 0) rc = run_query(&s, fn, ctx, err);
     if (s.con) duckdb_disconnect(&s.con);
     if (s.db) duckdb_close(&s.db);
-    header_release(&s.cols);
+    fclose(file);
+    pw__names_release(&s.cols);
     free(s.sql.p);
     return rc;
 }

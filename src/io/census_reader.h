@@ -20,14 +20,16 @@ enum pw_census_format { PW_CENSUS_FORMAT_UNKNOWN = 0, PW_CENSUS_FORMAT_CSV, PW_C
 enum pw_census_format pw_census_format_of(const char *path);
 
 /* Called once per data row in file order. row is the 1-based data row (for CSV the
- * line is row + 1 unless quoted values span lines). Field values stay valid only
- * during the call; each non-NULL value is also NUL-terminated. A non-zero return
- * stops the scan and is returned by pw_census_scan (fill err first). */
+ * line is row + 1 unless quoted values span lines or blank lines are skipped).
+ * Field values stay valid only during the call; each non-NULL value is also
+ * NUL-terminated. A non-zero return stops the scan and is returned by
+ * pw_census_scan (fill err first). */
 typedef int (*pw_census_row_fn)(void *ctx, const struct pw_census_fields *f, size_t row, struct pw_err *err);
 
 /* Reads path and calls fn for every row. Fails (PW_EIO / PW_ECENSUS, message naming
  * the file) when the file is missing, unreadable, malformed, of another format, or
- * lacks a required column. */
+ * lacks a required column. A malformed row late in a file fails the scan after
+ * earlier rows were delivered, so callers discard what they collected on failure. */
 int pw_census_scan(const char *path, pw_census_row_fn fn, void *ctx, struct pw_err *err);
 
 /* Reads path into census (already set up with pw_census_init): every row goes
