@@ -16,13 +16,13 @@ WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
 ifneq ($(WERROR),)
 WARN    += -Werror
 endif
+comma   := ,
 BUILD   := build
 ifneq ($(SAN),)
 BUILD   := build/san-$(subst $(comma),-,$(SAN))
 SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 OPT     := -O1 -g
 endif
-comma   := ,
 
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen -isystem $(DUCKDB)/include
 CFLAGS   := $(WARN) $(OPT) -g -pthread $(SANFLAGS) -MMD -MP
@@ -91,3 +91,4 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

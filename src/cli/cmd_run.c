@@ -276,6 +276,7 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     if ((rc = pw_sim_init(&s->sim, cfg, &s->tables, &s->census, s->pool, err))) return rc;
     s->sim_ready = true;
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
+    s->report.rejected_rows = rejected;
     struct sink_ctx ctx = {s->out, cfg, &s->tables, &s->report};
     struct pw_sink sink = {&ctx, write_year};
     if ((rc = pw_sim_run(&s->sim, &sink, err))) return rc;

@@ -48,5 +48,6 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    if (name[0] == '-') return pw_cli_usage_error(NULL, "unknown option '%s'", name);
     return pw_cli_usage_error(NULL, "unknown command '%s'", name);
 }

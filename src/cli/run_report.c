@@ -82,7 +82,8 @@ void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim
             grouped((int64_t)sim->total_events, b[0], 40), grouped((int64_t)sim->total_snapshot_rows, b[1], 40),
             db_path, r->total_seconds, r->total_seconds > 0 ? emp_years / r->total_seconds : 0.0);
     fprintf(out, "tables: fct_yearly_events, fct_workforce_snapshot, fct_workforce_needs, "
-                 "fct_workforce_needs_by_level, run_metadata\n");
+                 "fct_workforce_needs_by_level, run_metadata%s\n",
+            r->rejected_rows ? ", census_rejected_rows" : "");
     fprintf(out, "try: planwise query --db %s \"SELECT simulation_year, count(*) FROM fct_workforce_snapshot "
                  "WHERE employment_status = 'active' GROUP BY ALL ORDER BY 1\"\n",
             db_path);

@@ -17,6 +17,7 @@ struct pw_year_summary {
 struct pw_run_report {
     const struct pw_config *cfg;
     size_t roster_size;
+    size_t rejected_rows;       /* census rows skipped (--on-bad-rows skip) */
     struct pw_year_summary *years;
     int year_count;
     double census_seconds, commit_seconds, close_seconds, total_seconds;

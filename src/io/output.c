@@ -58,12 +58,15 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const char *scenar
     struct pw_output *o = calloc(1, sizeof *o);
     if (!o) return pw_err_set(err, PW_ENOMEM, "out of memory");
     o->db = db;
-    int rc = pw_db_exec(db, "BEGIN TRANSACTION", err);
-    if (rc) goto fail;
-    o->in_transaction = 1;
+    /* The (empty) tables are created and committed first: DuckDB commits rows
+     * appended to a table created in the same transaction much more slowly, and
+     * empty tables change nothing a reader can see. */
+    int rc = 0;
     for (int i = 0; pw_output_ddl[i]; i++)
         if ((rc = pw__db_query(db, pw_output_ddl[i], NULL, "cannot create the output tables", err))) goto fail;
     if ((rc = check_schema_version(db, err))) goto fail;
+    if ((rc = pw_db_exec(db, "BEGIN TRANSACTION", err))) goto fail;
+    o->in_transaction = 1;
     char quoted[2 * PW_SCENARIO_MAX + 8], sql[512];
     sql_quote(quoted, sizeof quoted, scenario_id);
     for (int i = 0; pw_output_tables[i]; i++) {

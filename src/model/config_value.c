@@ -109,6 +109,17 @@ static int fail_range(const struct pw_config_key *k, const char *where, const ch
     return pw_err_set(err, PW_ECONFIG, "%s'%s'%s must be %s, got %s", where, k->key, what, allowed, got);
 }
 
+/* A value of the wrong type: "must be a number in [0, 1], got 'x'". Integer keys
+ * already describe themselves as "an integer in [...]". */
+static int fail_type(const struct pw_config_key *k, const char *where, const char *what, const char *got,
+                     struct pw_err *err)
+{
+    char allowed[256];
+    pw_config_key_allowed(k, allowed, sizeof allowed);
+    const char *kind = strncmp(allowed, "in ", 3) == 0 ? "a number " : "";
+    return pw_err_set(err, PW_ECONFIG, "%s'%s'%s must be %s%s, got %s", where, k->key, what, kind, allowed, got);
+}
+
 static bool is_blank(const char *s)
 {
     while (*s && isspace((unsigned char)*s)) s++;
@@ -189,12 +200,12 @@ int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, cons
         break;
     case PW_KEY_INT:
         if (!parse_i64(text, &v.i))
-            return pw_err_set(err, PW_ECONFIG, "%s'%s' must be an integer, got %s", where, k->key, got);
+            return fail_range(k, where, "", got, err);
         if (check_number(k, (double)v.i, where, "", text, err)) return PW_ECONFIG;
         break;
     case PW_KEY_DOUBLE:
         if (!parse_double(text, &v.d))
-            return pw_err_set(err, PW_ECONFIG, "%s'%s' must be a number, got %s", where, k->key, got);
+            return fail_type(k, where, "", got, err);
         if (check_number(k, v.d, where, "", text, err)) return PW_ECONFIG;
         break;
     case PW_KEY_SEED: {
@@ -205,7 +216,7 @@ int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, cons
         unsigned long long u = *s == '-' || *s == '+' ? 0 : strtoull(s, &end, 10);
         if (*s == '-' || *s == '+' || end == s || !is_blank(end)) {
             if (*s == '-' && parse_double(s, &v.d)) return fail_range(k, where, "", text, err);
-            return pw_err_set(err, PW_ECONFIG, "%s'%s' must be an integer, got %s", where, k->key, got);
+            return fail_range(k, where, "", got, err);
         }
         if (errno == ERANGE || u > SEED_MAX) return fail_range(k, where, "", text, err);
         v.u = u;
@@ -273,10 +284,13 @@ int pw_config_key_set_level(struct pw_config *cfg, const struct pw_config_key *k
         return pw_err_set(err, PW_ECONFIG, "%s'%s' keys must be job levels 1 to %d, got '%s'", where, k->key,
                           PW_MAX_LEVELS, level);
     double v;
-    if (!parse_double(value, &v))
-        return pw_err_set(err, PW_ECONFIG, "%s'%s' level %lld must be a number, got '%s'", where, k->key, l, value);
     char what[32];
     snprintf(what, sizeof what, " level %lld", l);
+    if (!parse_double(value, &v)) {
+        char got[300];
+        snprintf(got, sizeof got, "'%.256s'", value);
+        return fail_type(k, where, what, got, err);
+    }
     if (check_number(k, v, where, what, value, err)) return PW_ECONFIG;
     if (k->offset == PW_KEY_NO_FIELD) return 0;
     struct pw_level_map *m = field(cfg, k);

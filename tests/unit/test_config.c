@@ -222,11 +222,11 @@ static void test_types(void **state)
 static void test_type_errors(void **state)
 {
     (void)state;
-    expect_error("simulation:\n  start_year: abc\n", "t.yaml:2: 'simulation.start_year' must be an integer, got 'abc'");
+    expect_error("simulation:\n  start_year: abc\n", "t.yaml:2: 'simulation.start_year' must be an integer in [1900, 2200], got 'abc'");
     expect_error("simulation:\n  start_year: 2025.5\n", "'simulation.start_year' must be an integer");
     expect_error("workforce:\n  total_termination_rate: lots\n",
-                 "t.yaml:2: 'workforce.total_termination_rate' must be a number, got 'lots'");
-    expect_error("workforce:\n  total_termination_rate: nan\n", "must be a number, got 'nan'");
+                 "t.yaml:2: 'workforce.total_termination_rate' must be a number in [0, 1], got 'lots'");
+    expect_error("workforce:\n  total_termination_rate: nan\n", "must be a number in [0, 1], got 'nan'");
     expect_error("workforce:\n  total_termination_rate: 0x1p-3\n", "must be a number");
     expect_error("workforce:\n  total_termination_rate:\n", "must be in [0, 1], got null");
     expect_error("new_hire_compensation:\n  market_adjustments:\n    enabled: maybe\n",
@@ -243,7 +243,7 @@ static void test_type_errors(void **state)
     expect_error("simulation:\n  random_seed: -1\n",
                  "'simulation.random_seed' must be an integer in [0, 9223372036854775807], got -1");
     expect_error("simulation:\n  random_seed: 9223372036854775808\n", "got 9223372036854775808");
-    expect_error("simulation:\n  random_seed: 4x\n", "'simulation.random_seed' must be an integer, got '4x'");
+    expect_error("simulation:\n  random_seed: 4x\n", "'simulation.random_seed' must be an integer in [0, 9223372036854775807], got '4x'");
     expect_error("scenario_id: \"\"\n", "'scenario_id' must be 1 to 64 characters long, got 0 characters");
     expect_error("scenario_id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
                  "got 65 characters");
@@ -310,7 +310,7 @@ static void test_level_maps(void **state)
     expect_error("compensation:\n  promotion_compensation:\n    level_overrides:\n      2: 1.5\n",
                  "'compensation.promotion_compensation.level_overrides' level 2 must be in [0, 1], got 1.5");
     expect_error("compensation:\n  promotion_compensation:\n    level_overrides:\n      2: high\n",
-                 "level 2 must be a number, got 'high'");
+                 "level 2 must be a number in [0, 1], got 'high'");
     expect_error("compensation:\n  promotion_compensation:\n    level_overrides: 0.2\n",
                  "must be a mapping of level to number, got '0.2'");
     expect_error("compensation:\n  promotion_compensation:\n    level_overrides: [0.2]\n", "got a list");
