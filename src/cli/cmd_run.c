@@ -157,12 +157,28 @@ struct sink_ctx {
     const struct pw_config *cfg;
     const struct pw_tables *tables;
     struct pw_run_report *report;
+    bool progress;               /* stderr is a terminal and not -q */
 };
+
+/* One progress line on stderr, rewritten per year, only when stderr is a terminal. */
+static void show_progress(const struct sink_ctx *ctx, const struct pw_sim *sim, bool done)
+{
+    if (!ctx->progress) return;
+    if (done) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    const struct pw_config *c = ctx->cfg;
+    fprintf(stderr, "\r\033[Kyear %d (%d of %d): %zu employees, %zu events written", sim->year.year,
+            sim->year.year - c->start_year + 1, c->end_year - c->start_year + 1, sim->year.n_pop, sim->total_events);
+    fflush(stderr);
+}
 
 static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
 {
     struct sink_ctx *ctx = p;
     pw_run_report_add_year(ctx->report, sim);
+    show_progress(ctx, sim, false);
     struct pw_year_output yo = {
         .scenario_id = ctx->cfg->scenario_id,
         .year = &sim->year,
@@ -277,9 +293,12 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     s->sim_ready = true;
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
     s->report.rejected_rows = rejected;
-    struct sink_ctx ctx = {s->out, cfg, &s->tables, &s->report};
+    struct sink_ctx ctx = {s->out, cfg, &s->tables, &s->report,
+                           isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL};
     struct pw_sink sink = {&ctx, write_year};
-    if ((rc = pw_sim_run(&s->sim, &sink, err))) return rc;
+    rc = pw_sim_run(&s->sim, &sink, err);
+    show_progress(&ctx, &s->sim, true);
+    if (rc) return rc;
 
     char timings[1024];
     pw_run_report_timings_json(&s->sim, census_seconds, timings, sizeof timings);
