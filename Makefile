@@ -40,6 +40,9 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
+# Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
+export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
+
 .PHONY: all deps test unit-test cli-test invariant-test demo bench clean lint fuzz
 all: $(BIN)
 

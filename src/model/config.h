@@ -13,6 +13,7 @@
 
 #include "core/date.h"
 #include "core/err.h"
+#include "model/plan_config.h"
 
 #define PW_MAX_LEVELS 16        /* job levels 1..PW_MAX_LEVELS */
 #define PW_PATH_MAX 1024
@@ -88,6 +89,9 @@ struct pw_config {
     double new_hire_ineligible_pct;         /* [0, 1] */
     bool new_hire_eligibility_match_census;
     double plan_deferral_cap;               /* (0, 1] */
+
+    /* retirement plan (MODEL 4.10-4.18) */
+    struct pw_plan_config plan;
 
     /* run-time settings (CLI; not YAML) */
     int threads;                            /* worker threads, >= 1 */

@@ -2,7 +2,7 @@
  *
  * Rows [0, count) are kept sorted by employee_id (byte order) between years, which
  * is the canonical roster order of MODEL 3.5. The fields here are the carried
- * state of MODEL 5; per-year results live in struct pw_year (sim/year.h). */
+ * state of MODEL 5; per-year results live in struct pw_year (model/year.h). */
 #ifndef PW_MODEL_WORKFORCE_H
 #define PW_MODEL_WORKFORCE_H
 
@@ -33,6 +33,38 @@ struct pw_workforce {
     uint8_t *eligibility_override_false; /* census flag as read (reporting) */
     double *deferral_rate;          /* normalised census rate / rate in force, fraction [0, cap] */
     double *prior_prorated_comp;    /* HCE look-back (4.18): census comp in S, else last year's prorated */
+
+    /* retirement-plan state carried between years (MODEL 5) */
+    pw_date *eligibility_date;      /* E of 4.10 (PW_NO_DATE for excluded employees) */
+    uint8_t *is_eligible;           /* 1 once eligible (census before S, pre-enrolled, or event emitted) */
+    uint8_t *is_enrolled;           /* 1 once enrolled by any path (stays 1 after an opt-out) */
+    pw_date *enrollment_date;       /* PW_NO_DATE if never enrolled; C for pre-enrolled census rows */
+    uint8_t *enrollment_method;     /* enum pw_enrollment_method */
+    uint8_t *ever_opted_out;
+    pw_date *opt_out_date;          /* PW_NO_DATE if none */
+    uint8_t *window_decided;        /* 1 once the auto-enrollment window plan (4.11 b) was drawn */
+    uint8_t *voluntary_decided;     /* 1 once the voluntary decision (4.11 c) was made */
+    uint8_t *planned_enrollment_method; /* window-plan event not yet emitted (date in a later year) */
+    pw_date *planned_enrollment_date;
+    double *planned_enrollment_rate;
+    double *planned_enrollment_prob;
+    pw_date *planned_opt_out_date;
+    double *planned_opt_out_prob;
+    double *original_deferral_rate; /* first enrollment rate */
+    int16_t *escalation_count;
+    pw_date *last_escalation_date;  /* PW_NO_DATE if never escalated */
+    double *match_balance;          /* employer match dollars to date (no investment return) */
+    double *core_balance;           /* employer core dollars to date */
+};
+
+/* How an employee joined the plan (snapshot enrollment_method). */
+enum pw_enrollment_method {
+    PW_ENROLL_NONE = 0,
+    PW_ENROLL_CENSUS,
+    PW_ENROLL_AUTO,
+    PW_ENROLL_PROACTIVE,
+    PW_ENROLL_VOLUNTARY,
+    PW_ENROLL_YEAR_OVER_YEAR
 };
 
 int pw_workforce_init(struct pw_workforce *wf, struct pw_strpool *strings, size_t capacity);
