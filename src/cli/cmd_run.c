@@ -19,6 +19,7 @@
 #include "io/db.h"
 #include "io/output.h"
 #include "io/yaml_config.h"
+#include "sim/plan_money.h"
 #include "sim/sim.h"
 
 static const char usage[] =
@@ -190,6 +191,9 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
         .growth_rate = ctx->cfg->target_growth_rate,
         .termination_rate = ctx->cfg->total_termination_rate,
         .new_hire_termination_rate = ctx->cfg->new_hire_termination_rate,
+        .plan = &sim->plan,
+        .money = &sim->money,
+        .formula = ctx->cfg->plan.match_enabled ? pw_plan_active_formula(&ctx->cfg->plan) : NULL,
     };
     int rc = pw_output_write_year(ctx->out, &yo, err);
     if (!rc) pw_debug("year %d: %zu snapshot rows, %zu events written", sim->year.year, sim->year.n_pop, sim->events_in_year);
@@ -258,6 +262,7 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     for (int i = 0; i < PW_ASSUMPTION_TABLES; i++) files[i] = cfg->assumption_files[i][0] ? cfg->assumption_files[i] : NULL;
     int rc = pw_tables_load_with(&s->tables, cfg->assumptions_directory, files, err);
     if (rc) return rc;
+    if ((rc = pw_plan_money_check(&cfg->plan, &s->tables, err))) return rc;
     pw_strpool_init(&s->strings);
     if ((rc = pw_census_init(&s->census, &s->strings))) return pw_err_set(err, rc, "out of memory");
     s->census_ready = true;

@@ -40,6 +40,19 @@ void pw_run_report_add_year(struct pw_run_report *r, const struct pw_sim *sim)
         s->payroll_cents += pw_cents(y->prorated_comp[row]);
     }
     s->end = s->start + s->hires - s->terminations - s->nh_terminations;
+    for (size_t row = 0; row < y->n_pop; row++) {
+        struct pw_plan_snapshot ps;
+        pw_plan_year_snapshot(&sim->plan, row, &sim->wf, row, &ps);
+        if (sim->plan.elig_status[row] == PW_PLAN_ELIGIBLE) s->eligible++;
+        if (ps.current_deferral_rate > 0) {
+            s->participating++;
+            s->deferral_rate_sum += ps.current_deferral_rate;
+        }
+        s->deferral_cents += pw_cents(sim->money.deferrals[row]);
+        s->match_cents += pw_cents(sim->money.match[row]);
+        s->core_cents += pw_cents(sim->money.core[row]);
+        s->forfeiture_cents += pw_cents(sim->money.forfeit_total[row]);
+    }
     pw_debug("year %d: start %lld, hires %lld, terminations %lld, new-hire terminations %lld, end %lld", s->year,
              (long long)s->start, (long long)s->hires, (long long)s->terminations, (long long)s->nh_terminations,
              (long long)s->end);
@@ -76,12 +89,24 @@ void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim
                 grouped(s->promotions, b[4], 40), grouped(s->end, b[5], 40), grouped(s->target, b[6], 40),
                 grouped((s->payroll_cents + 50) / 100, b[7], 40));
     }
+    fprintf(out, "\n%4s  %9s  %9s  %6s  %8s  %15s  %15s  %15s  %13s\n", "year", "eligible", "particip.", "rate",
+            "avg_defer", "deferrals", "match", "core", "forfeitures");
+    for (int i = 0; i < r->year_count; i++) {
+        const struct pw_year_summary *s = &r->years[i];
+        char rate[16], defer[16];
+        snprintf(rate, sizeof rate, "%.1f%%", s->eligible ? 100.0 * (double)s->participating / (double)s->eligible : 0.0);
+        snprintf(defer, sizeof defer, "%.2f%%", s->participating ? 100.0 * s->deferral_rate_sum / (double)s->participating : 0.0);
+        fprintf(out, "%4d  %9s  %9s  %6s  %8s  %15s  %15s  %15s  %13s\n", s->year, grouped(s->eligible, b[0], 40),
+                grouped(s->participating, b[1], 40), rate, defer, grouped((s->deferral_cents + 50) / 100, b[2], 40),
+                grouped((s->match_cents + 50) / 100, b[3], 40), grouped((s->core_cents + 50) / 100, b[4], 40),
+                grouped((s->forfeiture_cents + 50) / 100, b[5], 40));
+    }
     double emp_years = 0;
     for (int i = 0; i < r->year_count; i++) emp_years += (double)r->years[i].start;
     fprintf(out, "\nwrote %s events and %s snapshot rows to '%s' in %.2f s (%.0f employee-years/s)\n",
             grouped((int64_t)sim->total_events, b[0], 40), grouped((int64_t)sim->total_snapshot_rows, b[1], 40),
             db_path, r->total_seconds, r->total_seconds > 0 ? emp_years / r->total_seconds : 0.0);
-    fprintf(out, "tables: fct_yearly_events, fct_workforce_snapshot, fct_workforce_needs, "
+    fprintf(out, "tables: fct_yearly_events, fct_workforce_snapshot, fct_employer_match_events, fct_workforce_needs, "
                  "fct_workforce_needs_by_level, run_metadata%s\n",
             r->rejected_rows ? ", census_rejected_rows" : "");
     fprintf(out, "try: planwise query --db %s \"SELECT simulation_year, count(*) FROM fct_workforce_snapshot "

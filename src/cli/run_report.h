@@ -12,6 +12,10 @@ struct pw_year_summary {
     int year;
     int64_t start, hires, terminations, nh_terminations, promotions, end, target;
     int64_t payroll_cents;      /* sum of prorated_annual_compensation */
+    /* plan (snapshot state at the end of employment in the year) */
+    int64_t eligible, participating;
+    double deferral_rate_sum;   /* over participants, for the average */
+    int64_t deferral_cents, match_cents, core_cents, forfeiture_cents;
 };
 
 struct pw_run_report {

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
+#include "core/uuid.h"
 #include "io/db_internal.h"
 #include "io/output_schema.h"
 #include "io/table_writer.h"
 
-enum { T_EVENTS, T_SNAPSHOT, T_NEEDS, T_NEEDS_LEVEL, T_COUNT };
+enum { T_EVENTS, T_SNAPSHOT, T_MATCH, T_NEEDS, T_NEEDS_LEVEL, T_COUNT };
 
 struct pw_output {
     struct pw_db *db;
@@ -73,7 +75,8 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const char *scenar
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE scenario_id = %s", pw_output_tables[i], quoted);
         if ((rc = pw__db_query(db, sql, NULL, "cannot replace the scenario's rows", err))) goto fail;
     }
-    static const char *const names[T_COUNT] = {"fct_yearly_events", "fct_workforce_snapshot", "fct_workforce_needs",
+    static const char *const names[T_COUNT] = {"fct_yearly_events", "fct_workforce_snapshot",
+                                               "fct_employer_match_events", "fct_workforce_needs",
                                                "fct_workforce_needs_by_level"};
     for (int t = 0; t < T_COUNT; t++)
         if ((rc = pw_table_writer_new(&o->w[t], db, names[t], err))) goto fail;
@@ -122,6 +125,97 @@ static int write_events(struct pw_output *o, const struct pw_year_output *y, str
     return 0;
 }
 
+/* The plan columns of MODEL 6.2, starting at column col. */
+static void write_snapshot_plan(struct pw_table_writer *w, int col, const struct pw_year_output *y, uint32_t r)
+{
+    const struct pw_plan_money *m = y->money;
+    struct pw_plan_snapshot ps;
+    pw_plan_year_snapshot(y->plan, r, y->wf, r, &ps);
+    pw_tw_date(w, col++, ps.eligibility_date);
+    pw_tw_enum(w, col++, (unsigned)y->plan->elig_status[r]);       /* ENUM order = enum pw_plan_status */
+    pw_tw_bool(w, col++, ps.is_enrolled);
+    pw_tw_date(w, col++, ps.enrollment_date);
+    static const char *const methods[] = {"census", "auto", "proactive", "voluntary", "year_over_year"};
+    int method = -1;
+    for (int i = 0; ps.enrollment_method && i < 5; i++)
+        if (strcmp(ps.enrollment_method, methods[i]) == 0) method = i;
+    if (method >= 0) pw_tw_enum(w, col++, (unsigned)method);      /* ENUM order = methods[] */
+    else pw_tw_null(w, col++);
+    pw_tw_bool(w, col++, ps.ever_opted_out);
+    pw_tw_double(w, col++, ps.current_deferral_rate);
+    pw_tw_double(w, col++, ps.original_deferral_rate);
+    pw_tw_enum(w, col++, ps.current_deferral_rate > 0 ? 0 : 1);
+    pw_tw_int(w, col++, ps.total_deferral_escalations);
+    pw_tw_date(w, col++, ps.last_escalation_date);
+    pw_tw_bool(w, col++, ps.auto_escalation_opt_out);
+    pw_tw_double(w, col++, m->b_cap[r]);
+    pw_tw_double(w, col++, m->deferrals[r]);
+    pw_tw_double(w, col++, m->pre_tax[r]);
+    pw_tw_double(w, col++, m->roth[r]);
+    pw_tw_double(w, col++, m->eff_rate[r]);
+    pw_tw_double(w, col++, m->applicable_limit[r]);
+    pw_tw_enum(w, col++, m->limit_type[r]);                         /* ENUM order = enum pw_limit_type */
+    pw_tw_bool(w, col++, m->irs_402g[r]);
+    pw_tw_bool(w, col++, m->irs_401a17[r]);
+    pw_tw_bool(w, col++, m->irs_415c[r]);
+    pw_tw_bool(w, col++, m->match_eligible[r]);
+    pw_tw_enum(w, col++, m->match_reason[r]);                       /* ENUM order = enum pw_elig_reason */
+    pw_tw_double(w, col++, m->match[r]);
+    pw_tw_bool(w, col++, m->core_eligible[r]);
+    pw_tw_double(w, col++, m->core[r]);
+    pw_tw_double(w, col++, pw_round2(m->match[r] + m->core[r]));
+    pw_tw_double(w, col++, m->match_balance[r]);
+    pw_tw_double(w, col++, m->core_balance[r]);
+    pw_tw_int(w, col++, m->vesting_years[r]);
+    pw_tw_double(w, col++, m->match_vested_pct[r]);
+    pw_tw_double(w, col++, m->core_vested_pct[r]);
+    pw_tw_double(w, col++, m->vested_balance[r]);
+    pw_tw_double(w, col++, m->forfeit_total[r]);
+    pw_tw_bool(w, col++, m->is_hce[r]);
+}
+
+/* fct_employer_match_events (MODEL 6.3): one row per employee-year with a match. */
+static int write_match_events(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+{
+    struct pw_table_writer *w = o->w[T_MATCH];
+    const struct pw_year *yr = y->year;
+    const struct pw_workforce *wf = y->wf;
+    const struct pw_plan_money *m = y->money;
+    const struct pw_match_formula *f = y->formula;
+    if (!f) return 0;
+    char name[512];
+    for (size_t p = 0; p < yr->n_pop; p++) {
+        uint32_t r = yr->order[p];
+        if (!(m->match[r] > 0)) continue;
+        uint8_t id[16];
+        int len = snprintf(name, sizeof name, "%s|%s|%d|employer_match|0", y->scenario_id, wf->employee_id[r], yr->year);
+        pw_uuid5(pw_event_namespace, name, (size_t)len < sizeof name ? (size_t)len : sizeof name - 1, id);
+        int col = 0;
+        pw_tw_str(w, col++, y->scenario_id);
+        pw_tw_uuid(w, col++, id);
+        pw_tw_varchar(w, col++, wf->employee_id[r], wf->id_len[r]);
+        pw_tw_int(w, col++, yr->year);
+        pw_tw_date(w, col++, yr->dec31);
+        pw_tw_str(w, col++, f->name);
+        pw_tw_enum(w, col++, (unsigned)f->type);                    /* ENUM order = enum pw_formula_type */
+        pw_tw_double(w, col++, m->b_cap[r]);
+        pw_tw_double(w, col++, m->eff_rate[r]);
+        pw_tw_double(w, col++, m->deferrals[r]);
+        pw_tw_double(w, col++, m->match_uncapped[r]);
+        pw_tw_double(w, col++, m->match[r]);
+        pw_tw_bool(w, col++, m->match_cap_applied[r]);
+        pw_tw_double(w, col++, m->match_415c_cut[r]);
+        pw_tw_int(w, col++, m->yos[r]);
+        if (f->type == PW_FORMULA_POINTS_BASED) pw_tw_int(w, col++, m->points[r]);
+        else pw_tw_null(w, col++);
+        pw_tw_double(w, col++, m->deferrals[r] > 0 ? pw_round6(m->match[r] / m->deferrals[r]) : NAN);
+        pw_tw_double(w, col++, m->b_cap[r] > 0 ? pw_round6(m->match[r] / m->b_cap[r]) : NAN);
+        int rc = pw_tw_end_row(w, err);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
 static int write_snapshot(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
 {
     struct pw_table_writer *w = o->w[T_SNAPSHOT];
@@ -155,6 +249,7 @@ static int write_snapshot(struct pw_output *o, const struct pw_year_output *y, s
         pw_tw_double(w, 17, yr->current_comp[r]);
         pw_tw_double(w, 18, wf->hours_per_week[r]);
         pw_tw_int(w, 19, yr->hours_worked[r]);
+        write_snapshot_plan(w, 20, y, r);
         int rc = pw_tw_end_row(w, err);
         if (rc) return rc;
     }
@@ -167,6 +262,7 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
 {
     int rc = write_events(o, y, err);
     if (!rc) rc = write_snapshot(o, y, err);
+    if (!rc) rc = write_match_events(o, y, err);
     if (!rc) rc = write_needs(o, y, err);
     return rc;
 }

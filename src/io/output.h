@@ -12,11 +12,13 @@
 #include "io/db.h"
 #include "model/census.h"
 #include "model/events.h"
+#include "model/plan_money_year.h"
+#include "model/plan_year.h"
 #include "model/tables.h"
 #include "model/workforce.h"
 #include "model/year.h"
 
-#define PW_SCHEMA_VERSION 1
+#define PW_SCHEMA_VERSION 2
 
 /* Everything one finished year contributes to the output tables. */
 struct pw_year_output {
@@ -28,6 +30,9 @@ struct pw_year_output {
     size_t chunk_count;
     int levels;                              /* L_max */
     double growth_rate, termination_rate, new_hire_termination_rate; /* for the needs trace */
+    const struct pw_plan_year *plan;         /* plan decisions of the year */
+    const struct pw_plan_money *money;       /* contributions, employer money, vesting */
+    const struct pw_match_formula *formula;  /* active match formula, or NULL */
 };
 
 struct pw_run_metadata {

@@ -57,7 +57,53 @@ const char *const pw_output_ddl[] = {
     " prorated_annual_compensation DOUBLE NOT NULL USING COMPRESSION alp,"
     " full_year_equivalent_compensation DOUBLE NOT NULL USING COMPRESSION alp,"
     " scheduled_hours_per_week DOUBLE NOT NULL USING COMPRESSION alp,"
-    " annual_hours_worked INTEGER NOT NULL USING COMPRESSION bitpacking)",
+    " annual_hours_worked INTEGER NOT NULL USING COMPRESSION bitpacking,"
+    " employee_eligibility_date DATE USING COMPRESSION bitpacking,"
+    " current_eligibility_status ENUM('pending','eligible','excluded') NOT NULL USING COMPRESSION bitpacking,"
+    " is_enrolled_flag BOOLEAN NOT NULL,"
+    " employee_enrollment_date DATE USING COMPRESSION bitpacking,"
+    " enrollment_method ENUM('census','auto','proactive','voluntary','year_over_year') USING COMPRESSION bitpacking,"
+    " ever_opted_out BOOLEAN NOT NULL,"
+    " current_deferral_rate DOUBLE NOT NULL USING COMPRESSION alp,"
+    " original_deferral_rate DOUBLE USING COMPRESSION alp,"
+    " participation_status ENUM('participating','not_participating') NOT NULL USING COMPRESSION bitpacking,"
+    " total_deferral_escalations INTEGER NOT NULL USING COMPRESSION bitpacking,"
+    " last_escalation_date DATE USING COMPRESSION bitpacking,"
+    " auto_escalation_opt_out BOOLEAN NOT NULL,"
+    " contribution_base_compensation DOUBLE NOT NULL USING COMPRESSION alp,"
+    " prorated_annual_contributions DOUBLE NOT NULL USING COMPRESSION alp,"
+    " pre_tax_contributions DOUBLE NOT NULL USING COMPRESSION alp,"
+    " roth_contributions DOUBLE NOT NULL USING COMPRESSION alp,"
+    " effective_annual_deferral_rate DOUBLE NOT NULL USING COMPRESSION alp,"
+    " applicable_deferral_limit DOUBLE NOT NULL USING COMPRESSION alp,"
+    " limit_type ENUM('BASE','CATCH_UP','SUPER_CATCH_UP') NOT NULL USING COMPRESSION bitpacking,"
+    " irs_402g_limit_applied BOOLEAN NOT NULL,"
+    " irs_401a17_limit_applied BOOLEAN NOT NULL,"
+    " irs_415c_limit_applied BOOLEAN NOT NULL,"
+    " employer_match_eligible BOOLEAN NOT NULL,"
+    " employer_match_eligibility_reason ENUM('eligible','inactive_eoy','insufficient_hours','insufficient_tenure') NOT NULL USING COMPRESSION bitpacking,"
+    " employer_match_amount DOUBLE NOT NULL USING COMPRESSION alp,"
+    " employer_core_eligible BOOLEAN NOT NULL,"
+    " employer_core_amount DOUBLE NOT NULL USING COMPRESSION alp,"
+    " total_employer_contributions DOUBLE NOT NULL USING COMPRESSION alp,"
+    " employer_match_balance DOUBLE NOT NULL USING COMPRESSION alp,"
+    " employer_core_balance DOUBLE NOT NULL USING COMPRESSION alp,"
+    " vesting_years INTEGER NOT NULL USING COMPRESSION bitpacking,"
+    " match_vested_pct DOUBLE NOT NULL USING COMPRESSION alp,"
+    " core_vested_pct DOUBLE NOT NULL USING COMPRESSION alp,"
+    " vested_balance DOUBLE NOT NULL USING COMPRESSION alp,"
+    " forfeiture_amount DOUBLE NOT NULL USING COMPRESSION alp,"
+    " is_hce BOOLEAN NOT NULL)",
+
+
+    "CREATE TABLE IF NOT EXISTS fct_employer_match_events ("
+    " scenario_id VARCHAR NOT NULL, event_id UUID NOT NULL, employee_id VARCHAR NOT NULL,"
+    " simulation_year INTEGER NOT NULL, effective_date DATE NOT NULL, formula_name VARCHAR NOT NULL,"
+    " formula_type ENUM('simple','tiered','graded_by_service','tenure_graded','points_based') NOT NULL,"
+    " eligible_compensation DOUBLE NOT NULL, deferral_rate DOUBLE NOT NULL, annual_deferrals DOUBLE NOT NULL,"
+    " uncapped_match_amount DOUBLE NOT NULL, employer_match_amount DOUBLE NOT NULL,"
+    " match_cap_applied BOOLEAN NOT NULL, irs_415c_reduction DOUBLE NOT NULL, years_of_service INTEGER NOT NULL,"
+    " points INTEGER, effective_match_rate DOUBLE, match_percentage_of_comp DOUBLE)",
 
     "CREATE TABLE IF NOT EXISTS fct_workforce_needs ("
     " scenario_id VARCHAR NOT NULL, simulation_year INTEGER NOT NULL,"
@@ -87,6 +133,6 @@ const char *const pw_output_ddl[] = {
 };
 
 const char *const pw_output_tables[] = {
-    "fct_yearly_events", "fct_workforce_snapshot", "fct_workforce_needs", "fct_workforce_needs_by_level",
+    "fct_yearly_events", "fct_workforce_snapshot", "fct_employer_match_events", "fct_workforce_needs", "fct_workforce_needs_by_level",
     "census_rejected_rows", "run_metadata", 0,
 };

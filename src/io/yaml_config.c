@@ -1,11 +1,13 @@
 /* yaml_config.c: libyaml document walk that feeds the configuration key table.
  *
  * For each mapping entry the dotted key is resolved in this order: a row of
- * the key table (parse it), a known section (descend), a reference key that is
- * deliberately unused (skip silently), a retirement-plan section (descend and
- * warn once per leaf), else unknown (warn once for the whole subtree). The
- * input may be hostile (fuzzing, user files), so nesting depth and the number
- * of nodes visited (aliases can make a small file a huge tree) are bounded. */
+ * the key table (parse it; list-valued plan rows get their subtree copied into
+ * a libyaml-free tree for model/config_plan.c), a known section (descend), a
+ * reference key that is deliberately unused (skip silently), a reference key of
+ * a feature planwise does not model (warn once per leaf), else unknown (warn
+ * once for the whole subtree). The input may be hostile (fuzzing, user files),
+ * so nesting depth and the number of nodes visited (aliases can make a small
+ * file a huge tree) are bounded. */
 #include "io/yaml_config.h"
 
 #include <errno.h>
@@ -16,10 +18,12 @@
 
 #include "core/log.h"
 #include "model/config_keys.h"
+#include "model/config_plan.h"
 
 #define KEY_MAX 512
 #define DEPTH_MAX 64
 #define VISIT_MAX 1000000L
+#define TREE_MAX 65536L /* values below one list-valued key; real formulas use a few hundred */
 #define FILE_MAX (64L << 20)
 
 struct walk {
@@ -27,7 +31,9 @@ struct walk {
     yaml_document_t *doc;
     const char *name;     /* display name */
     int *lines;           /* per row index: line of the key, 0 = absent */
+    struct pw_plan_lines *plan_lines; /* lines of formulas, tiers and schedule rows */
     long visits;
+    long tree_nodes;      /* nodes copied for the current list-valued key */
     struct pw_err *err;
 };
 
@@ -52,11 +58,76 @@ static const char *shape(const yaml_node_t *n)
 
 static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, int depth);
 
-/* Warns once for each leaf below a plan key (lists and scalars are leaves). */
-static int warn_plan(struct walk *w, const char *key, yaml_node_t *value, const yaml_node_t *at, int depth)
+/* Warns once for each leaf below a not-modelled key (lists and scalars are leaves). */
+static int warn_not_modelled(struct walk *w, const char *key, yaml_node_t *value, const yaml_node_t *at, int depth)
 {
     if (value->type == YAML_MAPPING_NODE) return walk_mapping(w, key, value, depth + 1);
-    pw_warn("%s:%d: '%s' is not modelled yet; ignored", w->name, line_of(at), key);
+    pw_warn("%s:%d: '%s' is not modelled; ignored", w->name, line_of(at), key);
+    return 0;
+}
+
+static void free_node(struct pw_node *n)
+{
+    for (int i = 0; i < n->count; i++) free_node(&n->child[i]);
+    free(n->child);
+}
+
+/* Copies a libyaml subtree into *out (free with free_node, also on error);
+ * bounded like the walk itself. Scalar texts point into the document. */
+static int build_node(struct walk *w, const char *key, yaml_node_t *n, struct pw_node *out, int depth)
+{
+    char at[PW_PATH_MAX + 32];
+    memset(out, 0, sizeof *out);
+    out->line = out->key_line = line_of(n);
+    /* The copy costs memory, so it has a budget of its own, far below the walk's. */
+    if (depth > DEPTH_MAX || ++w->visits > VISIT_MAX || ++w->tree_nodes > TREE_MAX) {
+        where(w, n, at, sizeof at);
+        if (depth > DEPTH_MAX)
+            return pw_err_set(w->err, PW_ECONFIG, "%snesting deeper than %d levels", at, DEPTH_MAX);
+        return pw_err_set(w->err, PW_ECONFIG, "%s'%s' has more than %ld values (alias loop?)", at, key, TREE_MAX);
+    }
+    size_t count = 0;
+    if (n->type == YAML_SCALAR_NODE) {
+        out->kind = is_null(n) ? PW_NODE_NULL : PW_NODE_SCALAR;
+        out->text = out->kind == PW_NODE_SCALAR ? (const char *)n->data.scalar.value : NULL;
+        return 0;
+    }
+    if (n->type == YAML_SEQUENCE_NODE) {
+        out->kind = PW_NODE_LIST;
+        count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    } else if (n->type == YAML_MAPPING_NODE) {
+        out->kind = PW_NODE_MAP;
+        count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    } else {
+        return 0; /* libyaml has no other node kinds in a loaded document */
+    }
+    if (count == 0) return 0;
+    if (count > (size_t)TREE_MAX) {
+        where(w, n, at, sizeof at);
+        return pw_err_set(w->err, PW_ECONFIG, "%s'%s' has more than %ld values", at, key, TREE_MAX);
+    }
+    if (!(out->child = calloc(count, sizeof *out->child)))
+        return pw_err_set(w->err, PW_ENOMEM, "out of memory reading '%s'", key);
+    for (size_t i = 0; i < count; i++) {
+        struct pw_node *c = &out->child[i];
+        yaml_node_t *item;
+        out->count++;
+        if (out->kind == PW_NODE_LIST) {
+            item = yaml_document_get_node(w->doc, n->data.sequence.items.start[i]);
+            if (build_node(w, key, item, c, depth + 1)) return PW_ECONFIG;
+            continue;
+        }
+        yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
+        item = yaml_document_get_node(w->doc, p->value);
+        if (k->type != YAML_SCALAR_NODE) {
+            where(w, k, at, sizeof at);
+            return pw_err_set(w->err, PW_ECONFIG, "%skeys below '%s' must be plain names, got %s", at, key, shape(k));
+        }
+        if (build_node(w, key, item, c, depth + 1)) return PW_ECONFIG;
+        c->key = (const char *)k->data.scalar.value;
+        c->key_line = line_of(k);
+    }
     return 0;
 }
 
@@ -70,6 +141,16 @@ static int set_row(struct walk *w, int idx, yaml_node_t *keynode, yaml_node_t *v
                 k->key, w->lines[idx]);
     w->lines[idx] = line_of(keynode);
 
+    if (k->type == PW_KEY_MATCH_FORMULAS || k->type == PW_KEY_CORE_SCHEDULE) {
+        struct pw_node tree;
+        w->tree_nodes = 0;
+        int rc = build_node(w, k->key, value, &tree, 0);
+        tree.key = k->key;
+        tree.key_line = line_of(keynode);
+        if (rc == 0) rc = pw_plan_set_list(w->cfg, k, &tree, w->name, w->plan_lines, w->err);
+        free_node(&tree);
+        return rc;
+    }
     if (k->type == PW_KEY_LEVEL_MAP && value->type == YAML_MAPPING_NODE) {
         for (yaml_node_pair_t *p = value->data.mapping.pairs.start; p < value->data.mapping.pairs.top; p++) {
             yaml_node_t *lk = yaml_document_get_node(w->doc, p->key);
@@ -94,14 +175,7 @@ static int set_row(struct walk *w, int idx, yaml_node_t *keynode, yaml_node_t *v
 static int walk_entry(struct walk *w, const char *key, yaml_node_t *keynode, yaml_node_t *value, int depth)
 {
     int idx = pw_config_key_index(key);
-    if (idx >= 0) {
-        if (pw_config_keys[idx].flags & PW_KF_PLAN) {
-            w->lines[idx] = line_of(keynode);
-            pw_warn("%s:%d: '%s' is not modelled yet; ignored", w->name, line_of(keynode), key);
-            return 0;
-        }
-        return set_row(w, idx, keynode, value);
-    }
+    if (idx >= 0) return set_row(w, idx, keynode, value);
     if (pw_config_key_is_section(key)) {
         if (value->type == YAML_MAPPING_NODE) return walk_mapping(w, key, value, depth + 1);
         if (is_null(value)) return 0; /* a section with every key commented out */
@@ -111,7 +185,7 @@ static int walk_entry(struct walk *w, const char *key, yaml_node_t *keynode, yam
     }
     switch (pw_config_key_classify(key)) {
     case PW_KEY_IGNORED: return 0;
-    case PW_KEY_PLAN: return warn_plan(w, key, value, keynode, depth);
+    case PW_KEY_NOT_MODELLED: return warn_not_modelled(w, key, value, keynode, depth);
     case PW_KEY_UNKNOWN: break;
     }
     pw_warn("%s:%d: unknown key '%s'; ignored", w->name, line_of(keynode), key);
@@ -182,13 +256,19 @@ int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, con
     snprintf(cfg->config_path, sizeof cfg->config_path, "%s", display_name ? display_name : "");
 
     int *lines = calloc(pw_config_key_count, sizeof *lines);
-    if (!lines) return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
+    struct pw_plan_lines *plan_lines = calloc(1, sizeof *plan_lines);
+    if (!lines || !plan_lines) {
+        free(lines);
+        free(plan_lines);
+        return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
+    }
 
     yaml_parser_t parser;
     yaml_document_t doc;
     int rc = 0;
     if (!yaml_parser_initialize(&parser)) {
         free(lines);
+        free(plan_lines);
         return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -204,6 +284,7 @@ int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, con
                             parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         free(lines);
+        free(plan_lines);
         return rc;
     }
 
@@ -213,7 +294,7 @@ int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, con
             rc = pw_err_set(err, PW_ECONFIG, "%s:%d: the top level must be a mapping of keys, got %s", name,
                             line_of(root), shape(root));
         } else {
-            struct walk w = {cfg, &doc, name, lines, 0, err};
+            struct walk w = {cfg, &doc, name, lines, plan_lines, 0, 0, err};
             rc = walk_mapping(&w, "", root, 0);
         }
     }
@@ -222,10 +303,11 @@ int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, con
 
     if (rc == 0) rc = resolve_paths(cfg, base_dir, name, lines, err);
     if (rc == 0) {
-        struct pw_config_source src = {name, lines};
+        struct pw_config_source src = {name, lines, plan_lines};
         rc = pw_config_finalize_at(cfg, &src, err);
     }
     free(lines);
+    free(plan_lines);
     return rc;
 }
 

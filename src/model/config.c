@@ -3,7 +3,8 @@
  * Defaults and per-key ranges come from the key table (config_keys.c); this
  * file adds what one row cannot say: rules between keys (MODEL 2.2), derived
  * values (family seeds, census date) and the sectioned YAML writer behind
- * `planwise config show`. */
+ * `planwise config show` (the list-valued plan keys included). Reading the
+ * plan lists and the plan rules live in config_plan.c and config_plan_check.c. */
 #include "model/config.h"
 
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "model/config_keys.h"
+#include "model/config_plan.h"
 
 void pw_config_init_defaults(struct pw_config *cfg)
 {
@@ -24,10 +26,12 @@ void pw_config_init_defaults(struct pw_config *cfg)
     cfg->on_bad_rows = PW_BAD_ROWS_FAIL;
     cfg->threads = 1;
     cfg->config_path[0] = '\0';
+    /* The core has no apply_eligibility key: its three tests always apply (MODEL 4.15). */
+    cfg->plan.core_eligibility.apply_eligibility = true;
 }
 
 /* "config.yaml:12: " for key, "config.yaml: " when its line is unknown, "" without a file. */
-static void where_of(const struct pw_config_source *src, const char *key, char *buf, size_t size)
+void pw__config_where(const struct pw_config_source *src, const char *key, char *buf, size_t size)
 {
     buf[0] = '\0';
     if (!src || !src->name) return;
@@ -40,7 +44,7 @@ static void where_of(const struct pw_config_source *src, const char *key, char *
 
 /* The first of a, b, c (NULLs skipped) written in the file, else a: a rule
  * between keys points at the line the user actually wrote. */
-static const char *given(const struct pw_config_source *src, const char *a, const char *b, const char *c)
+const char *pw__config_given(const struct pw_config_source *src, const char *a, const char *b, const char *c)
 {
     const char *cand[3] = {a, b, c};
     for (int j = 0; j < 3; j++) {
@@ -50,17 +54,21 @@ static const char *given(const struct pw_config_source *src, const char *a, cons
     return a;
 }
 
-__attribute__((format(printf, 4, 5))) static int fail(const struct pw_config_source *src, const char *key,
-                                                      struct pw_err *err, const char *fmt, ...)
+int pw__config_fail(const struct pw_config_source *src, const char *key, struct pw_err *err, const char *fmt, ...)
 {
     char where[PW_PATH_MAX + 32], msg[PW_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    where_of(src, key, where, sizeof where);
+    pw__config_where(src, key, where, sizeof where);
     return pw_err_set(err, PW_ECONFIG, "%s%s", where, msg);
 }
+
+/* Short names for the helpers this file shares with config_plan_check.c. */
+#define where_of pw__config_where
+#define given pw__config_given
+#define fail pw__config_fail
 
 static const char *num(double v, char buf[static 40])
 {
@@ -169,7 +177,7 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
     if (any && !(sum > 0))
         return fail(src, "workforce.new_hire_level_distribution", err,
                     "'workforce.new_hire_level_distribution' shares must sum to more than 0");
-    return 0;
+    return pw__plan_finalize(cfg, src, err);
 }
 
 int pw_config_finalize(struct pw_config *cfg, struct pw_err *err) { return pw_config_finalize_at(cfg, NULL, err); }
@@ -195,6 +203,103 @@ static int shared_depth(const char *a, size_t alen, const char *b, size_t blen)
     return depth;
 }
 
+/* ---- list-valued plan keys (config_plan.h), in the reference layout ---- */
+
+/* One "name: value" line; item starts a list item ("- name: value"). */
+static void put(FILE *out, int indent, bool item, const char *name, const char *value)
+{
+    fprintf(out, "%*s%s%s: %s\n", indent, "", item ? "- " : "", name, value);
+}
+
+/* Years, ages and points read better without ".0"; the open maximum is null. */
+static const char *bound(double v, char buf[static 40])
+{
+    if (v == PW_OPEN_MAX) snprintf(buf, 40, "null");
+    else pw_config_format_bound(v, buf, 40);
+    return buf;
+}
+
+static void write_tiers(FILE *out, int ind, const struct pw_match_tier *t, int n)
+{
+    char a[40];
+    for (int i = 0; i < n; i++) {
+        put(out, ind, true, "employee_min", num(t[i].employee_min, a));
+        put(out, ind + 2, false, "employee_max", num(t[i].employee_max, a));
+        put(out, ind + 2, false, "match_rate", num(t[i].match_rate, a));
+    }
+}
+
+static void write_formula(FILE *out, int ind, const struct pw_match_formula *f)
+{
+    char a[40], text[4 * PW_NAME_MAX];
+    fprintf(out, "%*s%s:\n", ind, "", f->name);
+    ind += 2;
+    if (f->label[0]) {
+        pw_config_format_string(f->label, text, sizeof text);
+        put(out, ind, false, "name", text);
+    }
+    bool known = f->type >= 0 && f->type <= PW_FORMULA_POINTS_BASED;
+    pw_config_format_string(known ? pw__formula_type_names[f->type] : "?", text, sizeof text);
+    put(out, ind, false, "type", text);
+    if (f->type == PW_FORMULA_SIMPLE) put(out, ind, false, "match_rate", num(f->match_rate, a));
+    if (f->type == PW_FORMULA_TIERED) {
+        fprintf(out, "%*stiers:\n", ind, "");
+        write_tiers(out, ind + 2, f->tiers, f->tier_count);
+    }
+    if (f->type == PW_FORMULA_GRADED_BY_SERVICE || f->type == PW_FORMULA_POINTS_BASED) {
+        bool pts = f->type == PW_FORMULA_POINTS_BASED;
+        fprintf(out, "%*sschedule:\n", ind, "");
+        for (int i = 0; i < f->row_count; i++) {
+            const struct pw_match_row *r = &f->rows[i];
+            put(out, ind + 2, true, pts ? "min_points" : "min_years", bound(r->min, a));
+            put(out, ind + 4, false, pts ? "max_points" : "max_years", bound(r->max, a));
+            put(out, ind + 4, false, "match_rate", num(r->match_rate, a));
+            put(out, ind + 4, false, "max_deferral", num(r->max_deferral, a));
+        }
+    }
+    if (f->type == PW_FORMULA_TENURE_GRADED) {
+        fprintf(out, "%*sbands:\n", ind, "");
+        for (int i = 0; i < f->row_count; i++) {
+            put(out, ind + 2, true, "min_years", bound(f->rows[i].min, a));
+            put(out, ind + 4, false, "max_years", bound(f->rows[i].max, a));
+            fprintf(out, "%*stiers:\n", ind + 4, "");
+            write_tiers(out, ind + 6, f->rows[i].tiers, f->rows[i].tier_count);
+        }
+    }
+    if (f->has_cap && f->type <= PW_FORMULA_TIERED)
+        put(out, ind, false, "max_match_percentage", num(f->max_match_percentage, a));
+    if (f->vesting_schedule[0]) {
+        pw_config_format_string(f->vesting_schedule, text, sizeof text);
+        put(out, ind, false, "vesting_schedule", text);
+    }
+}
+
+static void write_plan_list(const struct pw_config *cfg, const struct pw_config_key *k, FILE *out, int indent)
+{
+    const char *seg = strrchr(k->key, '.') + 1;
+    if (k->type == PW_KEY_MATCH_FORMULAS) {
+        const struct pw_plan_config *p = &cfg->plan;
+        fprintf(out, "%*s%s:%s\n", indent, "", seg, p->formula_count ? "" : " {}");
+        for (int i = 0; i < p->formula_count && i < PW_MAX_FORMULAS; i++)
+            write_formula(out, indent + 2, &p->formulas[i]);
+        return;
+    }
+    enum pw_core_schedule_id id = pw__plan_core_schedule_id(k);
+    const struct pw_core_row *rows = id == PW_CORE_SCHED_AGE      ? cfg->plan.age_rows
+                                     : id == PW_CORE_SCHED_POINTS ? cfg->plan.points_rows
+                                                                  : cfg->plan.graded;
+    const int count = id == PW_CORE_SCHED_AGE      ? cfg->plan.age_count
+                      : id == PW_CORE_SCHED_POINTS ? cfg->plan.points_count
+                                                   : cfg->plan.graded_count;
+    fprintf(out, "%*s%s:%s\n", indent, "", seg, count ? "" : " []");
+    char a[40];
+    for (int i = 0; i < count && i < PW_MAX_SCHEDULE_ROWS; i++) {
+        put(out, indent + 2, true, pw__core_schedules[id].min_name, bound(rows[i].min, a));
+        put(out, indent + 4, false, pw__core_schedules[id].max_name, bound(rows[i].max, a));
+        put(out, indent + 4, false, "rate", num(rows[i].rate, a));
+    }
+}
+
 int pw_config_write_yaml(const struct pw_config *cfg, FILE *out)
 {
     fprintf(out, "# planwise effective configuration (defaults filled in)\n");
@@ -203,7 +308,6 @@ int pw_config_write_yaml(const struct pw_config *cfg, FILE *out)
     size_t prev_len = 0;
     for (size_t i = 0; i < pw_config_key_count; i++) {
         const struct pw_config_key *k = &pw_config_keys[i];
-        if (k->flags & PW_KF_PLAN) continue; /* not modelled: nothing effective to show */
         size_t len = section_len(k->key);
         int keep = shared_depth(prev, prev_len, k->key, len), depth = 0;
         for (size_t j = 0; j < len; j++) depth += k->key[j] == '.';
@@ -218,7 +322,9 @@ int pw_config_write_yaml(const struct pw_config *cfg, FILE *out)
         char allowed[256], value[PW_PATH_MAX + 64];
         pw_config_key_allowed(k, allowed, sizeof allowed);
         fprintf(out, "%*s# %s; %s\n", 2 * depth, "", k->doc, allowed);
-        if (k->type == PW_KEY_LEVEL_MAP && k->offset != PW_KEY_NO_FIELD) {
+        if (k->type == PW_KEY_MATCH_FORMULAS || k->type == PW_KEY_CORE_SCHEDULE) {
+            write_plan_list(cfg, k, out, 2 * depth);
+        } else if (k->type == PW_KEY_LEVEL_MAP && k->offset != PW_KEY_NO_FIELD) {
             const struct pw_level_map *m = (const void *)((const char *)cfg + k->offset);
             bool any = false;
             for (int l = 1; l <= PW_MAX_LEVELS; l++) any |= m->set[l];

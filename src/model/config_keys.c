@@ -3,8 +3,14 @@
  * Row order is the order of `planwise config show` (the layout of the
  * reference simulation_config.yaml); keys of one section must stay together
  * because the YAML writer opens and closes sections by comparing neighbours.
- * Plan rows (PW_KF_PLAN) come last; they document the retirement-plan keys
- * the next stage of the model will read (see config_keys.h). */
+ * Retirement-plan rows (MODEL 4.10-4.17) follow the workforce rows, in the
+ * reference's order; the assumption tables come last.
+ *
+ * Enrollment rates that also exist in an assumption table are PW_KF_NAN rows:
+ * absent or null they stay NAN and the engine takes the table's value, so a
+ * replaced table is honoured unless the YAML sets the key (MODEL 2.3). Their
+ * doc names the table and its built-in value, which `config show` prints as a
+ * comment above `key: null`. */
 #include "model/config_keys.h"
 
 #include <string.h>
@@ -25,16 +31,14 @@
     PATH("assumptions." #name, assumption_files[PW_TABLE_##name##_ID], 0, PW_KF_NULLABLE, NULL,       \
          "CSV replacing " #name ".csv")
 
-/* Plan rows: no field yet. */
-#define P_BOOL(k, def, doc) {k, PW_KEY_BOOL, NOF, NOF, 0, 0, PW_KF_PLAN, NULL, def, doc}
-#define P_INT(k, lo, hi, def, doc) {k, PW_KEY_INT, NOF, NOF, lo, hi, PW_KF_PLAN, NULL, def, doc}
-#define P_DBL(k, lo, hi, fl, def, doc) {k, PW_KEY_DOUBLE, NOF, NOF, lo, hi, (fl) | PW_KF_PLAN, NULL, def, doc}
-#define P_RATE(k, def, doc) P_DBL(k, 0, 1, 0, def, doc)
-#define P_MULT(k, def, doc) P_DBL(k, 0, 10, 0, def, doc)
-#define P_ENUM(k, names, def, doc) {k, PW_KEY_ENUM, NOF, NOF, 0, 0, PW_KF_PLAN, names, def, doc}
-#define P_STR(k, def, doc) {k, PW_KEY_STRING, NOF, NOF, 1, 64, PW_KF_PLAN, NULL, def, doc}
-#define P_DATE(k, def, doc) {k, PW_KEY_DATE, NOF, NOF, 0, 0, PW_KF_PLAN | PW_KF_NULLABLE, NULL, def, doc}
-#define P_MMDD(k, def, doc) {k, PW_KEY_MMDD, NOF, NOF, 0, 0, PW_KF_PLAN, NULL, def, doc}
+/* Rate backed by an assumption table: NAN unless given (see the file comment). */
+#define TAB(k, f, hi, table, builtin, doc)                                                          \
+    {k, PW_KEY_DOUBLE, F(f), NOF, 0, hi, PW_KF_NULLABLE | PW_KF_NAN, NULL, NULL,                    \
+     doc " (null: " table " table, built-in " builtin ")"}
+#define RATE(k, f, def, doc) DBL(k, f, 0, 1, 0, def, doc)
+#define STR(k, f, lo, def, doc) \
+    {k, PW_KEY_STRING, F(f), NOF, lo, sizeof(((struct pw_config *)0)->f) - 1, 0, NULL, def, doc}
+#define DATE_OR_NULL(k, f, def, doc) {k, PW_KEY_DATE, F(f), NOF, 0, 0, PW_KF_NULLABLE, NULL, def, doc}
 
 /* Table ids spelled like the key names so TABLE(age_bands) can paste them. */
 enum {
@@ -73,22 +77,38 @@ static const char *const level_mode_names[] = {"ss_wage_base", "percent", "fixed
 #define DMR "deferral_match_response."
 #define EM "employer_match."
 #define EC "employer_core_contribution."
-#define ELIG_ROWS(p)                                                                             \
-    P_INT(p "eligibility.minimum_tenure_years", 0, 50, "0", "years of service required"),        \
-    P_INT(p "eligibility.minimum_hours_annual", 0, 4000, "1000", "hours worked in the year"),    \
-    P_BOOL(p "eligibility.require_active_at_year_end", "true", "must be active on Dec 31"),      \
-    P_BOOL(p "eligibility.allow_new_hires", "true", "active new hires qualify regardless of tenure"), \
-    P_BOOL(p "eligibility.allow_terminated_new_hires", "false", "new-hire terminations qualify"), \
-    P_BOOL(p "eligibility.allow_experienced_terminations", "false", "experienced terminations qualify")
-#define AGE4(p, a, b, c, d, doc) \
-    P_RATE(p "young", a, doc), P_RATE(p "mid_career", b, doc), P_RATE(p "mature", c, doc), P_RATE(p "senior", d, doc)
-#define INC4(p, low, a, b, c, d, doc) \
-    P_MULT(p low, a, doc), P_MULT(p "moderate", b, doc), P_MULT(p "high", c, doc), P_MULT(p "executive", d, doc)
-#define DBR(age, a, b, c, d)                                                                      \
-    P_RATE(VE "deferral_rates.demographic_base_rates." age "_low", a, "initial deferral rate"),    \
-    P_RATE(VE "deferral_rates.demographic_base_rates." age "_moderate", b, "initial deferral rate"), \
-    P_RATE(VE "deferral_rates.demographic_base_rates." age "_high", c, "initial deferral rate"),   \
-    P_RATE(VE "deferral_rates.demographic_base_rates." age "_executive", d, "initial deferral rate")
+#define OPT_T "enrollment_opt_out_rates"
+#define PRO_T "enrollment_proactive_rates"
+#define VOL_T "enrollment_voluntary_rates"
+#define DEF_T "enrollment_voluntary_deferral_rates"
+#define YOY_T "enrollment_yoy_rates"
+#define ELIG_ROWS(p, f)                                                                                      \
+    INT(p "eligibility.minimum_tenure_years", plan.f.minimum_tenure_years, 0, 50, "0",                        \
+        "years of service required"),                                                                        \
+    INT(p "eligibility.minimum_hours_annual", plan.f.minimum_hours_annual, 0, 4000, "1000",                   \
+        "hours worked in the year"),                                                                         \
+    BOOL(p "eligibility.require_active_at_year_end", plan.f.require_active_at_year_end, "true",               \
+         "must be active on Dec 31"),                                                                        \
+    BOOL(p "eligibility.allow_new_hires", plan.f.allow_new_hires, "true",                                     \
+         "hires of the year pass the tenure test"),                                                          \
+    BOOL(p "eligibility.allow_terminated_new_hires", plan.f.allow_terminated_new_hires, "false",              \
+         "new-hire terminations pass the active test"),                                                      \
+    BOOL(p "eligibility.allow_experienced_terminations", plan.f.allow_experienced_terminations, "false",      \
+         "experienced terminations pass the active test")
+/* Four age groups (plan_config.h order) of a table-backed array. */
+#define AGE4(p, f, hi, table, a, b, c, d, doc)                                                              \
+    TAB(p "young", plan.f[0], hi, table, a, doc), TAB(p "mid_career", plan.f[1], hi, table, b, doc),         \
+    TAB(p "mature", plan.f[2], hi, table, c, doc), TAB(p "senior", plan.f[3], hi, table, d, doc)
+/* Four income groups; the first is spelled `low_income` in some reference blocks. */
+#define INC4(p, low, f, table, a, b, c, d, doc)                                                             \
+    TAB(p low, plan.f[0], 10, table, a, doc), TAB(p "moderate", plan.f[1], 10, table, b, doc),               \
+    TAB(p "high", plan.f[2], 10, table, c, doc), TAB(p "executive", plan.f[3], 10, table, d, doc)
+#define DBR_ROW(age, inc, g, i, v)                                                                          \
+    TAB(VE "deferral_rates.demographic_base_rates." age "_" inc, plan.vol_deferral[g][i], 1, DEF_T, v,       \
+        "initial deferral rate, at most plan_deferral_cap")
+#define DBR(age, g, a, b, c, d)                                                                             \
+    DBR_ROW(age, "low", g, 0, a), DBR_ROW(age, "moderate", g, 1, b), DBR_ROW(age, "high", g, 2, c),          \
+    DBR_ROW(age, "executive", g, 3, d)
 
 const struct pw_config_key pw_config_keys[] = {
     {"scenario_id", PW_KEY_STRING, F(scenario_id), NOF, 1, PW_SCENARIO_MAX, 0, NULL, "default",
@@ -183,9 +203,129 @@ const struct pw_config_key pw_config_keys[] = {
         "share of hires permanently excluded from the plan"),
     BOOL("eligibility.new_hire_eligibility_match_census", new_hire_eligibility_match_census, "false",
          "hire exclusion share = the census share of eligibility_override false"),
+    INT("eligibility.waiting_period_days", plan.eligibility_waiting_period_days, 0, 3650, "0",
+        "days of service before plan entry when plan_eligibility.waiting_period_days is null"),
+
+    /* ---- retirement plan (MODEL 4.10-4.17) ---- */
+    INT("plan_eligibility.minimum_age", plan.minimum_age, 0, 100, "21", "age to join the plan"),
+    {"plan_eligibility.waiting_period_days", PW_KEY_INT, F(plan.waiting_period_days), F(plan.waiting_period_days_set),
+     0, 3650, PW_KF_NULLABLE, NULL, NULL, "days of service to join the plan; null = eligibility.waiting_period_days"},
+
+    BOOL(AE "enabled", plan.ae_enabled, "true", "auto-enroll eligible employees"),
+    INT(AE "window_days", plan.ae_window_days, 0, 365, "45", "days from eligibility to auto-enrollment"),
+    DBL(AE "default_deferral_rate", plan.ae_default_rate, 0, 1, PW_KF_LO_OPEN, "0.02",
+        "auto-enrollment rate; at most plan_deferral_cap"),
+    INT(AE "opt_out_grace_period", plan.ae_opt_out_grace_days, 0, 365, "30",
+        "days after auto-enrollment until an opt-out"),
+    ENUM(AE "scope", plan.ae_scope, ae_scope_names, "new_hires_only", "who is auto-enrolled"),
+    DATE_OR_NULL(AE "hire_date_cutoff", plan.ae_hire_date_cutoff, "2020-01-01",
+                 "only hires on/after this date; null = start of the run (new_hires_only) or everyone"),
+    DBL(AE "voluntary_enrollment_rate", plan.voluntary_enrollment_rate, 0, 10, 0, "1.0",
+        "scales proactive, voluntary and year-over-year probabilities"),
+    AGE4(AE "opt_out_rates.by_age.", opt_out_by_age, 1, OPT_T, "0.10", "0.07", "0.05", "0.03", "opt-out probability"),
+    INC4(AE "opt_out_rates.by_income.", "low_income", opt_out_income_mult, OPT_T, "1.20", "1.00", "0.70", "0.50",
+         "opt-out multiplier"),
+
+    BOOL(PE "enabled", plan.proactive_enabled, "true", "enroll by choice inside the auto-enrollment window"),
+    INT(PE "timing_window.min_days", plan.proactive_min_days, 0, 365, "7", "earliest day after the window opens"),
+    INT(PE "timing_window.max_days", plan.proactive_max_days, 0, 365, "35",
+        "latest day; at least min_days, below window_days"),
+    AGE4(PE "probability_by_demographics.", proactive_by_age, 1, PRO_T, "0.25", "0.45", "0.65", "0.75",
+         "proactive probability"),
+
+    BOOL(VE "enabled", plan.voluntary_enabled, "true", "voluntary enrollment when not auto-enrolled"),
+    AGE4(VE "base_rates_by_age.", vol_base_by_age, 1, VOL_T, "0.30", "0.55", "0.70", "0.80", "enrollment probability"),
+    INC4(VE "income_multipliers.", "low", vol_income_mult, VOL_T, "0.70", "1.00", "1.15", "1.25",
+         "enrollment multiplier"),
+    TAB(VE "job_level_multipliers.individual", plan.vol_level_mult[0], 10, VOL_T, "0.90", "enrollment multiplier"),
+    TAB(VE "job_level_multipliers.senior", plan.vol_level_mult[1], 10, VOL_T, "1.00", "enrollment multiplier"),
+    TAB(VE "job_level_multipliers.manager", plan.vol_level_mult[2], 10, VOL_T, "1.10", "enrollment multiplier"),
+    TAB(VE "job_level_multipliers.executive", plan.vol_level_mult[3], 10, VOL_T, "1.20", "enrollment multiplier"),
+    BOOL(VE "deferral_rates.match_optimization", plan.match_optimization, "true",
+         "match magnet: some rates snap up to the match maximum"),
+    DBR("young", 0, "0.03", "0.03", "0.04", "0.06"), DBR("mid_career", 1, "0.04", "0.06", "0.08", "0.10"),
+    DBR("mature", 2, "0.05", "0.08", "0.10", "0.12"), DBR("senior", 3, "0.06", "0.10", "0.12", "0.15"),
+
+    RATE("enrollment.match_magnet.snap_probability", plan.magnet_snap_probability, "0.45",
+         "probability of snapping to the match maximum"),
+    RATE("enrollment.match_magnet.max_deferral_rate", plan.magnet_max_rate, "0.10",
+         "rates chosen by employees are clamped to [min, max]"),
+    RATE("enrollment.match_magnet.min_deferral_rate", plan.magnet_min_rate, "0.01", "at most max_deferral_rate"),
+
+    BOOL(YOY "enabled", plan.yoy_enabled, "true", "yearly enrollment of eligible non-participants"),
+    AGE4(YOY "base_rates_by_age.", yoy_base_by_age, 1, YOY_T, "0.03", "0.05", "0.07", "0.08",
+         "conversion probability"),
+    INC4(YOY "income_multipliers.", "low_income", yoy_income_mult, YOY_T, "0.8", "1.0", "1.2", "1.3",
+         "conversion multiplier"),
+    TAB(YOY "tenure_multipliers.new_employee", plan.yoy_tenure_mult[0], 10, YOY_T, "0.7", "conversion multiplier"),
+    TAB(YOY "tenure_multipliers.established", plan.yoy_tenure_mult[1], 10, YOY_T, "1.0", "conversion multiplier"),
+    TAB(YOY "tenure_multipliers.veteran", plan.yoy_tenure_mult[2], 10, YOY_T, "1.1", "conversion multiplier"),
+    INT(YOY "timing.enrollment_month", plan.yoy_month, 1, 12, "6", "month of the yearly conversion"),
+    INT(YOY "timing.enrollment_day", plan.yoy_day, 1, 31, "15", "day of that month; 02-29 is refused"),
+    AGE4(YOY "deferral_rates.", yoy_deferral_by_age, 1, YOY_T, "0.03", "0.04", "0.05", "0.06",
+         "deferral rate of converters, at most plan_deferral_cap"),
+
+    BOOL(EM "enabled", plan.match_enabled, "true", "pay the employer match"),
+    STR(EM "active_formula", plan.active_formula, 1, "tiered_match", "name of the formula in employer_match.formulas"),
+    BOOL(EM "apply_eligibility", plan.match_eligibility.apply_eligibility, "true",
+         "apply the eligibility block; false = active on Dec 31 with 1000 hours"),
+    ELIG_ROWS(EM, match_eligibility),
+    {EM "formulas", PW_KEY_MATCH_FORMULAS, F(plan.formulas), NOF, 0, 0, 0, NULL, NULL,
+     "match formulas: the built-in set, replaced by name or extended here"},
+
+    BOOL(EC "enabled", plan.core_enabled, "true", "pay the employer core (non-elective) contribution"),
+    ENUM(EC "status", plan.core_status, core_status_names, "flat", "how the core rate is set"),
+    RATE(EC "contribution_rate", plan.core_rate, "0.01", "flat rate, and the rate when no schedule row applies"),
+    {EC "graded_schedule", PW_KEY_CORE_SCHEDULE, F(plan.graded), NOF, 0, 0, 0, NULL, NULL,
+     "rate by years of service (status graded_by_service): the row with the highest min_years <= service"},
+    {EC "age_schedule", PW_KEY_CORE_SCHEDULE, F(plan.age_rows), NOF, 0, 0, 0, NULL, NULL,
+     "rate by age (status age_banded): the row with min_age <= age < max_age; the last row open"},
+    {EC "points_schedule", PW_KEY_CORE_SCHEDULE, F(plan.points_rows), NOF, 0, 0, 0, NULL, NULL,
+     "rate by age + service (status points_based): the row with the highest min_points <= points"},
+    BOOL(EC "integration.enabled", plan.integration_enabled, "false", "permitted disparity above a pay level"),
+    ENUM(EC "integration.level_mode", plan.integration_mode, level_mode_names, "ss_wage_base",
+         "integration level: the SS wage base, a percent of it, or fixed dollars"),
+    {EC "integration.level_value", PW_KEY_DOUBLE, F(plan.integration_level_value), NOF, 0, INF,
+     PW_KF_NO_HI | PW_KF_NULLABLE | PW_KF_NAN, NULL, NULL, "percent or dollars; needed unless ss_wage_base"},
+    DBL(EC "integration.disparity_rate", plan.disparity_rate, 0, 0.057, 0, "0.0", "extra rate above the level"),
+    ELIG_ROWS(EC, core_eligibility),
+
+    BOOL(ESC "enabled", plan.esc_enabled, "true", "yearly automatic deferral increases"),
+    MMDD(ESC "effective_day", plan.esc_mmdd, "01-01", "escalation day (MM-DD)"),
+    DBL(ESC "increment_amount", plan.esc_increment, 0, 0.5, PW_KF_LO_OPEN, "0.01", "yearly increase"),
+    DBL(ESC "maximum_rate", plan.esc_max_rate, 0, 1, PW_KF_LO_OPEN, "0.10",
+        "escalation stops here; at most plan_deferral_cap"),
+    DATE_OR_NULL(ESC "hire_date_cutoff", plan.esc_hire_date_cutoff, "2020-01-01",
+                 "only hires on/after this date; null = everyone"),
+    {ESC "require_active_enrollment", PW_KEY_BOOL, NOF, NOF, 0, 0, 0, NULL, "true",
+     "accepted; escalation always requires an active enrollment"},
+    INT(ESC "first_escalation_delay_years", plan.esc_delay_years, 0, 50, "1",
+        "whole years from enrollment to the first increase"),
+
+    BOOL(DMR "enabled", plan.mr_enabled, "false", "census participants move their rate toward the match maximum"),
+    RATE(DMR "upward_participation_rate", plan.mr_up_participation, "0.40", "share below the maximum who raise"),
+    RATE(DMR "upward_maximize_rate", plan.mr_up_maximize, "0.60", "of those, share who go to the maximum"),
+    RATE(DMR "upward_partial_increase_factor", plan.mr_up_partial_factor, "0.50",
+         "partial raise as a share of the gap"),
+    BOOL(DMR "downward_enabled", plan.mr_down_enabled, "true", "allow decreases"),
+    RATE(DMR "downward_participation_rate", plan.mr_down_participation, "0.15", "share above the maximum who lower"),
+    RATE(DMR "downward_reduce_to_max_rate", plan.mr_down_to_max, "0.70", "of those, share who go to the maximum"),
+    RATE(DMR "downward_partial_decrease_factor", plan.mr_down_partial_factor, "0.50",
+         "partial decrease as a share of the gap"),
 
     DBL("deferral_rates.plan_deferral_cap", plan_deferral_cap, 0, 1, PW_KF_LO_OPEN, "0.75",
         "highest deferral rate; census rates are clamped to it"),
+    RATE("deferral_rates.roth_share", plan.roth_share, "0.15", "share of deferrals that are Roth"),
+
+    BOOL("vesting.enabled", plan.vesting_enabled, "true", "vest employer money by schedule; false = immediate"),
+    STR("vesting.match_schedule", plan.match_schedule, 1, "graded_6",
+        "schedule in vesting_schedules (checked when the run loads tables)"),
+    STR("vesting.core_schedule", plan.core_schedule, 1, "graded_6",
+        "schedule in vesting_schedules (checked when the run loads tables)"),
+    BOOL("vesting.require_hours_credit", plan.require_hours_credit, "false",
+         "a year counts for vesting only with enough hours"),
+    INT("vesting.hours_credit_threshold", plan.hours_credit_threshold, 0, 4000, "1000",
+        "hours for a year of vesting service"),
 
     PATH("assumptions.directory", assumptions_directory, 0, PW_KF_NULLABLE, NULL,
          "folder of <table>.csv files replacing built-in tables"),
@@ -194,97 +334,12 @@ const struct pw_config_key pw_config_keys[] = {
     TABLE(raise_timing_distribution), TABLE(enrollment_groups), TABLE(enrollment_opt_out_rates),
     TABLE(enrollment_proactive_rates), TABLE(enrollment_voluntary_rates),
     TABLE(enrollment_voluntary_deferral_rates), TABLE(enrollment_yoy_rates), TABLE(vesting_schedules),
-
-    /* ---- retirement plan: not modelled yet (MODEL 4.10-4.17) ---- */
-    P_INT("eligibility.waiting_period_days", 0, 3650, "0", "fallback for plan_eligibility.waiting_period_days"),
-    P_INT("plan_eligibility.minimum_age", 0, 100, "21", "age to join the plan"),
-    P_INT("plan_eligibility.waiting_period_days", 0, 3650, NULL, "days of service to join the plan"),
-
-    P_BOOL(AE "enabled", "true", "auto-enroll eligible employees"),
-    P_ENUM(AE "scope", ae_scope_names, "new_hires_only", "who is auto-enrolled"),
-    P_DATE(AE "hire_date_cutoff", "2020-01-01", "only hires on/after this date; null = all"),
-    P_INT(AE "window_days", 0, 365, "45", "days from eligibility to auto-enrollment"),
-    P_INT(AE "opt_out_grace_period", 0, 365, "30", "days after auto-enrollment to opt out"),
-    P_DBL(AE "default_deferral_rate", 0, 1, PW_KF_LO_OPEN, "0.02", "default rate; at most plan_deferral_cap"),
-    P_MULT(AE "voluntary_enrollment_rate", "1.0", "scales voluntary enrollment"),
-    AGE4(AE "opt_out_rates.by_age.", "0.10", "0.07", "0.05", "0.03", "opt-out probability"),
-    INC4(AE "opt_out_rates.by_income.", "low_income", "1.20", "1.00", "0.70", "0.50", "opt-out multiplier"),
-
-    P_BOOL(PE "enabled", "true", "enroll before the auto-enrollment deadline"),
-    P_INT(PE "timing_window.min_days", 0, 365, "7", "earliest day after eligibility"),
-    P_INT(PE "timing_window.max_days", 0, 365, "35", "latest day; below window_days"),
-    AGE4(PE "probability_by_demographics.", "0.25", "0.45", "0.65", "0.75", "proactive probability"),
-
-    P_BOOL(VE "enabled", "true", "voluntary enrollment of eligible non-participants"),
-    AGE4(VE "base_rates_by_age.", "0.30", "0.55", "0.70", "0.80", "enrollment probability"),
-    INC4(VE "income_multipliers.", "low", "0.70", "1.00", "1.15", "1.25", "enrollment multiplier"),
-    P_MULT(VE "job_level_multipliers.individual", "0.90", "enrollment multiplier"),
-    P_MULT(VE "job_level_multipliers.senior", "1.00", "enrollment multiplier"),
-    P_MULT(VE "job_level_multipliers.manager", "1.10", "enrollment multiplier"),
-    P_MULT(VE "job_level_multipliers.executive", "1.20", "enrollment multiplier"),
-    P_BOOL(VE "deferral_rates.match_optimization", "true", "snap rates to the match maximum"),
-    DBR("young", "0.03", "0.03", "0.04", "0.06"), DBR("mid_career", "0.04", "0.06", "0.08", "0.10"),
-    DBR("mature", "0.05", "0.08", "0.10", "0.12"), DBR("senior", "0.06", "0.10", "0.12", "0.15"),
-
-    P_RATE("enrollment.match_magnet.snap_probability", "0.45", "probability of snapping to the match maximum"),
-    P_RATE("enrollment.match_magnet.max_deferral_rate", "0.10", "highest rate that snaps"),
-    P_RATE("enrollment.match_magnet.min_deferral_rate", "0.01", "lowest rate that snaps"),
-
-    P_BOOL(YOY "enabled", "true", "yearly enrollment of non-participants"),
-    P_INT(YOY "timing.enrollment_month", 1, 12, "6", "month of the yearly enrollment"),
-    P_INT(YOY "timing.enrollment_day", 1, 31, "15", "day of the yearly enrollment"),
-    AGE4(YOY "base_rates_by_age.", "0.03", "0.05", "0.07", "0.08", "conversion probability"),
-    INC4(YOY "income_multipliers.", "low_income", "0.8", "1.0", "1.2", "1.3", "conversion multiplier"),
-    P_MULT(YOY "tenure_multipliers.new_employee", "0.7", "conversion multiplier"),
-    P_MULT(YOY "tenure_multipliers.established", "1.0", "conversion multiplier"),
-    P_MULT(YOY "tenure_multipliers.veteran", "1.1", "conversion multiplier"),
-    AGE4(YOY "deferral_rates.", "0.03", "0.04", "0.05", "0.06", "deferral rate of converters"),
-
-    P_RATE("deferral_rates.roth_share", "0.15", "share of deferrals that are Roth"),
-
-    P_BOOL(ESC "enabled", "true", "yearly deferral increases"),
-    P_MMDD(ESC "effective_day", "01-01", "escalation day (MM-DD)"),
-    P_BOOL(ESC "require_active_enrollment", "true", "accepted; enrollment is always required"),
-    P_DBL(ESC "increment_amount", 0, 0.5, PW_KF_LO_OPEN, "0.01", "yearly increase"),
-    P_DBL(ESC "maximum_rate", 0, 1, PW_KF_LO_OPEN, "0.10", "escalation stops here; at most plan_deferral_cap"),
-    P_DATE(ESC "hire_date_cutoff", "2020-01-01", "only hires on/after this date; null = all"),
-    P_INT(ESC "first_escalation_delay_years", 0, 50, "1", "years before the first increase"),
-
-    P_BOOL(DMR "enabled", "false", "deferral changes in response to the match formula"),
-    P_RATE(DMR "upward_participation_rate", "0.40", "share below the match maximum who raise"),
-    P_RATE(DMR "upward_maximize_rate", "0.60", "of those, share who go to the maximum"),
-    P_RATE(DMR "upward_partial_increase_factor", "0.50", "partial raise as a share of the gap"),
-    P_BOOL(DMR "downward_enabled", "true", "allow decreases"),
-    P_RATE(DMR "downward_participation_rate", "0.15", "share above the match maximum who lower"),
-    P_RATE(DMR "downward_reduce_to_max_rate", "0.70", "of those, share who go to the maximum"),
-    P_RATE(DMR "downward_partial_decrease_factor", "0.50", "partial decrease as a share of the gap"),
-
-    P_BOOL(EM "enabled", "true", "employer match"),
-    P_STR(EM "active_formula", "tiered_match", "name of the formula in employer_match.formulas"),
-    P_BOOL(EM "apply_eligibility", "true", "apply the match eligibility rules"),
-    ELIG_ROWS(EM),
-
-    P_BOOL(EC "enabled", "true", "employer core contribution"),
-    P_ENUM(EC "status", core_status_names, "flat", "core formula"),
-    P_RATE(EC "contribution_rate", "0.01", "flat core rate"),
-    P_BOOL(EC "integration.enabled", "false", "permitted disparity"),
-    P_ENUM(EC "integration.level_mode", level_mode_names, "ss_wage_base", "integration level"),
-    P_DBL(EC "integration.level_value", 0, INF, PW_KF_NO_HI | PW_KF_NULLABLE, NULL, "integration level value"),
-    P_DBL(EC "integration.disparity_rate", 0, 0.057, 0, "0.0", "extra rate above the level"),
-    ELIG_ROWS(EC),
-
-    P_BOOL("vesting.enabled", "true", "vesting of employer money"),
-    P_STR("vesting.match_schedule", "graded_6", "schedule name in vesting_schedules.csv"),
-    P_STR("vesting.core_schedule", "graded_6", "schedule name in vesting_schedules.csv"),
-    P_BOOL("vesting.require_hours_credit", "false", "a year counts only with enough hours"),
-    P_INT("vesting.hours_credit_threshold", 0, 4000, "1000", "hours for a year of vesting service"),
 };
 
 const size_t pw_config_key_count = sizeof pw_config_keys / sizeof pw_config_keys[0];
 
 /* Reference keys accepted silently (MODEL 2.2). '*' matches one segment; a
- * pattern covers the subtree below it. Checked before the plan sections so
- * e.g. enrollment.timing stays silent. */
+ * pattern covers the subtree below it. */
 static const char *const ignored_patterns[] = {
     "multi_year", "optimization", "orchestrator", "ops", "storage", "employee_id_generation", "plan_year",
     "deferral_baseline", "setup",
@@ -298,11 +353,18 @@ static const char *const ignored_patterns[] = {
     "raise_timing.distribution_profile", "raise_timing.validation_tolerance", "raise_timing.deterministic_behavior",
 };
 
-/* Retirement-plan sections: anything below them without a row (match
- * formulas, core schedules, reference extras) gets the plan warning. */
-static const char *const plan_patterns[] = {
-    "eligibility", "plan_eligibility", "enrollment", "deferral_auto_escalation", "deferral_match_response",
-    "employer_match", "employer_core_contribution", "vesting", "deferral_rates",
+/* Reference keys of features planwise does not model (behaviour that is fixed
+ * here, or newer reference layouts of settings planwise reads elsewhere):
+ * accepted with one warning per leaf, because a user who sets them expects an
+ * effect. Anything else without a row is an unknown key. */
+static const char *const not_modelled_patterns[] = {
+    "deferral_rates.use_census_rates", "deferral_rates.census_rate_field", "deferral_rates.pre_enrolled_fallback",
+    "deferral_rates.normalize_percentages", "deferral_rates.generate_synthetic_events",
+    "enrollment.year_over_year_conversion.deferral_rates.conservative", "enrollment.match_magnet.enabled",
+    "enrollment.auto_enrollment.opt_out_rates.target", "eligibility.minimum_age", "eligibility.minimum_hours_annual",
+    "eligibility.excluded_employee_types", "eligibility.entry_date_type",
+    "employer_match.employer_match_status", "employer_match.graded_schedule", "employer_match.tenure_match_tiers",
+    "employer_match.points_match_tiers", "employer_match.tenure_graded_bands",
 };
 
 /* True when pattern's segments match the leading segments of key. */
@@ -323,8 +385,8 @@ enum pw_key_disposition pw_config_key_classify(const char *key)
 {
     for (size_t i = 0; i < sizeof ignored_patterns / sizeof *ignored_patterns; i++)
         if (pattern_covers(ignored_patterns[i], key)) return PW_KEY_IGNORED;
-    for (size_t i = 0; i < sizeof plan_patterns / sizeof *plan_patterns; i++)
-        if (pattern_covers(plan_patterns[i], key)) return PW_KEY_PLAN;
+    for (size_t i = 0; i < sizeof not_modelled_patterns / sizeof *not_modelled_patterns; i++)
+        if (pattern_covers(not_modelled_patterns[i], key)) return PW_KEY_NOT_MODELLED;
     return PW_KEY_UNKNOWN;
 }
 

@@ -7,12 +7,13 @@
  * validation (model/config.c) and `planwise config show`, so a key is added in
  * exactly one place.
  *
- * Retirement-plan keys are rows too, flagged PW_KF_PLAN and without a field:
- * the loader accepts them with a "not modelled yet" warning. To model one,
- * add a field to struct pw_config, put its offsetof() in the row and drop the
- * flag; parsing, validation and `config show` then work unchanged. Subtrees
- * that cannot be single rows (match formulas, core schedules) are matched by
- * the section patterns of pw_config_key_classify(). */
+ * Retirement-plan keys are rows like any other, bound to fields of
+ * struct pw_plan_config (cfg->plan). The two list-valued keys (match formulas,
+ * core schedules) are rows of their own types: the loader hands their YAML
+ * subtree to config_plan.c, which reads them; config_plan_check.c validates
+ * them and config.c prints them.
+ * Reference keys of features planwise does not model are not rows: they are
+ * matched by the patterns of pw_config_key_classify() and warned about. */
 #ifndef PW_MODEL_CONFIG_KEYS_H
 #define PW_MODEL_CONFIG_KEYS_H
 
@@ -34,6 +35,8 @@ enum pw_key_type {
     PW_KEY_MMDD,       /* int month*100+day from "MM-DD", 02-29 refused */
     PW_KEY_ENUM,       /* int index into names[] */
     PW_KEY_LEVEL_MAP,  /* struct pw_level_map; YAML mapping level -> number, merged per level */
+    PW_KEY_MATCH_FORMULAS, /* cfg->plan.formulas: mapping name -> formula (config_plan.c) */
+    PW_KEY_CORE_SCHEDULE,  /* one of cfg->plan.graded / age_rows / points_rows: list of rows (config_plan.c) */
 };
 
 /* Row flags. Bounds are closed and present unless a flag says otherwise. */
@@ -42,7 +45,8 @@ enum pw_key_type {
 #define PW_KF_NO_LO 0x04u     /* no lower bound */
 #define PW_KF_NO_HI 0x08u     /* no upper bound */
 #define PW_KF_NULLABLE 0x10u  /* null accepted: clears the set flag / PW_NO_DATE / "" / empty map */
-#define PW_KF_PLAN 0x20u      /* retirement-plan key, not modelled yet: warned about and ignored */
+#define PW_KF_NAN 0x20u       /* double stored as NAN when null or not given (with PW_KF_NULLABLE): the
+                                 engine then uses the assumption table's value (MODEL 2.3) */
 
 #define PW_KEY_NO_FIELD ((size_t)-1)
 
@@ -80,7 +84,7 @@ bool pw_config_key_is_section(const char *section);
 enum pw_key_disposition {
     PW_KEY_UNKNOWN = 0,   /* one warning, ignored */
     PW_KEY_IGNORED = 1,   /* reference key deliberately unused: accepted silently */
-    PW_KEY_PLAN = 2,      /* retirement-plan key: one "not modelled yet" warning per leaf */
+    PW_KEY_NOT_MODELLED = 2, /* reference key of a feature planwise does not model: one warning per leaf */
 };
 enum pw_key_disposition pw_config_key_classify(const char *key);
 
@@ -108,15 +112,24 @@ void pw_config_key_allowed(const struct pw_config_key *k, char *buf, size_t size
 void pw_config_key_format(const struct pw_config *cfg, const struct pw_config_key *k, char *buf, size_t size);
 /* Shortest text that reads back as the same double. */
 void pw_config_format_double(double v, char *buf, size_t size);
+/* A bound or count as text: integers without ".0" (3, 0.5, 1e+20). */
+void pw_config_format_bound(double v, char *buf, size_t size);
+/* s as a YAML double-quoted scalar. */
+void pw_config_format_string(const char *s, char *buf, size_t size);
+/* Strict number parsing as for PW_KEY_DOUBLE rows: the whole text, decimal, finite. */
+bool pw_config_parse_double(const char *text, double *out);
 /* True when the row's set flag (if any) says the key was given. Rows without one: true. */
 bool pw_config_key_is_set(const struct pw_config *cfg, const struct pw_config_key *k);
 
 /* ---- finalize with source positions (config.c) ---- */
 
+struct pw_plan_lines;     /* config_plan.h */
+
 /* Where keys came from, for messages of cross-key rules. */
 struct pw_config_source {
     const char *name;      /* display name of the YAML file, or NULL */
     const int *lines;      /* per row index: 1-based line, 0 = not in the file; or NULL */
+    const struct pw_plan_lines *plan; /* lines of list items (formulas, tiers, schedule rows), or NULL */
 };
 /* pw_config_finalize with messages that carry file and line of the key at fault. */
 int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err);

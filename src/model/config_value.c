@@ -5,6 +5,7 @@
  * because a silently misread rate changes every result. Messages name the
  * full key and the allowed values, and quote the text as written. */
 #include "model/config_keys.h"
+#include "model/config_plan.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -46,8 +47,7 @@ void pw_config_format_double(double v, char *buf, size_t size)
     }
 }
 
-/* Bound text as it appears in ranges: integers without ".0". */
-static void bound_text(double v, char *buf, size_t size)
+void pw_config_format_bound(double v, char *buf, size_t size)
 {
     if (v == floor(v) && fabs(v) < 1e15)
         snprintf(buf, size, "%.0f", v);
@@ -58,9 +58,11 @@ static void bound_text(double v, char *buf, size_t size)
 void pw_config_key_allowed(const struct pw_config_key *k, char *buf, size_t size)
 {
     char lo[40], hi[40];
-    bound_text(k->lo, lo, sizeof lo);
-    bound_text(k->hi, hi, sizeof hi);
+    pw_config_format_bound(k->lo, lo, sizeof lo);
+    pw_config_format_bound(k->hi, hi, sizeof hi);
     switch (k->type) {
+    case PW_KEY_MATCH_FORMULAS:
+    case PW_KEY_CORE_SCHEDULE: pw__plan_list_allowed(k, buf, size); return;
     case PW_KEY_BOOL: snprintf(buf, size, "true or false"); return;
     case PW_KEY_SEED: snprintf(buf, size, "an integer in [0, %" PRIu64 "]", SEED_MAX); return;
     case PW_KEY_STRING: snprintf(buf, size, "%s to %s characters long", lo, hi); return;
@@ -81,16 +83,18 @@ void pw_config_key_allowed(const struct pw_config_key *k, char *buf, size_t size
     case PW_KEY_LEVEL_MAP: break;
     }
     const char *prefix = k->type == PW_KEY_INT ? "an integer " : "";
+    /* Table-backed rates say so: null is a meaningful value there. */
+    const char *suffix = k->flags & PW_KF_NAN ? " or null" : "";
     bool has_lo = !(k->flags & PW_KF_NO_LO), has_hi = !(k->flags & PW_KF_NO_HI);
     if (has_lo && has_hi)
-        snprintf(buf, size, "%sin %c%s, %s%c", prefix, k->flags & PW_KF_LO_OPEN ? '(' : '[', lo, hi,
-                 k->flags & PW_KF_HI_OPEN ? ')' : ']');
+        snprintf(buf, size, "%sin %c%s, %s%c%s", prefix, k->flags & PW_KF_LO_OPEN ? '(' : '[', lo, hi,
+                 k->flags & PW_KF_HI_OPEN ? ')' : ']', suffix);
     else if (has_lo)
-        snprintf(buf, size, "%s%s %s", prefix, k->flags & PW_KF_LO_OPEN ? ">" : ">=", lo);
+        snprintf(buf, size, "%s%s %s%s", prefix, k->flags & PW_KF_LO_OPEN ? ">" : ">=", lo, suffix);
     else if (has_hi)
-        snprintf(buf, size, "%s%s %s", prefix, k->flags & PW_KF_HI_OPEN ? "<" : "<=", hi);
+        snprintf(buf, size, "%s%s %s%s", prefix, k->flags & PW_KF_HI_OPEN ? "<" : "<=", hi, suffix);
     else
-        snprintf(buf, size, "%sany number", prefix);
+        snprintf(buf, size, "%sany number%s", prefix, suffix);
 }
 
 static bool in_bounds(const struct pw_config_key *k, double v)
@@ -126,8 +130,7 @@ static bool is_blank(const char *s)
     return *s == '\0';
 }
 
-/* Strict number parsing: all of text (surrounding spaces allowed), finite. */
-static bool parse_double(const char *text, double *out)
+bool pw_config_parse_double(const char *text, double *out)
 {
     if (is_blank(text)) return false;
     char *end;
@@ -189,6 +192,9 @@ int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, cons
         case PW_KEY_PATH:
         case PW_KEY_STRING: *(char *)field(cfg, k) = '\0'; break;
         case PW_KEY_LEVEL_MAP: pw_config_key_clear_map(cfg, k); break;
+        case PW_KEY_DOUBLE:
+            if (k->flags & PW_KF_NAN) *(double *)field(cfg, k) = NAN;
+            break;
         default: break; /* value unused while its set flag is false */
         }
         return 0;
@@ -204,7 +210,7 @@ int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, cons
         if (check_number(k, (double)v.i, where, "", text, err)) return PW_ECONFIG;
         break;
     case PW_KEY_DOUBLE:
-        if (!parse_double(text, &v.d))
+        if (!pw_config_parse_double(text, &v.d))
             return fail_type(k, where, "", got, err);
         if (check_number(k, v.d, where, "", text, err)) return PW_ECONFIG;
         break;
@@ -215,7 +221,7 @@ int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, cons
         errno = 0;
         unsigned long long u = *s == '-' || *s == '+' ? 0 : strtoull(s, &end, 10);
         if (*s == '-' || *s == '+' || end == s || !is_blank(end)) {
-            if (*s == '-' && parse_double(s, &v.d)) return fail_range(k, where, "", text, err);
+            if (*s == '-' && pw_config_parse_double(s, &v.d)) return fail_range(k, where, "", text, err);
             return fail_range(k, where, "", got, err);
         }
         if (errno == ERANGE || u > SEED_MAX) return fail_range(k, where, "", text, err);
@@ -259,6 +265,11 @@ int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, cons
     case PW_KEY_LEVEL_MAP:
         return pw_err_set(err, PW_ECONFIG, "%s'%s' must be a mapping of level to number, got %s", where, k->key,
                           got);
+    case PW_KEY_MATCH_FORMULAS:
+        return pw_err_set(err, PW_ECONFIG, "%s'%s' must be a mapping of formula names to formulas, got %s", where,
+                          k->key, got);
+    case PW_KEY_CORE_SCHEDULE:
+        return pw_err_set(err, PW_ECONFIG, "%s'%s' must be a list of rows, got %s", where, k->key, got);
     }
     mark_set(cfg, k, true);
     if (k->offset == PW_KEY_NO_FIELD) return 0;
@@ -286,7 +297,7 @@ int pw_config_key_set_level(struct pw_config *cfg, const struct pw_config_key *k
     double v;
     char what[32];
     snprintf(what, sizeof what, " level %lld", l);
-    if (!parse_double(value, &v)) {
+    if (!pw_config_parse_double(value, &v)) {
         char got[300];
         snprintf(got, sizeof got, "'%.256s'", value);
         return fail_type(k, where, what, got, err);
@@ -309,6 +320,10 @@ void pw_config_key_apply_default(struct pw_config *cfg, const struct pw_config_k
 {
     struct pw_err err = {0};
     int rc = 0;
+    if (k->type == PW_KEY_MATCH_FORMULAS || k->type == PW_KEY_CORE_SCHEDULE) {
+        pw__plan_list_default(cfg, k);
+        return;
+    }
     if (k->type == PW_KEY_LEVEL_MAP) {
         pw_config_key_clear_map(cfg, k);
         /* Defaults are written "1: 0.30, 2: 0.40"; the YAML loader never sees them. */
@@ -341,7 +356,9 @@ int pw_config_key_check(const struct pw_config *cfg, const struct pw_config_key 
     const void *f = cfield(cfg, k);
     switch (k->type) {
     case PW_KEY_INT: return check_number(k, *(const int *)f, where, "", NULL, err);
-    case PW_KEY_DOUBLE: return check_number(k, *(const double *)f, where, "", NULL, err);
+    case PW_KEY_DOUBLE:
+        if ((k->flags & PW_KF_NAN) && isnan(*(const double *)f)) return 0; /* null: the table decides */
+        return check_number(k, *(const double *)f, where, "", NULL, err);
     case PW_KEY_SEED: {
         char got[32];
         snprintf(got, sizeof got, "%" PRIu64, *(const uint64_t *)f);
@@ -375,8 +392,7 @@ int pw_config_key_check(const struct pw_config *cfg, const struct pw_config_key 
     }
 }
 
-/* YAML double-quoted scalar. */
-static void quote(const char *s, char *buf, size_t size)
+void pw_config_format_string(const char *s, char *buf, size_t size)
 {
     size_t n = 0;
     if (size < 3) return;
@@ -396,11 +412,13 @@ void pw_config_key_format(const struct pw_config *cfg, const struct pw_config_ke
     if (k->offset == PW_KEY_NO_FIELD) {
         /* Validate-only rows (new_hire_compensation.strategy): the default is the value. */
         if (!k->def) snprintf(buf, size, "null");
-        else if (k->type == PW_KEY_ENUM || k->type == PW_KEY_STRING) quote(k->def, buf, size);
+        else if (k->type == PW_KEY_ENUM || k->type == PW_KEY_STRING) pw_config_format_string(k->def, buf, size);
         else snprintf(buf, size, "%s", k->def);
         return;
     }
-    if (!pw_config_key_is_set(cfg, k) && k->type != PW_KEY_DATE && k->type != PW_KEY_SEED) {
+    /* Seeds, dates and integers with a set flag are derived when not given;
+     * after finalize they hold the effective value, which is what to show. */
+    if (!pw_config_key_is_set(cfg, k) && k->type != PW_KEY_DATE && k->type != PW_KEY_SEED && k->type != PW_KEY_INT) {
         snprintf(buf, size, "null");
         return;
     }
@@ -408,11 +426,14 @@ void pw_config_key_format(const struct pw_config *cfg, const struct pw_config_ke
     switch (k->type) {
     case PW_KEY_BOOL: snprintf(buf, size, "%s", *(const bool *)f ? "true" : "false"); break;
     case PW_KEY_INT: snprintf(buf, size, "%d", *(const int *)f); break;
-    case PW_KEY_DOUBLE: pw_config_format_double(*(const double *)f, buf, size); break;
+    case PW_KEY_DOUBLE:
+        if (isnan(*(const double *)f)) snprintf(buf, size, "null");
+        else pw_config_format_double(*(const double *)f, buf, size);
+        break;
     case PW_KEY_SEED: snprintf(buf, size, "%" PRIu64, *(const uint64_t *)f); break;
     case PW_KEY_STRING:
     case PW_KEY_PATH:
-        if (*(const char *)f) quote(f, buf, size);
+        if (*(const char *)f) pw_config_format_string(f, buf, size);
         else snprintf(buf, size, "null");
         break;
     case PW_KEY_DATE: {
@@ -423,7 +444,7 @@ void pw_config_key_format(const struct pw_config *cfg, const struct pw_config_ke
             break;
         }
         pw_date_format(d, s);
-        quote(s, buf, size);
+        pw_config_format_string(s, buf, size);
         break;
     }
     case PW_KEY_MMDD: {
@@ -431,7 +452,9 @@ void pw_config_key_format(const struct pw_config *cfg, const struct pw_config_ke
         snprintf(buf, size, "\"%02d-%02d\"", v / 100, v % 100);
         break;
     }
-    case PW_KEY_ENUM: quote(k->names[*(const int *)f], buf, size); break;
+    case PW_KEY_ENUM: pw_config_format_string(k->names[*(const int *)f], buf, size); break;
     case PW_KEY_LEVEL_MAP: snprintf(buf, size, "{}"); break;
+    case PW_KEY_MATCH_FORMULAS: snprintf(buf, size, "{}"); break;
+    case PW_KEY_CORE_SCHEDULE: snprintf(buf, size, "[]"); break;
     }
 }

@@ -10,7 +10,11 @@
  *   tenure group: 0 new_employee, 1 established, 2 veteran
  * Enrollment rates that also exist in an assumption table are NAN unless the YAML
  * sets them; the engine then takes the table's value (MODEL 2.3: the YAML key
- * wins over the table, key by key). */
+ * wins over the table, key by key).
+ *
+ * After pw_config_finalize every other number is finite and in range: lists are
+ * sorted and contiguous, an open-ended maximum is exactly -1, unused fields of a
+ * formula are 0 (rates) or 1 (max_match_percentage when has_cap is false). */
 #ifndef PW_MODEL_PLAN_CONFIG_H
 #define PW_MODEL_PLAN_CONFIG_H
 
@@ -64,11 +68,14 @@ struct pw_match_row {
 };
 
 struct pw_match_formula {
-    char name[PW_NAME_MAX];
+    char name[PW_NAME_MAX];                /* key under employer_match.formulas: [A-Za-z0-9_-]+ */
+    char label[2 * PW_NAME_MAX];           /* YAML `name:` display text ("Tiered Match"); may be "" */
     int type;                              /* enum pw_formula_type */
-    double match_rate;                     /* simple */
-    double max_match_percentage;           /* simple: largest deferral matched; tiered: cap as share of pay */
-    bool has_cap;                          /* tiered: max_match_percentage given */
+    double match_rate;                     /* simple; 0 for other types */
+    double max_match_percentage;           /* simple: largest deferral matched; tiered: cap as share of pay;
+                                              1 when has_cap is false */
+    bool has_cap;                          /* simple: always true; tiered: max_match_percentage given;
+                                              other types: false */
     int tier_count;                        /* tiered */
     struct pw_match_tier tiers[PW_MAX_TIERS];
     int row_count;                         /* graded_by_service, tenure_graded, points_based */
@@ -84,7 +91,9 @@ struct pw_core_row {
 struct pw_plan_config {
     /* plan eligibility (4.10) */
     int minimum_age;                       /* [0, 100] */
-    int waiting_period_days;               /* [0, 3650] */
+    int waiting_period_days;               /* [0, 3650]; effective value after finalize */
+    bool waiting_period_days_set;          /* plan_eligibility.waiting_period_days given */
+    int eligibility_waiting_period_days;   /* eligibility.waiting_period_days: the fallback, default 0 */
 
     /* auto-enrollment (4.11) */
     bool ae_enabled;

@@ -10,7 +10,8 @@
 #include "sim/sim.h"
 
 const char *const pw_stage_names[PW_STAGE_COUNT] = {
-    "start_year", "terminations", "hires", "new_hire_terminations", "compensation", "events", "write", "year_close",
+    "start_year", "terminations", "hires", "new_hire_terminations", "compensation", "plan", "events", "write",
+    "year_close",
 };
 
 static void derive_constants(struct pw_sim *sim, const struct pw_census *census)
@@ -55,6 +56,7 @@ int pw_sim_init(struct pw_sim *sim, const struct pw_config *cfg, const struct pw
     memset(&census->roster, 0, sizeof census->roster);
     sim->census_roster_size = sim->wf.count;
     derive_constants(sim, census);
+    pw_plan_init_census(sim);
     if (pw_workforce_init(&sim->spare, sim->strings, sim->wf.count + 64) != 0)
         return pw_err_set(err, PW_ENOMEM, "out of memory for the workforce");
     return 0;
@@ -65,6 +67,8 @@ void pw_sim_release(struct pw_sim *sim)
     pw_workforce_release(&sim->wf);
     pw_workforce_release(&sim->spare);
     pw_year_release(&sim->year);
+    pw_plan_year_release(&sim->plan);
+    pw_plan_money_release(&sim->money);
     free(sim->scored);
     for (size_t c = 0; c < sim->chunk_capacity; c++) free(sim->chunks[c].events);
     free(sim->chunks);
@@ -98,6 +102,10 @@ static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, st
     if (rc) return rc;
     TIMED(sim, PW_STAGE_NH_TERMINATIONS, pw_step_new_hire_terminations(sim));
     TIMED(sim, PW_STAGE_COMPENSATION, pw_step_compensation(sim); pw_step_payroll(sim));
+    if (pw_plan_year_reserve(&sim->plan, sim->year.n_pop) != 0 || pw_plan_money_reserve(&sim->money, sim->year.n_pop) != 0)
+        return pw_err_set(err, PW_ENOMEM, "out of memory for the plan state of year %d", year);
+    TIMED(sim, PW_STAGE_PLAN, pw_step_eligibility(sim); pw_step_enrollment(sim); pw_step_deferral(sim);
+          pw_step_plan_money(sim));
     TIMED(sim, PW_STAGE_EVENTS, pw__sim_build_order(sim); pw__sim_finish_trace(sim); rc = pw_step_events(sim, err));
     if (rc) return rc;
     if (sim->year.needs.nh_terms_shortfall > 0)

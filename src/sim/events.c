@@ -158,6 +158,23 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
     return n;
 }
 
+/* Forfeiture of the unvested employer balances of a leaver (MODEL 4.17). */
+static int forfeiture_event(const struct pw_sim *sim, uint32_t r, struct pw_event *ev)
+{
+    const struct pw_plan_money *m = &sim->money;
+    const struct pw_year *y = &sim->year;
+    if (y->term_kind[r] == PW_TERM_NONE || !(m->forfeit_total[r] > 0)) return 0;
+    event_init(ev, r, y->term_date[r], PW_EV_FORFEITURE, PW_CAT_FORFEITURE, level_on(y, r, y->term_date[r]));
+    ev->compensation = m->forfeit_total[r];
+    ev->probability = 1.0;
+    struct details d = {ev->details, 0, sizeof ev->details};
+    d_str(&d, "match="), d_fixed(&d, m->forfeit_match[r], 2);
+    d_str(&d, ";core="), d_fixed(&d, m->forfeit_core[r], 2);
+    d_str(&d, ";vested_pct_match="), d_fixed(&d, m->match_vested_pct[r], 6);
+    d_str(&d, ";vested_pct_core="), d_fixed(&d, m->core_vested_pct[r], 6);
+    return 1;
+}
+
 static void sort_row_events(struct pw_event *ev, int n)
 {
     for (int i = 1; i < n; i++) {   /* insertion sort: a handful of events per row */
@@ -189,6 +206,8 @@ static void events_chunk(void *p, size_t chunk, int worker)
     for (size_t pos = pw_chunk_begin(chunk), e = pw_chunk_end(chunk, y->n_pop); pos < e; pos++) {
         uint32_t r = y->order[pos];
         int n = row_events(sim, r, evs);
+        n += pw_plan_year_row_events(&sim->plan, y, sim->cfg, r, evs + n);
+        n += forfeiture_event(sim, r, evs + n);
         sort_row_events(evs, n);
         for (int i = 0; i < n; i++) {
             evs[i].sequence = (uint16_t)(i + 1);

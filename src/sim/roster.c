@@ -129,6 +129,9 @@ int pw_step_year_close(struct pw_sim *sim, struct pw_err *err)
         if (y->term_kind[r] != PW_TERM_NONE) continue;
         size_t d = next->count++;
         pw_workforce_copy_row(next, d, &sim->wf, r);
+        pw_plan_year_close_row(&sim->plan, r, next, d);
+        next->match_balance[d] = sim->money.match_balance[r];
+        next->core_balance[d] = sim->money.core_balance[r];
         next->level[d] = y->end_level[r];
         next->salary[d] = y->current_comp[r];
         next->prior_prorated_comp[d] = y->prorated_comp[r];

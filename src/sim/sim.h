@@ -13,6 +13,8 @@
 #include "model/census.h"
 #include "model/config.h"
 #include "model/events.h"
+#include "model/plan_year.h"
+#include "model/plan_money_year.h"
 #include "model/tables.h"
 #include "model/workforce.h"
 #include "sim/solver.h"
@@ -33,6 +35,7 @@ enum pw_stage {
     PW_STAGE_HIRES,
     PW_STAGE_NH_TERMINATIONS,
     PW_STAGE_COMPENSATION,
+    PW_STAGE_PLAN,
     PW_STAGE_EVENTS,
     PW_STAGE_WRITE,
     PW_STAGE_YEAR_CLOSE,
@@ -49,6 +52,8 @@ struct pw_sim {
     struct pw_workforce wf;          /* P_Y during a year; R_{Y+1} after year close */
     struct pw_workforce spare;       /* double buffer for year close */
     struct pw_year year;
+    struct pw_plan_year plan;        /* plan decisions of the current year (MODEL 4.10-4.12) */
+    struct pw_plan_money money;      /* money results of the year (4.13-4.18), rows as year */
 
     /* constants derived once */
     int levels;                      /* L_max */
@@ -87,11 +92,29 @@ void pw_step_new_hire_terminations(struct pw_sim *sim);
 void pw_step_compensation(struct pw_sim *sim);
 void pw_step_payroll(struct pw_sim *sim);
 int pw_step_events(struct pw_sim *sim, struct pw_err *err);
+
+/* Retirement plan (MODEL 2.1a, 4.10-4.12). pw_plan_init_census runs once on the
+ * starting roster before year S. Each year, after the workforce steps (hires,
+ * terminations, compensation) and pw_plan_year_reserve(&sim->plan, n_pop), run
+ * eligibility -> enrollment -> deferral; they fill sim->plan (eligibility also
+ * sets up the plan state of the year's hires) and leave the carried columns
+ * alone until pw_plan_year_close_row at year close. */
+void pw_plan_init_census(struct pw_sim *sim);
+void pw_step_eligibility(struct pw_sim *sim);
+void pw_step_enrollment(struct pw_sim *sim);
+void pw_step_deferral(struct pw_sim *sim);
 int pw_step_year_close(struct pw_sim *sim, struct pw_err *err);
+/* Contributions, match, core, 415(c), vesting, HCE for every row of P_Y into
+ * sim->money (reserve it for year.n_pop rows first). sim/plan_money_step.c */
+void pw_step_plan_money(struct pw_sim *sim);
 
 /* Internals shared by the files of sim/: output order and the needs trace totals. */
 void pw__sim_build_order(struct pw_sim *sim);
 void pw__sim_finish_trace(struct pw_sim *sim);
+/* Plan internals: initial plan state of one row (census row or hire of the year),
+ * and the match ceiling C of row r in the current year (4.11, 4.14). */
+void pw__plan_init_row(const struct pw_config *cfg, struct pw_workforce *wf, size_t r);
+double pw__plan_ceiling(const struct pw_sim *sim, size_t r);
 
 /* Salary of row r in force on date d of the current year (after all events dated <= d). */
 double pw_sim_salary_on(const struct pw_sim *sim, size_t row, pw_date d);

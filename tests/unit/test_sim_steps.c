@@ -63,6 +63,17 @@ static void world_begin(void)
     memset(&W, 0, sizeof W);
     pw_config_init_defaults(&W.cfg);
     W.cfg.threads = 1;
+    /* These cases check workforce arithmetic and count workforce events only:
+     * keep the retirement plan from adding eligibility, enrollment and
+     * escalation events or forfeitures (tests/unit/test_plan_*.c cover those). */
+    W.cfg.plan.minimum_age = 100;
+    W.cfg.plan.ae_enabled = false;
+    W.cfg.plan.proactive_enabled = false;
+    W.cfg.plan.voluntary_enabled = false;
+    W.cfg.plan.yoy_enabled = false;
+    W.cfg.plan.esc_enabled = false;
+    W.cfg.plan.match_enabled = false;
+    W.cfg.plan.core_enabled = false;
     pw_strpool_init(&W.strings);
     assert_int_equal(pw_census_init(&W.census, &W.strings), 0);
 }

@@ -1,0 +1,323 @@
+/* plan_year.c: allocation of the per-row plan decision arrays, the plan events and
+ * snapshot columns derived from them, and the year-close update of the carried
+ * plan state (MODEL 4.10-4.12, 5, 6.1, 6.2).
+ *
+ * Close and snapshot share one routine (apply_row) that folds a row's decisions of
+ * Y into a copy of its carried state, so the snapshot always shows exactly the
+ * state that Y+1 will start from. */
+#include "model/plan_year.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PW__PLAN_COLUMNS(X)                                                                       \
+    X(elig_event_date) X(elig_status) X(enroll_date) X(enroll_method) X(enroll_magnet)            \
+    X(enroll_rate) X(enroll_prob) X(enroll_comp) X(optout_date) X(optout_prob) X(optout_prev_rate) \
+    X(optout_comp) X(decided) X(carry_enroll_method) X(carry_enroll_date) X(carry_enroll_rate)    \
+    X(carry_enroll_prob) X(carry_optout_date) X(carry_optout_prob) X(mr_date) X(mr_flags)         \
+    X(mr_prev) X(mr_new) X(mr_prob) X(mr_comp) X(mr_ceiling) X(esc_date) X(esc_prev) X(esc_new)   \
+    X(esc_number) X(rate_start) X(n_changes)
+
+int pw_plan_year_reserve(struct pw_plan_year *py, size_t rows)
+{
+    if (rows <= py->capacity) return 0;
+    size_t cap = rows + rows / 4 + 64;
+#define PW__GROW(col, n)                                                \
+    {                                                                   \
+        void *p = realloc(py->col, (n) * sizeof *py->col);              \
+        if (!p) return -1;                                              \
+        py->col = p;                                                    \
+    }
+#define PW__GROW1(col) PW__GROW(col, cap)
+    PW__PLAN_COLUMNS(PW__GROW1)
+    PW__GROW(change_date, cap * PW_PLAN_MAX_CHANGES)
+    PW__GROW(change_rate, cap * PW_PLAN_MAX_CHANGES)
+#undef PW__GROW1
+#undef PW__GROW
+    py->capacity = cap;
+    return 0;
+}
+
+void pw_plan_year_release(struct pw_plan_year *py)
+{
+#define PW__FREE(col) free(py->col);
+    PW__PLAN_COLUMNS(PW__FREE)
+#undef PW__FREE
+    free(py->change_date);
+    free(py->change_rate);
+    memset(py, 0, sizeof *py);
+}
+
+const char *pw_enrollment_method_name(int method)
+{
+    switch (method) {
+    case PW_ENROLL_CENSUS: return "census";
+    case PW_ENROLL_AUTO: return "auto";
+    case PW_ENROLL_PROACTIVE: return "proactive";
+    case PW_ENROLL_VOLUNTARY: return "voluntary";
+    case PW_ENROLL_YEAR_OVER_YEAR: return "year_over_year";
+    default: return NULL;
+    }
+}
+
+const char *pw_plan_status_name(int status)
+{
+    return status == PW_PLAN_ELIGIBLE ? "eligible" : status == PW_PLAN_EXCLUDED ? "excluded" : "pending";
+}
+
+/* ---- carried state of one row ---- */
+
+struct plan_state {
+    uint8_t is_eligible, is_enrolled, enrollment_method, ever_opted_out;
+    uint8_t window_decided, voluntary_decided, planned_method;
+    pw_date enrollment_date, opt_out_date, planned_date, planned_opt_out_date, last_escalation_date;
+    double planned_rate, planned_prob, planned_opt_out_prob;
+    double deferral_rate, original_rate;
+    int16_t escalation_count;
+};
+
+static void load_state(const struct pw_workforce *wf, size_t w, struct plan_state *s)
+{
+    s->is_eligible = wf->is_eligible[w];
+    s->is_enrolled = wf->is_enrolled[w];
+    s->enrollment_method = wf->enrollment_method[w];
+    s->ever_opted_out = wf->ever_opted_out[w];
+    s->window_decided = wf->window_decided[w];
+    s->voluntary_decided = wf->voluntary_decided[w];
+    s->planned_method = wf->planned_enrollment_method[w];
+    s->enrollment_date = wf->enrollment_date[w];
+    s->opt_out_date = wf->opt_out_date[w];
+    s->planned_date = wf->planned_enrollment_date[w];
+    s->planned_opt_out_date = wf->planned_opt_out_date[w];
+    s->last_escalation_date = wf->last_escalation_date[w];
+    s->planned_rate = wf->planned_enrollment_rate[w];
+    s->planned_prob = wf->planned_enrollment_prob[w];
+    s->planned_opt_out_prob = wf->planned_opt_out_prob[w];
+    s->deferral_rate = wf->deferral_rate[w];
+    s->original_rate = wf->original_deferral_rate[w];
+    s->escalation_count = wf->escalation_count[w];
+}
+
+static void store_state(struct pw_workforce *wf, size_t w, const struct plan_state *s)
+{
+    wf->is_eligible[w] = s->is_eligible;
+    wf->is_enrolled[w] = s->is_enrolled;
+    wf->enrollment_method[w] = s->enrollment_method;
+    wf->ever_opted_out[w] = s->ever_opted_out;
+    wf->window_decided[w] = s->window_decided;
+    wf->voluntary_decided[w] = s->voluntary_decided;
+    wf->planned_enrollment_method[w] = s->planned_method;
+    wf->enrollment_date[w] = s->enrollment_date;
+    wf->opt_out_date[w] = s->opt_out_date;
+    wf->planned_enrollment_date[w] = s->planned_date;
+    wf->planned_opt_out_date[w] = s->planned_opt_out_date;
+    wf->last_escalation_date[w] = s->last_escalation_date;
+    wf->planned_enrollment_rate[w] = s->planned_rate;
+    wf->planned_enrollment_prob[w] = s->planned_prob;
+    wf->planned_opt_out_prob[w] = s->planned_opt_out_prob;
+    wf->deferral_rate[w] = s->deferral_rate;
+    wf->original_deferral_rate[w] = s->original_rate;
+    wf->escalation_count[w] = s->escalation_count;
+}
+
+/* Folds the decisions of row r in Y into s (the state carried into Y). */
+static void apply_row(const struct pw_plan_year *py, size_t r, struct plan_state *s)
+{
+    if (py->elig_status[r] == PW_PLAN_ELIGIBLE) s->is_eligible = 1;
+    if (py->decided[r] & PW_PLAN_DECIDED_WINDOW) s->window_decided = 1;
+    if (py->decided[r] & PW_PLAN_DECIDED_VOLUNTARY) s->voluntary_decided = 1;
+    if (py->enroll_date[r] != PW_NO_DATE) {
+        s->is_enrolled = 1;
+        s->enrollment_date = py->enroll_date[r];
+        s->enrollment_method = py->enroll_method[r];
+        s->original_rate = py->enroll_rate[r];
+    }
+    if (py->optout_date[r] != PW_NO_DATE) {
+        s->ever_opted_out = 1;
+        s->opt_out_date = py->optout_date[r];
+    }
+    /* The enrollment step restates the whole planned window every year. */
+    s->planned_method = py->carry_enroll_method[r];
+    s->planned_date = py->carry_enroll_date[r];
+    s->planned_rate = py->carry_enroll_rate[r];
+    s->planned_prob = py->carry_enroll_prob[r];
+    s->planned_opt_out_date = py->carry_optout_date[r];
+    s->planned_opt_out_prob = py->carry_optout_prob[r];
+    if (py->esc_date[r] != PW_NO_DATE) {
+        s->escalation_count = py->esc_number[r];
+        s->last_escalation_date = py->esc_date[r];
+    }
+    unsigned n = py->n_changes[r];
+    s->deferral_rate = n ? py->change_rate[r * PW_PLAN_MAX_CHANGES + n - 1] : py->rate_start[r];
+}
+
+void pw_plan_year_close_row(const struct pw_plan_year *py, size_t r, struct pw_workforce *wf, size_t w)
+{
+    struct plan_state s;
+    load_state(wf, w, &s);
+    apply_row(py, r, &s);
+    store_state(wf, w, &s);
+}
+
+void pw_plan_year_snapshot(const struct pw_plan_year *py, size_t r, const struct pw_workforce *wf, size_t w,
+                           struct pw_plan_snapshot *out)
+{
+    struct plan_state s;
+    load_state(wf, w, &s);
+    apply_row(py, r, &s);
+    out->eligibility_date = wf->plan_excluded[w] ? PW_NO_DATE : wf->eligibility_date[w];
+    out->eligibility_status = pw_plan_status_name(py->elig_status[r]);
+    /* An opt-out ends participation; the enrollment date and method stay as history. */
+    out->is_enrolled = s.is_enrolled && !s.ever_opted_out;
+    out->enrollment_date = s.is_enrolled ? s.enrollment_date : PW_NO_DATE;
+    out->method = s.is_enrolled ? s.enrollment_method : PW_ENROLL_NONE;
+    out->enrollment_method = pw_enrollment_method_name(out->method);
+    out->ever_opted_out = s.ever_opted_out;
+    out->current_deferral_rate = s.deferral_rate;
+    out->original_deferral_rate = s.is_enrolled ? s.original_rate : NAN;
+    out->participation_status = s.deferral_rate > 0 ? "participating" : "not_participating";
+    out->total_deferral_escalations = s.escalation_count;
+    out->last_escalation_date = s.escalation_count > 0 ? s.last_escalation_date : PW_NO_DATE;
+    out->auto_escalation_opt_out = wf->auto_escalation_opt_out[w];
+}
+
+/* ---- events ---- */
+
+/* Append-only formatter for event_details (snprintf with %f would dominate the
+ * cost of the yearly escalation events). */
+struct details {
+    char *buf;
+    size_t len, size;
+};
+
+static void d_str(struct details *d, const char *s)
+{
+    while (*s && d->len + 1 < d->size) d->buf[d->len++] = *s++;
+    d->buf[d->len] = '\0';
+}
+
+static void d_int(struct details *d, long long v)
+{
+    char tmp[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) tmp[n++] = '-';
+    while (n && d->len + 1 < d->size) d->buf[d->len++] = tmp[--n];
+    d->buf[d->len] = '\0';
+}
+
+/* A rate with 6 decimals, rounded half away from zero. */
+static void d_rate(struct details *d, double v)
+{
+    if (!isfinite(v)) {
+        d_str(d, "NaN");
+        return;
+    }
+    long long q = llround(v * 1e6);
+    if (q < 0) d_str(d, "-"), q = -q;
+    d_int(d, q / 1000000);
+    char frac[8];
+    long long fp = q % 1000000;
+    for (int i = 5; i >= 0; i--, fp /= 10) frac[i] = (char)('0' + fp % 10);
+    frac[6] = '\0';
+    d_str(d, ".");
+    d_str(d, frac);
+}
+
+static void d_date(struct details *d, pw_date date)
+{
+    char buf[11];
+    pw_date_format(date, buf);
+    d_str(d, buf);
+}
+
+static struct pw_event *event_at(struct pw_event *ev, const struct pw_year *y, size_t r, pw_date date, int type,
+                                 int category)
+{
+    ev->row = (uint32_t)r;
+    ev->date = date;
+    ev->type = (uint8_t)type;
+    ev->category = (uint8_t)category;
+    ev->level = (uint8_t)pw_plan_level_on(y, r, date);
+    ev->sequence = 0;
+    ev->compensation = ev->previous_compensation = NAN;
+    ev->deferral_rate = ev->previous_deferral_rate = NAN;
+    ev->probability = NAN;
+    ev->details[0] = '\0';
+    return ev;
+}
+
+static int enroll_category(int method)
+{
+    switch (method) {
+    case PW_ENROLL_PROACTIVE: return PW_CAT_PROACTIVE_VOLUNTARY;
+    case PW_ENROLL_VOLUNTARY: return PW_CAT_VOLUNTARY_ENROLLMENT;
+    case PW_ENROLL_YEAR_OVER_YEAR: return PW_CAT_YEAR_OVER_YEAR_VOLUNTARY;
+    default: return PW_CAT_AUTO_ENROLLMENT;
+    }
+}
+
+int pw_plan_year_row_events(const struct pw_plan_year *py, const struct pw_year *y, const struct pw_config *cfg,
+                            size_t r, struct pw_event *out)
+{
+    const struct pw_plan_config *p = &cfg->plan;
+    int n = 0;
+    if (py->elig_event_date[r] != PW_NO_DATE) {
+        struct pw_event *ev = event_at(&out[n++], y, r, py->elig_event_date[r], PW_EV_ELIGIBILITY, PW_CAT_ELIGIBILITY);
+        ev->probability = 1.0;
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, "eligibility_date="), d_date(&d, py->elig_event_date[r]);
+        d_str(&d, ";minimum_age="), d_int(&d, p->minimum_age);
+        d_str(&d, ";waiting_period_days="), d_int(&d, p->waiting_period_days);
+    }
+    if (py->enroll_date[r] != PW_NO_DATE) {
+        int method = py->enroll_method[r];
+        struct pw_event *ev = event_at(&out[n++], y, r, py->enroll_date[r], PW_EV_ENROLLMENT, enroll_category(method));
+        ev->compensation = py->enroll_comp[r];
+        ev->deferral_rate = py->enroll_rate[r];
+        ev->previous_deferral_rate = 0.0;
+        ev->probability = py->enroll_prob[r];
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, "method="), d_str(&d, pw_enrollment_method_name(method));
+        d_str(&d, ";rate="), d_rate(&d, py->enroll_rate[r]);
+        d_str(&d, py->enroll_magnet[r] ? ";magnet=true" : ";magnet=false");
+    }
+    if (py->mr_date[r] != PW_NO_DATE) {
+        struct pw_event *ev = event_at(&out[n++], y, r, py->mr_date[r], PW_EV_MATCH_RESPONSE, PW_CAT_MATCH_RESPONSE);
+        ev->compensation = ev->previous_compensation = py->mr_comp[r];
+        ev->deferral_rate = py->mr_new[r];
+        ev->previous_deferral_rate = py->mr_prev[r];
+        ev->probability = py->mr_prob[r];
+        int f = py->mr_flags[r];
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, f & PW_MR_UPWARD ? "direction=upward" : "direction=downward");
+        d_str(&d, f & PW_MR_TO_CEILING ? (f & PW_MR_UPWARD ? ";mode=maximize" : ";mode=reduce_to_max") : ";mode=partial");
+        d_str(&d, ";ceiling="), d_rate(&d, py->mr_ceiling[r]);
+    }
+    if (py->esc_date[r] != PW_NO_DATE) {
+        struct pw_event *ev = event_at(&out[n++], y, r, py->esc_date[r], PW_EV_ESCALATION, PW_CAT_DEFERRAL_ESCALATION);
+        ev->deferral_rate = py->esc_new[r];
+        ev->previous_deferral_rate = py->esc_prev[r];
+        ev->probability = 1.0;
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, "increment="), d_rate(&d, p->esc_increment);
+        d_str(&d, ";cap="), d_rate(&d, p->esc_max_rate);
+        d_str(&d, ";escalation_number="), d_int(&d, py->esc_number[r]);
+    }
+    if (py->optout_date[r] != PW_NO_DATE) {
+        struct pw_event *ev =
+            event_at(&out[n++], y, r, py->optout_date[r], PW_EV_ENROLLMENT_CHANGE, PW_CAT_ENROLLMENT_OPT_OUT);
+        ev->compensation = ev->previous_compensation = py->optout_comp[r];
+        ev->deferral_rate = 0.0;
+        ev->previous_deferral_rate = py->optout_prev_rate[r];
+        ev->probability = py->optout_prob[r];
+        struct details d = {ev->details, 0, sizeof ev->details};
+        d_str(&d, "action=opt_out;grace_period_days="), d_int(&d, p->ae_opt_out_grace_days);
+    }
+    return n;
+}
