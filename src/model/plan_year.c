@@ -7,6 +7,8 @@
  * state that Y+1 will start from. */
 #include "model/plan_year.h"
 
+#include "core/textbuf.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,58 +186,6 @@ void pw_plan_year_snapshot(const struct pw_plan_year *py, size_t r, const struct
 
 /* ---- events ---- */
 
-/* Append-only formatter for event_details (snprintf with %f would dominate the
- * cost of the yearly escalation events). */
-struct details {
-    char *buf;
-    size_t len, size;
-};
-
-static void d_str(struct details *d, const char *s)
-{
-    while (*s && d->len + 1 < d->size) d->buf[d->len++] = *s++;
-    d->buf[d->len] = '\0';
-}
-
-static void d_int(struct details *d, long long v)
-{
-    char tmp[24];
-    int n = 0;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) tmp[n++] = '-';
-    while (n && d->len + 1 < d->size) d->buf[d->len++] = tmp[--n];
-    d->buf[d->len] = '\0';
-}
-
-/* A rate with 6 decimals, rounded half away from zero. */
-static void d_rate(struct details *d, double v)
-{
-    if (!isfinite(v)) {
-        d_str(d, "NaN");
-        return;
-    }
-    long long q = llround(v * 1e6);
-    if (q < 0) d_str(d, "-"), q = -q;
-    d_int(d, q / 1000000);
-    char frac[8];
-    long long fp = q % 1000000;
-    for (int i = 5; i >= 0; i--, fp /= 10) frac[i] = (char)('0' + fp % 10);
-    frac[6] = '\0';
-    d_str(d, ".");
-    d_str(d, frac);
-}
-
-static void d_date(struct details *d, pw_date date)
-{
-    char buf[11];
-    pw_date_format(date, buf);
-    d_str(d, buf);
-}
-
 static struct pw_event *event_at(struct pw_event *ev, const struct pw_year *y, size_t r, pw_date date, int type,
                                  int category)
 {
@@ -270,10 +220,10 @@ int pw_plan_year_row_events(const struct pw_plan_year *py, const struct pw_year 
     if (py->elig_event_date[r] != PW_NO_DATE) {
         struct pw_event *ev = event_at(&out[n++], y, r, py->elig_event_date[r], PW_EV_ELIGIBILITY, PW_CAT_ELIGIBILITY);
         ev->probability = 1.0;
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, "eligibility_date="), d_date(&d, py->elig_event_date[r]);
-        d_str(&d, ";minimum_age="), d_int(&d, p->minimum_age);
-        d_str(&d, ";waiting_period_days="), d_int(&d, p->waiting_period_days);
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, "eligibility_date="), pw_tb_date(&d, py->elig_event_date[r]);
+        pw_tb_str(&d, ";minimum_age="), pw_tb_int(&d, p->minimum_age);
+        pw_tb_str(&d, ";waiting_period_days="), pw_tb_int(&d, p->waiting_period_days);
     }
     if (py->enroll_date[r] != PW_NO_DATE) {
         int method = py->enroll_method[r];
@@ -282,10 +232,10 @@ int pw_plan_year_row_events(const struct pw_plan_year *py, const struct pw_year 
         ev->deferral_rate = py->enroll_rate[r];
         ev->previous_deferral_rate = 0.0;
         ev->probability = py->enroll_prob[r];
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, "method="), d_str(&d, pw_enrollment_method_name(method));
-        d_str(&d, ";rate="), d_rate(&d, py->enroll_rate[r]);
-        d_str(&d, py->enroll_magnet[r] ? ";magnet=true" : ";magnet=false");
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, "method="), pw_tb_str(&d, pw_enrollment_method_name(method));
+        pw_tb_str(&d, ";rate="), pw_tb_fixed(&d, py->enroll_rate[r], 6);
+        pw_tb_str(&d, py->enroll_magnet[r] ? ";magnet=true" : ";magnet=false");
     }
     if (py->mr_date[r] != PW_NO_DATE) {
         struct pw_event *ev = event_at(&out[n++], y, r, py->mr_date[r], PW_EV_MATCH_RESPONSE, PW_CAT_MATCH_RESPONSE);
@@ -294,20 +244,20 @@ int pw_plan_year_row_events(const struct pw_plan_year *py, const struct pw_year 
         ev->previous_deferral_rate = py->mr_prev[r];
         ev->probability = py->mr_prob[r];
         int f = py->mr_flags[r];
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, f & PW_MR_UPWARD ? "direction=upward" : "direction=downward");
-        d_str(&d, f & PW_MR_TO_CEILING ? (f & PW_MR_UPWARD ? ";mode=maximize" : ";mode=reduce_to_max") : ";mode=partial");
-        d_str(&d, ";ceiling="), d_rate(&d, py->mr_ceiling[r]);
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, f & PW_MR_UPWARD ? "direction=upward" : "direction=downward");
+        pw_tb_str(&d, f & PW_MR_TO_CEILING ? (f & PW_MR_UPWARD ? ";mode=maximize" : ";mode=reduce_to_max") : ";mode=partial");
+        pw_tb_str(&d, ";ceiling="), pw_tb_fixed(&d, py->mr_ceiling[r], 6);
     }
     if (py->esc_date[r] != PW_NO_DATE) {
         struct pw_event *ev = event_at(&out[n++], y, r, py->esc_date[r], PW_EV_ESCALATION, PW_CAT_DEFERRAL_ESCALATION);
         ev->deferral_rate = py->esc_new[r];
         ev->previous_deferral_rate = py->esc_prev[r];
         ev->probability = 1.0;
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, "increment="), d_rate(&d, p->esc_increment);
-        d_str(&d, ";cap="), d_rate(&d, p->esc_max_rate);
-        d_str(&d, ";escalation_number="), d_int(&d, py->esc_number[r]);
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, "increment="), pw_tb_fixed(&d, p->esc_increment, 6);
+        pw_tb_str(&d, ";cap="), pw_tb_fixed(&d, p->esc_max_rate, 6);
+        pw_tb_str(&d, ";escalation_number="), pw_tb_int(&d, py->esc_number[r]);
     }
     if (py->optout_date[r] != PW_NO_DATE) {
         struct pw_event *ev =
@@ -316,8 +266,8 @@ int pw_plan_year_row_events(const struct pw_plan_year *py, const struct pw_year 
         ev->deferral_rate = 0.0;
         ev->previous_deferral_rate = py->optout_prev_rate[r];
         ev->probability = py->optout_prob[r];
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, "action=opt_out;grace_period_days="), d_int(&d, p->ae_opt_out_grace_days);
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, "action=opt_out;grace_period_days="), pw_tb_int(&d, p->ae_opt_out_grace_days);
     }
     return n;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/textbuf.h"
 #include "core/uuid.h"
 #include "sim/sim.h"
 
@@ -39,61 +40,11 @@ static void event_init(struct pw_event *ev, uint32_t row, pw_date date, int type
     ev->details[0] = '\0';
 }
 
-/* A tiny append-only formatter for event_details: snprintf with %f dominates the
- * cost of building a million events otherwise. */
-struct details {
-    char *buf;
-    size_t len, size;
-};
-
-static void d_str(struct details *d, const char *s)
-{
-    while (*s && d->len + 1 < d->size) d->buf[d->len++] = *s++;
-    d->buf[d->len] = '\0';
-}
-
-static void d_int(struct details *d, long long v)
-{
-    char tmp[24];
-    int n = 0;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) tmp[n++] = '-';
-    while (n && d->len + 1 < d->size) d->buf[d->len++] = tmp[--n];
-    d->buf[d->len] = '\0';
-}
-
-/* Fixed-point with `places` decimals, rounded half away from zero. */
-static void d_fixed(struct details *d, double v, int places)
-{
-    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-    if (!isfinite(v)) {
-        d_str(d, "NaN");
-        return;
-    }
-    long long q = llround(v * scale[places]);
-    if (q < 0) {
-        d_str(d, "-");
-        q = -q;
-    }
-    long long ip = q / (long long)scale[places], fp = q % (long long)scale[places];
-    d_int(d, ip);
-    if (places == 0) return;
-    char frac[8];
-    for (int i = places - 1; i >= 0; i--, fp /= 10) frac[i] = (char)('0' + fp % 10);
-    frac[places] = '\0';
-    d_str(d, ".");
-    d_str(d, frac);
-}
-
 /* Whole hours print as integers, others with two decimals. */
-static void d_hours(struct details *d, double hours)
+static void d_hours(struct pw_textbuf *d, double hours)
 {
-    if (hours == floor(hours)) d_int(d, (long long)hours);
-    else d_fixed(d, hours, 2);
+    if (hours == floor(hours)) pw_tb_int(d, (long long)hours);
+    else pw_tb_fixed(d, hours, 2);
 }
 
 
@@ -115,10 +66,10 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
         event_init(ev, r, wf->hire_date[r], PW_EV_HIRE, PW_CAT_HIRE, y->start_level[r]);
         ev->compensation = y->start_salary[r];
         ev->probability = 1.0;
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, "level="), d_int(&d, y->start_level[r]);
-        d_str(&d, ";hours_per_week="), d_hours(&d, wf->hours_per_week[r]);
-        d_str(&d, ";age_at_hire="), d_int(&d, pw_age(wf->birth_date[r], wf->hire_date[r]));
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, "level="), pw_tb_int(&d, y->start_level[r]);
+        pw_tb_str(&d, ";hours_per_week="), d_hours(&d, wf->hours_per_week[r]);
+        pw_tb_str(&d, ";age_at_hire="), pw_tb_int(&d, pw_age(wf->birth_date[r], wf->hire_date[r]));
     }
     if (y->promo_date[r] != PW_NO_DATE) {
         struct pw_event *ev = &out[n++];
@@ -126,10 +77,10 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
         ev->compensation = y->promo_new[r];
         ev->previous_compensation = y->promo_prev[r];
         ev->probability = y->promo_prob[r];
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, "from_level="), d_int(&d, y->start_level[r]);
-        d_str(&d, ";to_level="), d_int(&d, y->end_level[r]);
-        d_str(&d, ";raise_pct="), d_fixed(&d, y->promo_pct[r], 6);
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, "from_level="), pw_tb_int(&d, y->start_level[r]);
+        pw_tb_str(&d, ";to_level="), pw_tb_int(&d, y->end_level[r]);
+        pw_tb_str(&d, ";raise_pct="), pw_tb_fixed(&d, y->promo_pct[r], 6);
     }
     if (y->raise_date[r] != PW_NO_DATE) {
         struct pw_event *ev = &out[n++];
@@ -137,10 +88,10 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
         ev->compensation = y->raise_new[r];
         ev->previous_compensation = y->raise_prev[r];
         ev->probability = 1.0;
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, "merit_rate="), d_fixed(&d, y->merit_rate[r], 6);
-        d_str(&d, ";cola_rate="), d_fixed(&d, y->cola_rate[r], 6);
-        d_str(&d, c->raise_timing_methodology == PW_RAISE_REALISTIC ? ";timing=realistic" : ";timing=calendar_driven");
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, "merit_rate="), pw_tb_fixed(&d, y->merit_rate[r], 6);
+        pw_tb_str(&d, ";cola_rate="), pw_tb_fixed(&d, y->cola_rate[r], 6);
+        pw_tb_str(&d, c->raise_timing_methodology == PW_RAISE_REALISTIC ? ";timing=realistic" : ";timing=calendar_driven");
     }
     if (y->term_kind[r] != PW_TERM_NONE) {
         bool experienced = y->term_kind[r] == PW_TERM_EXPERIENCED;
@@ -150,9 +101,9 @@ static int row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out
                    level_on(y, r, y->term_date[r]));
         ev->compensation = ev->previous_compensation = y->current_comp[r];
         ev->probability = y->term_weight[r];
-        struct details d = {ev->details, 0, sizeof ev->details};
-        d_str(&d, experienced ? "reason=experienced_termination" : "reason=new_hire_termination");
-        d_str(&d, experienced && c->termination_selection == PW_SELECT_HAZARD_WEIGHTED ? ";selection=hazard_weighted"
+        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+        pw_tb_str(&d, experienced ? "reason=experienced_termination" : "reason=new_hire_termination");
+        pw_tb_str(&d, experienced && c->termination_selection == PW_SELECT_HAZARD_WEIGHTED ? ";selection=hazard_weighted"
                                                                                        : ";selection=uniform");
     }
     return n;
@@ -167,11 +118,11 @@ static int forfeiture_event(const struct pw_sim *sim, uint32_t r, struct pw_even
     event_init(ev, r, y->term_date[r], PW_EV_FORFEITURE, PW_CAT_FORFEITURE, level_on(y, r, y->term_date[r]));
     ev->compensation = m->forfeit_total[r];
     ev->probability = 1.0;
-    struct details d = {ev->details, 0, sizeof ev->details};
-    d_str(&d, "match="), d_fixed(&d, m->forfeit_match[r], 2);
-    d_str(&d, ";core="), d_fixed(&d, m->forfeit_core[r], 2);
-    d_str(&d, ";vested_pct_match="), d_fixed(&d, m->match_vested_pct[r], 6);
-    d_str(&d, ";vested_pct_core="), d_fixed(&d, m->core_vested_pct[r], 6);
+    struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
+    pw_tb_str(&d, "match="), pw_tb_fixed(&d, m->forfeit_match[r], 2);
+    pw_tb_str(&d, ";core="), pw_tb_fixed(&d, m->forfeit_core[r], 2);
+    pw_tb_str(&d, ";vested_pct_match="), pw_tb_fixed(&d, m->match_vested_pct[r], 6);
+    pw_tb_str(&d, ";vested_pct_core="), pw_tb_fixed(&d, m->core_vested_pct[r], 6);
     return 1;
 }
 
