@@ -5,11 +5,16 @@
 #
 # 1. MODEL 7 invariant 21: one census + configuration simulated with --threads 1, 2
 #    and 4, and rerun twice, give identical fct_yearly_events, fct_workforce_snapshot,
-#    fct_workforce_needs and fct_workforce_needs_by_level (an md5 over every row,
-#    cast to text, in primary-key order). The census is larger than one work chunk
-#    (4,096 rows) so the threads really split the work.
-# 2. A different seed changes the draw-dependent tables (events, snapshot, by-level)
-#    but not fct_workforce_needs, whose numbers follow from the solver alone.
+#    fct_employer_match_events, fct_workforce_needs and fct_workforce_needs_by_level
+#    (an md5 over every row, cast to text, in primary-key order). The census is larger
+#    than one work chunk (4,096 rows) so the threads really split the work. The same
+#    with a retirement-plan configuration that switches on the optional plan paths
+#    (all-eligible auto-enrollment, match response, a tenure-graded match from the
+#    YAML, core with permitted disparity, hours-credit vesting, part-time and
+#    excluded hires).
+# 2. A different seed changes the draw-dependent tables (events, snapshot, match
+#    rows, by-level) but not fct_workforce_needs, whose numbers follow from the
+#    solver alone.
 # 3. Two scenarios in one database: rerunning scenario A replaces exactly A's rows
 #    (equal to a fresh run of A alone) and leaves B untouched.
 # 4. Failed runs (bad census rows in strict mode, a configuration error) exit 1,
@@ -34,12 +39,13 @@ not_ok() { FAIL=$((FAIL + 1)); printf 'FAIL %-14s %s\n' determinism "$1"; }
 
 # all_checksums DB [SCENARIO]: one line "<table> <rows>:<md5>" per table, the md5 taken
 # over every row cast to text in primary-key order (of one scenario if given); one
-# query for all four tables, since each planwise start costs a few hundred ms here.
+# query for all five tables, since each planwise start costs a few hundred ms here.
 all_checksums() {
     local where="" sql="" t key
     [ -n "${2:-}" ] && where="WHERE scenario_id = '$2'"
     for t in "fct_yearly_events:scenario_id, simulation_year, employee_id, event_sequence" \
              "fct_workforce_snapshot:scenario_id, simulation_year, employee_id" \
+             "fct_employer_match_events:scenario_id, simulation_year, employee_id" \
              "fct_workforce_needs:scenario_id, simulation_year" \
              "fct_workforce_needs_by_level:scenario_id, simulation_year, level_id"; do
         key=${t#*:}
@@ -106,10 +112,10 @@ all_checksums "$TMP/t1.duckdb" >"$TMP/t1_again.sum"
 if grep -q ':-$' "$TMP/t1.sum" || grep -q '^[a-z_]* 0:' "$TMP/t1.sum"; then
     not_ok "the reference run wrote empty tables: $(tr '\n' ' ' <"$TMP/t1.sum")"
 else
-    ok "reference run has rows in all four tables"
+    ok "reference run has rows in all five tables"
 fi
-same "--threads 1 = --threads 2 (all four tables)" "$TMP/t1.sum" "$TMP/t2.sum"
-same "--threads 1 = --threads 4 (all four tables)" "$TMP/t1.sum" "$TMP/t4.sum"
+same "--threads 1 = --threads 2 (all five tables)" "$TMP/t1.sum" "$TMP/t2.sum"
+same "--threads 1 = --threads 4 (all five tables)" "$TMP/t1.sum" "$TMP/t4.sum"
 same "rerun into a new database = first run" "$TMP/t1.sum" "$TMP/rerun.sum"
 same "rerun into the same database = first run (rows replaced, not added)" "$TMP/t1.sum" "$TMP/t1_again.sum"
 meta_rows=$("$BIN" query --db "$TMP/t1.duckdb" --csv "SELECT count(*) FROM run_metadata" | tail -n 1)
@@ -119,10 +125,70 @@ else
     not_ok "rerun keeps one run_metadata row per scenario: found $meta_rows"
 fi
 
+# ---- 1b. thread counts with the optional plan paths switched on ----
+cat >"$TMP/plan.yaml" <<'EOF'
+simulation:
+  start_year: 2025
+  end_year: 2027
+  random_seed: 99
+workforce:
+  part_time_new_hire_pct: 0.3
+eligibility:
+  new_hire_ineligible_pct: 0.1
+plan_eligibility:
+  waiting_period_days: 30
+raise_timing:
+  methodology: realistic
+enrollment:
+  auto_enrollment:
+    scope: "all_eligible_employees"
+    hire_date_cutoff: null
+    default_deferral_rate: 0.04
+deferral_match_response:
+  enabled: true
+employer_match:
+  active_formula: "service_match"
+  formulas:
+    service_match:
+      type: "tenure_graded"
+      bands:
+        - min_years: 0
+          max_years: 5
+          tiers:
+            - {employee_min: 0.00, employee_max: 0.04, match_rate: 0.50}
+        - min_years: 5
+          max_years: null
+          tiers:
+            - {employee_min: 0.00, employee_max: 0.06, match_rate: 1.00}
+employer_core_contribution:
+  status: "graded_by_service"
+  integration:
+    enabled: true
+    disparity_rate: 0.03
+vesting:
+  require_hours_credit: true
+  match_schedule: "graded_4"
+  core_schedule: "cliff_3"
+EOF
+for t in 1 2 4; do
+    run "plan config, threads $t" --census "$TMP/census.csv" --config "$TMP/plan.yaml" --db "$TMP/p$t.duckdb" --threads "$t"
+    all_checksums "$TMP/p$t.duckdb" >"$TMP/p$t.sum"
+done
+plan_kinds=$("$BIN" query --db "$TMP/p1.duckdb" --csv "SELECT count(DISTINCT event_category) FROM fct_yearly_events
+    WHERE event_category IN ('auto_enrollment', 'proactive_voluntary', 'enrollment_opt_out', 'match_response',
+                             'deferral_escalation', 'forfeiture')" | tail -n 1)
+if [ "$plan_kinds" = "6" ] && ! grep -q '^fct_employer_match_events 0:' "$TMP/p1.sum"; then
+    ok "plan config run has AE, proactive, opt-out, match-response, escalation, forfeiture events and match rows"
+else
+    not_ok "plan config run lacks plan events ($plan_kinds of 6 kinds) or match rows: $(tr '\n' ' ' <"$TMP/p1.sum")"
+fi
+same "plan config: --threads 1 = --threads 2 (all five tables)" "$TMP/p1.sum" "$TMP/p2.sum"
+same "plan config: --threads 1 = --threads 4 (all five tables)" "$TMP/p1.sum" "$TMP/p4.sum"
+
 # ---- 2. a different seed ----
 run "seed 4321" --census "$TMP/census.csv" --config "$TMP/config.yaml" --db "$TMP/seed.duckdb" --seed 4321
 all_checksums "$TMP/seed.duckdb" >"$TMP/seed.sum"
-for t in fct_yearly_events fct_workforce_snapshot fct_workforce_needs_by_level; do
+for t in fct_yearly_events fct_workforce_snapshot fct_employer_match_events fct_workforce_needs_by_level; do
     if [ "$(grep "^$t " "$TMP/t1.sum")" != "$(grep "^$t " "$TMP/seed.sum")" ]; then
         ok "another seed changes $t"
     else

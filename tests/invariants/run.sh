@@ -5,14 +5,19 @@
 #
 # Simulates a set of censuses and configurations (generated censuses of several
 # sizes and seeds, hand-written tiny censuses, everyone at the top level, zero and
-# negative growth, uniform selection, realistic raise timing, fixed hire shares)
-# and runs every SQL check of tests/invariants/checks/ against each output
-# database through `planwise query`. A check returns the violating rows, so zero
-# rows = pass; the first rows of a failing check are printed. Some runs add
-# run-specific expectations (e.g. the reduction-in-force branch really ran).
-# Afterwards tests/invariants/determinism.sh runs and its results are counted too.
-# Prints one line per check per run and a final "N passed, M failed"; exits 1 on
-# any failure.
+# negative growth, uniform selection, realistic raise timing, fixed hire shares;
+# retirement-plan runs: every example design of config/examples on two 3,000-employee
+# censuses, the shipped default configuration on 20,000 employees, match response,
+# hours-credit vesting with part-time and excluded hires, a 25% core that triggers
+# 415(c), a tiny census of plan edge cases) and runs every SQL check of
+# tests/invariants/checks/ against each output database through `planwise query`,
+# with the macros of tests/invariants/macros.sql prepended. A check returns the
+# violating rows, so zero rows = pass; the first rows of a failing check are
+# printed. Some runs add run-specific expectations (e.g. the reduction-in-force
+# branch really ran). Afterwards tests/invariants/plan_stats.sh (statistical checks
+# of the enrollment probabilities) and tests/invariants/determinism.sh run and
+# their results are counted too. Prints one line per check per run and a final
+# "N passed, M failed"; exits 1 on any failure.
 
 set -u
 
@@ -42,8 +47,11 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); printf 'ok   %-14s %s\n' "$1" "$2"; }
 not_ok() { FAIL=$((FAIL + 1)); printf 'FAIL %-14s %s\n' "$1" "$2"; }
 
-# query DB SQL: CSV output of a read-only query ("--" so SQL may start with a comment)
-query() { "$BIN" query --db "$1" --csv -- "$2"; }
+# query DB SQL: CSV output of a read-only query ("--" so SQL may start with a comment),
+# after the temporary macros the plan checks use (MODEL 7, invariants 13-20)
+MACROS=$(cat "$HERE/macros.sql") || exit 2
+query() { "$BIN" query --db "$1" --csv -- "$MACROS
+$2"; }
 
 # Strips a trailing semicolon so a check can be wrapped in a subquery.
 check_sql() { sed -e 's/;[[:space:]]*$//' "$1"; }
@@ -60,15 +68,42 @@ $sql
         not_ok "$run" "$label: query failed: $(head -c 600 "$TMP/query.err")"
     else
         not_ok "$run" "$label: $n violating rows, first ones:"
-        query "$db" "SELECT * FROM (
+        # every column as text: planwise would otherwise rerun the query wrapped as a
+        # subquery (for ENUM columns), which the macro prelude does not survive
+        query "$db" "SELECT COLUMNS(*)::VARCHAR FROM (
 $sql
 ) LIMIT 5" 2>&1 | sed 's/^/       | /'
     fi
 }
 
+# all_checks RUN DB: every check of $CHECKS against DB. One query counts the violating
+# rows of all checks (one planwise start and one pass over the tables instead of one
+# per check); a check with rows (or a failing combined query) is rerun on its own
+# through expect_none, which prints the first violating rows.
+all_checks() {
+    local run=$1 db=$2 f name sql="" counts
+    for f in "$CHECKS"/*.sql; do
+        [ -n "$sql" ] && sql="$sql
+UNION ALL
+"
+        sql="${sql}SELECT '$(basename "$f" .sql)' AS check_name, count(*) AS n FROM (
+$(check_sql "$f")
+)"
+    done
+    counts=$(query "$db" "$sql" 2>/dev/null | tail -n +2)
+    for f in "$CHECKS"/*.sql; do
+        name=$(basename "$f" .sql)
+        if echo "$counts" | grep -qx "$name,0"; then
+            ok "$run" "$name"
+        else
+            expect_none "$run" "$db" "$name" "$(check_sql "$f")"
+        fi
+    done
+}
+
 # simulate RUN CENSUS [run options...]: runs planwise into $TMP/RUN.duckdb, then all checks.
 simulate() {
-    local run=$1 census=$2 db=$TMP/$1.duckdb f rc
+    local run=$1 census=$2 db=$TMP/$1.duckdb rc
     shift 2
     "$BIN" run -q --census "$census" --db "$db" "$@" >"$TMP/$run.out" 2>"$TMP/$run.err"
     rc=$?
@@ -77,9 +112,7 @@ simulate() {
         sed 's/^/       | /' "$TMP/$run.err"
         return 1
     fi
-    for f in "$CHECKS"/*.sql; do
-        expect_none "$run" "$db" "$(basename "$f" .sql)" "$(check_sql "$f")"
-    done
+    all_checks "$run" "$db"
 }
 
 generate() {   # generate N SEED FILE
@@ -131,9 +164,17 @@ WHERE (event_category = 'experienced_termination' AND abs(event_probability - 0.
         * CASE WHEN ten_y < 2 THEN 0.5 WHEN ten_y < 5 THEN 1.5 WHEN ten_y < 10 THEN 1.8 WHEN ten_y < 20 THEN 0.8 ELSE 0.2 END
         * greatest(0, 1 - 0.15 * (start_level - 1)))) > 1e-9)"
 
-# ---- 20,000 employees ----
+# ---- 20,000 employees, the shipped default configuration (= no configuration) ----
+CONFIGS=$(cd "$HERE/../../config" && pwd)
 generate 20000 7 "$TMP/c20k.csv"
-simulate gen20k "$TMP/c20k.csv" --years 2025-2029 --seed 7
+simulate gen20k "$TMP/c20k.csv" --years 2025-2029 --seed 7 --config "$CONFIGS/simulation_config.yaml"
+expect_none gen20k "$TMP/gen20k.duckdb" "expect: every kind of plan event and match rows" "
+SELECT k FROM (VALUES ('eligibility'), ('auto_enrollment'), ('proactive_voluntary'), ('year_over_year_voluntary'),
+                      ('enrollment_opt_out'), ('deferral_escalation'), ('forfeiture')) v(k)
+WHERE k NOT IN (SELECT DISTINCT event_category::VARCHAR FROM fct_yearly_events)
+UNION ALL SELECT 'no match rows' WHERE NOT EXISTS (SELECT 1 FROM fct_employer_match_events)
+UNION ALL SELECT 'no HCE' WHERE NOT EXISTS (SELECT 1 FROM fct_workforce_snapshot WHERE is_hce)
+UNION ALL SELECT 'no 402(g) limit reached' WHERE NOT EXISTS (SELECT 1 FROM fct_workforce_snapshot WHERE irs_402g_limit_applied)"
 
 # ---- tiny hand-written censuses ----
 cat >"$TMP/tiny1.csv" <<'EOF'
@@ -288,20 +329,281 @@ WHERE (event_type = 'promotion' AND strftime(effective_date, '%m-%d') <> '01-01'
    OR (event_type = 'raise' AND strftime(effective_date, '%m-%d') <> '12-31')
 UNION ALL SELECT 'none', 'promotion', NULL WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events WHERE event_type = 'promotion')"
 
+# ==== retirement plan (MODEL 4.10-4.18; checks 13-20) ====
+
+# ---- every example design of config/examples, two censuses and seeds ----
+generate 3000 1 "$TMP/c3k_1.csv"
+generate 3000 2 "$TMP/c3k_2.csv"
+for ex in default_plan:ex_default safe_harbor_basic:ex_safeharbor qaca:ex_qaca voluntary_no_ae:ex_voluntary \
+          tenure_graded_match:ex_tenure; do
+    for s in 1 2; do
+        simulate "${ex#*:}_$s" "$TMP/c3k_$s.csv" --years 2025-2029 --seed "$s" --config "$CONFIGS/examples/${ex%%:*}.yaml"
+    done
+done
+
+# default_plan.yaml spells out the defaults: the same results as the shipped
+# simulation_config.yaml and as no configuration at all (scenario_id and event_id aside)
+simulate shipped_cfg "$TMP/c3k_1.csv" --years 2025-2029 --seed 1 --config "$CONFIGS/simulation_config.yaml"
+"$BIN" run -q --census "$TMP/c3k_1.csv" --db "$TMP/no_cfg.duckdb" --years 2025-2029 --seed 1 >/dev/null 2>&1 \
+    || not_ok no_cfg "planwise run without --config failed"
+# expect_same_tables RUN DB OTHER_DB LABEL: events, snapshot and match rows of DB equal
+# those of OTHER_DB, compared as md5 over every row without scenario_id and event_id
+expect_same_tables() {
+    local run=$1 db=$2 other=$3 label=$4 t key sql="" out
+    for t in "fct_yearly_events:simulation_year, employee_id, event_sequence" \
+             "fct_workforce_snapshot:simulation_year, employee_id" \
+             "fct_employer_match_events:simulation_year, employee_id"; do
+        key=${t#*:}
+        t=${t%%:*}
+        [ -n "$sql" ] && sql="$sql UNION ALL "
+        sql="$sql SELECT '$t' AS name,
+            (SELECT count(*) || ':' || md5(string_agg(x::VARCHAR, chr(10) ORDER BY $key))
+             FROM (SELECT COLUMNS(c -> c NOT IN ('scenario_id', 'event_id')) FROM $t) x) AS here,
+            (SELECT count(*) || ':' || md5(string_agg(x::VARCHAR, chr(10) ORDER BY $key))
+             FROM (SELECT COLUMNS(c -> c NOT IN ('scenario_id', 'event_id')) FROM other.$t) x) AS there"
+    done
+    out=$(query "$db" "ATTACH '$other' AS other (READ_ONLY);
+SELECT coalesce(string_agg(name || ' ' || here || ' <> ' || there, '; '), 'same') FROM ($sql) WHERE here IS DISTINCT FROM there" 2>&1 | tail -n 1)
+    if [ "$out" = "same" ]; then
+        ok "$run" "$label"
+    else
+        not_ok "$run" "$label: $out"
+    fi
+}
+expect_same_tables ex_default_1 "$TMP/ex_default_1.duckdb" "$TMP/shipped_cfg.duckdb" "expect: default_plan.yaml = simulation_config.yaml"
+expect_same_tables ex_default_1 "$TMP/ex_default_1.duckdb" "$TMP/no_cfg.duckdb" "expect: default_plan.yaml = no configuration"
+
+# census plan columns reach the snapshot: rate > 0 <=> pre-enrolled (method census, enrolled
+# at the census date) with that rate; auto_escalation_opt_out carried
+expect_none ex_default_1 "$TMP/ex_default_1.duckdb" "expect: census deferral rates and escalation opt-outs carried" "
+SELECT c.employee_id, c.employee_deferral_rate, s.original_deferral_rate, s.enrollment_method
+FROM read_csv('$TMP/c3k_1.csv', all_varchar = true) c
+JOIN fct_workforce_snapshot s ON s.employee_id = c.employee_id AND s.simulation_year = 2025
+WHERE (CAST(c.employee_deferral_rate AS DOUBLE) > 0) <> (s.enrollment_method IS NOT DISTINCT FROM 'census')
+   OR (CAST(c.employee_deferral_rate AS DOUBLE) > 0
+       AND (abs(s.original_deferral_rate - CAST(c.employee_deferral_rate AS DOUBLE)) > 1e-9
+            OR s.employee_enrollment_date <> DATE '2024-12-31'))
+   OR s.auto_escalation_opt_out <> CAST(c.auto_escalation_opt_out AS BOOLEAN)
+UNION ALL SELECT 'rows', count(*), NULL, NULL FROM read_csv('$TMP/c3k_1.csv', all_varchar = true) HAVING count(*) <> 3000"
+
+# safe harbor: immediate match vesting, no core, leavers matched too, AE at 3%
+expect_none ex_safeharbor_1 "$TMP/ex_safeharbor_1.duckdb" "expect: immediate match, no core, leavers matched, AE at 3%" "
+SELECT employee_id, simulation_year, 'match not fully vested or core paid' FROM fct_workforce_snapshot
+WHERE match_vested_pct <> 1 OR employer_core_amount <> 0 OR employer_core_balance <> 0
+UNION ALL SELECT employee_id, simulation_year, 'AE rate <> 0.03' FROM fct_yearly_events
+WHERE event_category = 'auto_enrollment' AND employee_deferral_rate <> 0.03
+UNION ALL SELECT 'none', 0, 'no terminated employee received a match'
+WHERE NOT EXISTS (SELECT 1 FROM fct_workforce_snapshot WHERE employment_status = 'terminated' AND employer_match_amount > 0)"
+
+# QACA: AE of every eligible non-participant (no cutoff), at 6%, escalated; cliff_2 match
+expect_none ex_qaca_1 "$TMP/ex_qaca_1.duckdb" "expect: QACA auto-enrolls census non-participants hired before 2020" "
+SELECT 'no auto-enrollment of an employee hired before 2020'
+WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events e JOIN fct_workforce_snapshot s USING (scenario_id, simulation_year, employee_id)
+                  WHERE e.event_category = 'auto_enrollment' AND s.employee_hire_date < DATE '2020-01-01')
+UNION ALL SELECT 'no escalation of an employee hired before 2020'
+WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events e JOIN fct_workforce_snapshot s USING (scenario_id, simulation_year, employee_id)
+                  WHERE e.event_type = 'deferral_escalation' AND s.employee_hire_date < DATE '2020-01-01')
+UNION ALL SELECT 'AE rate <> 0.06' FROM fct_yearly_events WHERE event_category = 'auto_enrollment' AND employee_deferral_rate <> 0.06
+UNION ALL SELECT 'core paid' FROM fct_workforce_snapshot WHERE employer_core_amount <> 0 LIMIT 5"
+
+# voluntary plan: no AE window, no opt-outs, no escalation; voluntary and yearly enrollment happen
+expect_none ex_voluntary_1 "$TMP/ex_voluntary_1.duckdb" "expect: only voluntary and year-over-year enrollment" "
+SELECT event_category::VARCHAR FROM fct_yearly_events
+WHERE event_category IN ('auto_enrollment', 'proactive_voluntary', 'enrollment_opt_out', 'deferral_escalation')
+UNION ALL SELECT 'no ' || k FROM (VALUES ('voluntary_enrollment'), ('year_over_year_voluntary')) v(k)
+WHERE k NOT IN (SELECT DISTINCT event_category::VARCHAR FROM fct_yearly_events)"
+
+# tenure-graded match: all three YOS bands matched; core by service 2% / 3% / 4%
+expect_none ex_tenure_1 "$TMP/ex_tenure_1.duckdb" "expect: three match bands, core graded by service" "
+SELECT 'band ' || b || ' not matched' FROM (VALUES (0), (3), (10)) v(b)
+WHERE NOT EXISTS (SELECT 1 FROM fct_employer_match_events
+                  WHERE years_of_service >= b AND years_of_service < CASE b WHEN 0 THEN 3 WHEN 3 THEN 10 ELSE 1000 END)
+UNION ALL
+SELECT employee_id || ' ' || simulation_year || ': core ' || employer_core_amount FROM fct_workforce_snapshot
+WHERE employer_core_eligible AND NOT irs_415c_limit_applied
+  AND abs(employer_core_amount - contribution_base_compensation
+          * CASE WHEN current_tenure < 5 THEN 0.02 WHEN current_tenure < 10 THEN 0.03 ELSE 0.04 END) > 0.0051"
+
+# ---- match response (4.12): census participants move toward the match ceiling in S ----
+cat >"$TMP/match_response.yaml" <<'EOF'
+deferral_match_response:
+  enabled: true
+EOF
+simulate match_resp "$TMP/c3k_2.csv" --years 2025-2027 --seed 3 --config "$TMP/match_response.yaml"
+# C = 0.05 (tiered_match), maximum_rate 0.10; partial moves use rha with the 1e-9 guard;
+# responders / candidates within 4 standard errors of the participation rates .40 / .15
+expect_none match_resp "$TMP/match_resp.duckdb" "expect: match-response rates and participation" "
+WITH m AS (
+    SELECT *, regexp_extract(event_details, 'direction=([a-z]+)', 1) AS dir, regexp_extract(event_details, 'mode=([a-z_]+)', 1) AS mode,
+           prev_employee_deferral_rate AS r, employee_deferral_rate AS n
+    FROM fct_yearly_events WHERE event_type = 'deferral_match_response'),
+cand AS (
+    SELECT count(*) FILTER (WHERE original_deferral_rate < 0.05) AS up, count(*) FILTER (WHERE original_deferral_rate > 0.05) AS down
+    FROM fct_workforce_snapshot WHERE simulation_year = 2025 AND enrollment_method = 'census'
+      AND detailed_status_code IN ('continuous_active', 'experienced_termination'))
+SELECT employee_id, dir || '/' || mode || ' ' || r || ' -> ' || n AS problem FROM m
+WHERE NOT CASE
+    WHEN dir = 'upward' AND mode = 'maximize' THEN r < 0.05 AND abs(n - 0.05) < 1e-9 AND event_probability = 0.40
+    WHEN dir = 'upward' AND mode = 'partial' THEN r < 0.05 AND event_probability = 0.40
+        AND abs(n - least(0.10, 0.005 * floor((r + 0.5 * (0.05 - r)) / 0.005 + 0.5 + 1e-9))) < 1e-9
+    WHEN dir = 'downward' AND mode = 'reduce_to_max' THEN r > 0.05 AND abs(n - 0.05) < 1e-9 AND event_probability = 0.15
+    WHEN dir = 'downward' AND mode = 'partial' THEN r > 0.05 AND event_probability = 0.15
+        AND abs(n - greatest(0, 0.005 * floor((r - 0.5 * (r - 0.05)) / 0.005 + 0.5 + 1e-9))) < 1e-9
+    ELSE false END
+UNION ALL SELECT 'none', 'no ' || k FROM (VALUES ('upward/maximize'), ('upward/partial'), ('downward/reduce_to_max'), ('downward/partial')) v(k)
+WHERE k NOT IN (SELECT dir || '/' || mode FROM m)
+UNION ALL SELECT 'none', 'upward responders ' || (SELECT count(*) FROM m WHERE dir = 'upward') || ' of ' || up || ' candidates, want 0.40'
+FROM cand WHERE abs((SELECT count(*) FROM m WHERE dir = 'upward') - 0.40 * up) > 4 * sqrt(up * 0.40 * 0.60)
+UNION ALL SELECT 'none', 'downward responders ' || (SELECT count(*) FROM m WHERE dir = 'downward') || ' of ' || down || ' candidates, want 0.15'
+FROM cand WHERE abs((SELECT count(*) FROM m WHERE dir = 'downward') - 0.15 * down) > 4 * sqrt(down * 0.15 * 0.85)"
+
+# ---- vesting with hours credit, part-time and excluded hires, other eligibility rules ----
+cat >"$TMP/hours.yaml" <<'EOF'
+workforce:
+  part_time_new_hire_pct: 0.5
+  part_time_hours_per_week: 15
+eligibility:
+  new_hire_ineligible_pct: 0.2
+plan_eligibility:
+  minimum_age: 18
+  waiting_period_days: 60
+vesting:
+  require_hours_credit: true
+  hours_credit_threshold: 1000
+  match_schedule: "graded_4"
+  core_schedule: "cliff_3"
+EOF
+simulate hours_credit "$TMP/c3k_2.csv" --years 2025-2029 --seed 4 --config "$TMP/hours.yaml"
+expect_none hours_credit "$TMP/hours_credit.duckdb" "expect: short years lose vesting credit, excluded hires (20%)" "
+WITH h AS (
+    SELECT count(*) AS hires, count(*) FILTER (WHERE s.current_eligibility_status = 'excluded') AS excluded
+    FROM fct_workforce_snapshot s WHERE year(s.employee_hire_date) = s.simulation_year)
+SELECT 'no vesting year lost to the hours credit' WHERE NOT EXISTS (
+    SELECT 1 FROM fct_workforce_snapshot WHERE vesting_years < current_tenure AND annual_hours_worked < 1000)
+UNION ALL SELECT 'no part-timer failing the match hours test' WHERE NOT EXISTS (
+    SELECT 1 FROM fct_workforce_snapshot WHERE scheduled_hours_per_week = 15 AND employer_match_eligibility_reason = 'insufficient_hours')
+UNION ALL SELECT 'excluded hires ' || excluded || ' of ' || hires || ', want 0.20' FROM h
+WHERE abs(excluded - 0.2 * hires) > 4 * sqrt(hires * 0.2 * 0.8)"
+
+# ---- a 25% core with permitted disparity: 415(c) cuts the match first, then the core ----
+cat >"$TMP/core415.yaml" <<'EOF'
+employer_match:
+  active_formula: "simple_match"
+employer_core_contribution:
+  status: "flat"
+  contribution_rate: 0.25
+  integration:
+    enabled: true
+    level_mode: "ss_wage_base"
+    disparity_rate: 0.057
+EOF
+simulate core_415c "$TMP/c3k_1.csv" --years 2025-2029 --seed 5 --config "$TMP/core415.yaml"
+# core before the cut = round2(0.25 B_cap) + round2(0.057 max(0, B_cap - ss_wage_base of Y))
+expect_none core_415c "$TMP/core_415c.duckdb" "expect: 415(c) cuts match first, then core; disparity added" "
+WITH s AS (
+    SELECT s.*, round(0.25 * contribution_base_compensation, 2)
+               + round(0.057 * greatest(0, contribution_base_compensation - i.ss_wage_base), 2) AS core_formula
+    FROM fct_workforce_snapshot s JOIN pw_irs() i ON i.year = pw_irs_year(s.simulation_year)
+    WHERE s.employer_core_eligible)
+SELECT employee_id, simulation_year, employer_core_amount, core_formula, 'core <> formula without 415(c)' FROM s
+WHERE NOT irs_415c_limit_applied AND abs(employer_core_amount - core_formula) > 0.0101
+UNION ALL SELECT employee_id, simulation_year, employer_core_amount, core_formula, 'core cut while match left' FROM s
+WHERE irs_415c_limit_applied AND employer_core_amount < core_formula - 0.0101 AND employer_match_amount > 0
+UNION ALL SELECT 'none', 0, 0, 0, 'no 415(c) cut of a match' WHERE NOT EXISTS (SELECT 1 FROM fct_employer_match_events WHERE irs_415c_reduction > 0)
+UNION ALL SELECT 'none', 0, 0, 0, 'no 415(c) cut of a core' WHERE NOT EXISTS (SELECT 1 FROM s WHERE employer_core_amount < core_formula - 0.0101)
+UNION ALL SELECT 'none', 0, 0, 0, 'no disparity above the wage base' WHERE NOT EXISTS (
+    SELECT 1 FROM s JOIN pw_irs() i ON i.year = pw_irs_year(s.simulation_year) WHERE s.contribution_base_compensation > i.ss_wage_base)"
+
+# ---- plan edge cases on a tiny census ----
+# E1 born Feb 29 2004: 21 on Mar 1 2025 (E), AE-covered (all_eligible_employees, no cutoff);
+# E2 eligibility_override false: excluded forever; E3 override false but pre-enrolled:
+# eligible, census method, escalated on Mar 1 from S (delay 0); E4 rate given in percent
+# (6 -> 0.06), auto_escalation_opt_out; E5 rate 0.9 -> plan cap 0.75, age 61: 402(g)
+# super catch-up, 401(a)(17), HCE; E6 hired 11 days before the census date: E = hire + 30
+# in S; E7 14 years old: pending all horizon; E8 10 hours a week: match hours test fails.
+cat >"$TMP/edge.csv" <<'EOF'
+employee_id,employee_birth_date,employee_hire_date,employee_gross_compensation,employee_deferral_rate,eligibility_override,auto_escalation_opt_out,scheduled_hours_per_week
+EMP_E1,2004-02-29,2022-05-01,40000,,,,
+EMP_E2,1980-01-01,2015-01-01,60000,0,false,,
+EMP_E3,1985-05-05,2016-01-01,80000,0.05,false,,
+EMP_E4,1975-07-07,2012-03-01,90000,6,,true,
+EMP_E5,1964-03-10,2001-01-01,500000,0.9,,,
+EMP_E6,1990-04-04,2024-12-20,55000,,,,
+EMP_E7,2010-06-01,2024-06-01,30000,,,,
+EMP_E8,1970-01-01,2010-01-01,70000,0.03,,,10
+EOF
+cat >"$TMP/edge.yaml" <<'EOF'
+enrollment:
+  auto_enrollment:
+    scope: "all_eligible_employees"
+    hire_date_cutoff: null
+    window_days: 20
+    opt_out_grace_period: 10
+    default_deferral_rate: 0.04
+  proactive_enrollment:
+    timing_window:
+      min_days: 3
+      max_days: 15
+deferral_auto_escalation:
+  effective_day: "03-01"
+  increment_amount: 0.02
+  maximum_rate: 0.09
+  hire_date_cutoff: null
+  first_escalation_delay_years: 0
+plan_eligibility:
+  minimum_age: 21
+  waiting_period_days: 30
+EOF
+simulate plan_edges "$TMP/edge.csv" --years 2025-2029 --config "$TMP/edge.yaml"
+expect_none plan_edges "$TMP/plan_edges.duckdb" "expect: the edge-case employees behave as designed" "
+WITH s AS (SELECT * FROM fct_workforce_snapshot), e AS (SELECT * FROM fct_yearly_events)
+SELECT 'E1 eligibility event not on 2025-03-01' WHERE NOT EXISTS (
+    SELECT 1 FROM e WHERE employee_id = 'EMP_E1' AND event_type = 'eligibility' AND effective_date = DATE '2025-03-01')
+UNION ALL SELECT 'E1 not enrolled in [Mar 4, Mar 21] 2025' WHERE NOT EXISTS (
+    SELECT 1 FROM e WHERE employee_id = 'EMP_E1' AND event_type = 'enrollment'
+      AND effective_date BETWEEN DATE '2025-03-04' AND DATE '2025-03-21')
+UNION ALL SELECT 'E2 not excluded or has plan events' WHERE EXISTS (
+    SELECT 1 FROM s WHERE employee_id = 'EMP_E2' AND (current_eligibility_status <> 'excluded' OR current_deferral_rate <> 0))
+    OR EXISTS (SELECT 1 FROM e WHERE employee_id = 'EMP_E2' AND event_type NOT IN ('raise', 'promotion'))
+UNION ALL SELECT 'E3 not census-enrolled and escalated to 0.07 on 2025-03-01' WHERE NOT EXISTS (
+    SELECT 1 FROM s JOIN e USING (scenario_id, simulation_year, employee_id)
+    WHERE employee_id = 'EMP_E3' AND simulation_year = 2025 AND current_eligibility_status = 'eligible' AND enrollment_method = 'census'
+      AND e.event_type = 'deferral_escalation' AND e.effective_date = DATE '2025-03-01' AND e.employee_deferral_rate = 0.07)
+UNION ALL SELECT 'E4 rate not 0.06 or escalated' WHERE EXISTS (
+    SELECT 1 FROM s WHERE employee_id = 'EMP_E4' AND (current_deferral_rate <> 0.06 OR total_deferral_escalations <> 0))
+UNION ALL SELECT 'E5 not at the plan cap with 402(g) super catch-up, 401(a)(17), HCE in 2025' WHERE NOT EXISTS (
+    SELECT 1 FROM s WHERE employee_id = 'EMP_E5' AND simulation_year = 2025 AND current_deferral_rate = 0.75
+      AND limit_type = 'SUPER_CATCH_UP' AND prorated_annual_contributions = 34750 AND irs_402g_limit_applied
+      AND irs_401a17_limit_applied AND contribution_base_compensation = 350000 AND is_hce AND total_deferral_escalations = 0)
+UNION ALL SELECT 'E6 eligibility event not on 2025-01-19' WHERE NOT EXISTS (
+    SELECT 1 FROM e WHERE employee_id = 'EMP_E6' AND event_type = 'eligibility' AND effective_date = DATE '2025-01-19')
+UNION ALL SELECT 'E7 not pending all years with E = 2031-06-01' WHERE EXISTS (
+    SELECT 1 FROM s WHERE employee_id = 'EMP_E7' AND (current_eligibility_status <> 'pending' OR employee_eligibility_date <> DATE '2031-06-01'))
+UNION ALL SELECT 'E8 match eligibility not insufficient_hours' WHERE EXISTS (
+    SELECT 1 FROM s WHERE employee_id = 'EMP_E8' AND employer_match_eligibility_reason <> 'insufficient_hours')
+UNION ALL SELECT 'not 8 employees in every year' WHERE (SELECT count(*) FROM s) <> 40"
+
 echo "invariant runs took $(($(date +%s) - START)) s"
 
-# ---- determinism (MODEL 7 invariant 21), scenarios and failed runs ----
-DET_OUT=$TMP/determinism.out
-"$HERE/determinism.sh" "$BIN" | tee "$DET_OUT"
-det_summary=$(tail -n 1 "$DET_OUT")
-det_pass=$(echo "$det_summary" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p')
-det_fail=$(echo "$det_summary" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p')
-if [ -z "$det_pass" ]; then
-    not_ok determinism "determinism.sh gave no summary line"
-else
-    PASS=$((PASS + det_pass))
-    FAIL=$((FAIL + det_fail))
-fi
+# ---- plan statistics, determinism (MODEL 7 invariant 21), scenarios and failed runs ----
+# sub_suite NAME SCRIPT: runs SCRIPT (same interface as this file) and adds its
+# "N passed, M failed" summary to the counts
+sub_suite() {
+    local name=$1 script=$2 out=$TMP/$1.out summary p f
+    "$script" "$BIN" | tee "$out"
+    summary=$(tail -n 1 "$out")
+    p=$(echo "$summary" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p')
+    f=$(echo "$summary" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p')
+    if [ -z "$p" ]; then
+        not_ok "$name" "$(basename "$script") gave no summary line"
+    else
+        PASS=$((PASS + p))
+        FAIL=$((FAIL + f))
+    fi
+}
+sub_suite plan_stats "$HERE/plan_stats.sh"
+sub_suite determinism "$HERE/determinism.sh"
 
+echo "whole invariant suite took $(($(date +%s) - START)) s"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
