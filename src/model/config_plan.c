@@ -125,7 +125,7 @@ void pw__plan_list_allowed(const struct pw_config_key *k, char *buf, size_t size
 
 /* Builds a dotted key for messages. Keys are short (formula names have at
  * most 47 characters), so a cut one could only shorten a message. */
-__attribute__((format(printf, 3, 4))) static char *path(char *buf, size_t size, const char *fmt, ...)
+char *pw__key_path(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -264,7 +264,7 @@ static int read_record(const struct rd *r, const struct pw_node *item, const cha
         }
         if (f->slot < 0) continue;
         char sub[KEY_LEN];
-        path(sub, sizeof sub, "%s.%s", key, e->key);
+        pw__key_path(sub, sizeof sub, "%s.%s", key, e->key);
         if (given[f->slot])
             return rd_fail(r, e->key_line, "'%s' repeats '%s.%s' under another name", sub, key, given[f->slot]);
         given[f->slot] = f->name;
@@ -299,7 +299,7 @@ static int read_tiers(const struct rd *r, const struct pw_node *v, const char *k
         char item[KEY_LEN];
         double x[S_SLOTS];
         unsigned dims;
-        path(item, sizeof item, "%s[%d]", key, i);
+        pw__key_path(item, sizeof item, "%s[%d]", key, i);
         if (read_record(r, &v->child[i], item, &tier_rec, x, &dims)) return PW_ECONFIG;
         t[i] = (struct pw_match_tier){x[S_MIN], x[S_MAX], x[S_RATE]};
         lines[i] = v->child[i].line;
@@ -320,7 +320,7 @@ static int read_rows(const struct rd *r, const struct pw_node *v, const char *ke
         char item[KEY_LEN];
         double x[S_SLOTS];
         unsigned d;
-        path(item, sizeof item, "%s[%d]", key, i);
+        pw__key_path(item, sizeof item, "%s[%d]", key, i);
         if (read_record(r, it, item, bands ? &band_rec : &match_row_rec, x, &d)) return PW_ECONFIG;
         if ((*dims | d) == (DIM_YEARS | DIM_POINTS))
             return rd_fail(r, it->line, "'%s' uses %s keys but earlier rows use %s keys", item,
@@ -339,7 +339,7 @@ static int read_rows(const struct rd *r, const struct pw_node *v, const char *ke
             if (strcmp(it->child[j].key, "tiers") == 0) tiers = &it->child[j];
         if (!tiers || tiers->kind == PW_NODE_NULL) return rd_fail(r, it->line, "'%s' needs 'tiers'", item);
         char sub[KEY_LEN];
-        path(sub, sizeof sub, "%s.tiers", item);
+        pw__key_path(sub, sizeof sub, "%s.tiers", item);
         if (read_tiers(r, tiers, sub, row->tiers, &row->tier_count, tier_lines[i])) return PW_ECONFIG;
     }
     f->row_count = v->count;
@@ -370,7 +370,7 @@ static int read_formula(const struct rd *r, struct pw_plan_config *p, const stru
                         struct pw_plan_lines *pl)
 {
     char key[KEY_LEN];
-    path(key, sizeof key, "employer_match.formulas.%s", e->key);
+    pw__key_path(key, sizeof key, "employer_match.formulas.%s", e->key);
     if (!pw__plan_name_ok(e->key) || strlen(e->key) >= PW_NAME_MAX)
         return rd_fail(r, e->key_line, "'%s': formula names must be 1 to %d letters, digits, '_' or '-'", key,
                        PW_NAME_MAX - 1);
@@ -396,7 +396,7 @@ static int read_formula(const struct rd *r, struct pw_plan_config *p, const stru
     for (int i = 0; i < e->count; i++) {
         const struct pw_node *v = &e->child[i];
         char sub[KEY_LEN];
-        path(sub, sizeof sub, "%s.%s", key, v->key);
+        pw__key_path(sub, sizeof sub, "%s.%s", key, v->key);
         int kk = 0;
         while (kk < K_COUNT && strcmp(formula_key_names[kk], v->key) != 0) kk++;
         /* null stands for "not given" for every formula key */
@@ -497,7 +497,7 @@ static int read_core_schedule(const struct rd *r, struct pw_plan_config *p, enum
         char item[KEY_LEN];
         double x[S_SLOTS];
         unsigned dims;
-        path(item, sizeof item, "%s[%d]", key, i);
+        pw__key_path(item, sizeof item, "%s[%d]", key, i);
         if (read_record(r, &v->child[i], item, &rec, x, &dims)) return PW_ECONFIG;
         tmp[i] = (struct pw_core_row){x[S_MIN], x[S_MAX], x[S_RATE]};
     }

@@ -93,4 +93,8 @@ const char *pw__config_given(const struct pw_config_source *src, const char *a, 
 int pw__config_fail(const struct pw_config_source *src, const char *key, struct pw_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Builds a dotted key such as 'employer_match.formulas.x.tiers[2]' into buf for
+ * messages (shared by config_plan.c and config_plan_check.c). */
+char *pw__key_path(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -24,17 +24,6 @@
 #define EC "employer_core_contribution."
 #define CAP_KEY "deferral_rates.plan_deferral_cap"
 
-/* Builds a dotted key for messages. Keys are short (formula names have at
- * most 47 characters), so a cut one could only shorten a message. */
-__attribute__((format(printf, 3, 4))) static char *path(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return buf;
-}
-
 struct ck {
     const struct pw_config_source *src;
     struct pw_err *err;
@@ -121,7 +110,7 @@ static int check_tiers(const struct ck *c, const char *key, int line, const stru
     if (check_spans(c, key, "employee_min", "employee_max", s, n, true)) return PW_ECONFIG;
     for (int i = 0; i < n; i++) {
         char item[KEY_LEN];
-        path(item, sizeof item, "%s[%d].match_rate", key, i);
+        pw__key_path(item, sizeof item, "%s[%d].match_rate", key, i);
         if (check_rate(c, s[i].line, item, t[i].match_rate)) return PW_ECONFIG;
     }
     return 0;
@@ -133,21 +122,21 @@ static int check_formula(const struct ck *c, const struct pw_plan_config *p, int
     const struct pw_match_formula *f = &p->formulas[fi];
     const int line = pl ? pl->formula[fi] : 0;
     char key[KEY_LEN], sub[KEY_LEN + 32];
-    path(key, sizeof key, "employer_match.formulas.%.*s", PW_NAME_MAX, f->name);
+    pw__key_path(key, sizeof key, "employer_match.formulas.%.*s", PW_NAME_MAX, f->name);
     if (!memchr(f->name, '\0', sizeof f->name) || !pw__plan_name_ok(f->name))
         return at(c, line, "'%s': formula names must be 1 to %d letters, digits, '_' or '-'", key, PW_NAME_MAX - 1);
     for (int j = 0; j < fi; j++)
         if (strcmp(p->formulas[j].name, f->name) == 0) return at(c, line, "'%s' is defined twice", key);
     switch (f->type) {
     case PW_FORMULA_SIMPLE:
-        path(sub, sizeof sub, "%s.match_rate", key);
+        pw__key_path(sub, sizeof sub, "%s.match_rate", key);
         if (check_rate(c, line, sub, f->match_rate)) return PW_ECONFIG;
-        path(sub, sizeof sub, "%s.max_match_percentage", key);
+        pw__key_path(sub, sizeof sub, "%s.max_match_percentage", key);
         return check_rate(c, line, sub, f->max_match_percentage);
     case PW_FORMULA_TIERED:
-        path(sub, sizeof sub, "%s.tiers", key);
+        pw__key_path(sub, sizeof sub, "%s.tiers", key);
         if (check_tiers(c, sub, line, f->tiers, f->tier_count, pl ? pl->tier[fi] : NULL)) return PW_ECONFIG;
-        path(sub, sizeof sub, "%s.max_match_percentage", key);
+        pw__key_path(sub, sizeof sub, "%s.max_match_percentage", key);
         return f->has_cap ? check_rate(c, line, sub, f->max_match_percentage) : 0;
     case PW_FORMULA_GRADED_BY_SERVICE:
     case PW_FORMULA_POINTS_BASED:
@@ -157,7 +146,7 @@ static int check_formula(const struct ck *c, const struct pw_plan_config *p, int
                            "'points_based', got %d", key, f->type);
     }
     const bool bands = f->type == PW_FORMULA_TENURE_GRADED, pts = f->type == PW_FORMULA_POINTS_BASED;
-    path(sub, sizeof sub, "%s.%s", key, bands ? "bands" : "schedule");
+    pw__key_path(sub, sizeof sub, "%s.%s", key, bands ? "bands" : "schedule");
     if (f->row_count < 1 || f->row_count > PW_MAX_SCHEDULE_ROWS)
         return at(c, line, "'%s' must have 1 to %d %s, got %d", sub, PW_MAX_SCHEDULE_ROWS, bands ? "bands" : "rows",
                   f->row_count);
@@ -170,15 +159,15 @@ static int check_formula(const struct ck *c, const struct pw_plan_config *p, int
     for (int i = 0; i < f->row_count; i++) {
         char item[KEY_LEN + 64];
         if (bands) {
-            path(item, sizeof item, "%s[%d].tiers", sub, i);
+            pw__key_path(item, sizeof item, "%s[%d].tiers", sub, i);
             if (check_tiers(c, item, s[i].line, f->rows[i].tiers, f->rows[i].tier_count,
                             pl ? pl->band_tier[fi][i] : NULL))
                 return PW_ECONFIG;
             continue;
         }
-        path(item, sizeof item, "%s[%d].match_rate", sub, i);
+        pw__key_path(item, sizeof item, "%s[%d].match_rate", sub, i);
         if (check_rate(c, s[i].line, item, f->rows[i].match_rate)) return PW_ECONFIG;
-        path(item, sizeof item, "%s[%d].max_deferral", sub, i);
+        pw__key_path(item, sizeof item, "%s[%d].max_deferral", sub, i);
         if (check_rate(c, s[i].line, item, f->rows[i].max_deferral)) return PW_ECONFIG;
     }
     return 0;
@@ -215,7 +204,7 @@ static int check_core(const struct ck *c, struct pw_plan_config *p)
         if (check_spans(c, info->key, info->min_name, info->max_name, s, *count, false)) return PW_ECONFIG;
         for (int i = 0; i < *count; i++) {
             char item[KEY_LEN];
-            path(item, sizeof item, "%s[%d].rate", info->key, i);
+            pw__key_path(item, sizeof item, "%s[%d].rate", info->key, i);
             if (check_rate(c, s[i].line, item, rows[i].rate)) return PW_ECONFIG;
         }
     }
@@ -265,10 +254,10 @@ static int check_scalars(const struct ck *c, const struct pw_config *cfg)
         return PW_ECONFIG;
     for (int g = 0; g < PW_AGE_GROUPS; g++) {
         for (int i = 0; i < PW_INCOME_GROUPS; i++) {
-            path(key, sizeof key, VE "deferral_rates.demographic_base_rates.%s_%s", ages[g], incomes[i]);
+            pw__key_path(key, sizeof key, VE "deferral_rates.demographic_base_rates.%s_%s", ages[g], incomes[i]);
             if (check_capped(c, cfg, key, p->vol_deferral[g][i], false)) return PW_ECONFIG;
         }
-        path(key, sizeof key, YOY "deferral_rates.%s", ages[g]);
+        pw__key_path(key, sizeof key, YOY "deferral_rates.%s", ages[g]);
         if (check_capped(c, cfg, key, p->yoy_deferral_by_age[g], false)) return PW_ECONFIG;
     }
 
