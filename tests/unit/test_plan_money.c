@@ -26,15 +26,7 @@
 #include "model/year.h"
 #include "sim/plan_money.h"
 #include "sim/sim.h"
-
-#define assert_money(got, want)                                                                      \
-    do {                                                                                             \
-        double g_ = (got), w_ = (want);                                                              \
-        if (!(fabs(g_ - w_) < 0.0005)) {                                                             \
-            print_error("%s:%d: %s = %.6f, want %.6f\n", __FILE__, __LINE__, #got, g_, w_);           \
-            fail();                                                                                  \
-        }                                                                                            \
-    } while (0)
+#include "support/assert_money.h"
 
 static struct pw_tables tables;
 static struct pw_plan_config plan;
