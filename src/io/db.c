@@ -62,6 +62,22 @@ int pw_db_open(struct pw_db **out, const char *path, const struct pw_db_options 
         free(db);
         return pw_err_set(err, PW_EDB, "cannot connect to database '%s'", path);
     }
+    db->owns_database = true;
+    *out = db;
+    return 0;
+}
+
+int pw_db_connect(struct pw_db **out, struct pw_db *parent, struct pw_err *err)
+{
+    *out = NULL;
+    struct pw_db *db = calloc(1, sizeof *db);
+    if (!db) return pw_err_set(err, PW_ENOMEM, "out of memory");
+    db->database = parent->database;
+    memcpy(db->path, parent->path, sizeof db->path);
+    if (duckdb_connect(db->database, &db->connection) == DuckDBError) {
+        free(db);
+        return pw_err_set(err, PW_EDB, "cannot open another connection to database '%s'", parent->path);
+    }
     *out = db;
     return 0;
 }
@@ -70,7 +86,7 @@ void pw_db_close(struct pw_db *db)
 {
     if (!db) return;
     duckdb_disconnect(&db->connection);
-    duckdb_close(&db->database);
+    if (db->owns_database) duckdb_close(&db->database);
     free(db);
 }
 

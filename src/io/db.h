@@ -20,6 +20,9 @@ struct pw_db_options {
 
 /* path NULL or ":memory:" opens an in-memory database. */
 int pw_db_open(struct pw_db **out, const char *path, const struct pw_db_options *opt, struct pw_err *err);
+/* A second connection to parent's database (its own transactions); close it with
+ * pw_db_close before closing parent. */
+int pw_db_connect(struct pw_db **out, struct pw_db *parent, struct pw_err *err);
 void pw_db_close(struct pw_db *db);
 int pw_db_exec(struct pw_db *db, const char *sql, struct pw_err *err);
 /* Runs one query that returns a single BIGINT/INTEGER value. */

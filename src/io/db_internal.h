@@ -10,6 +10,7 @@
 struct pw_db {
     duckdb_database database;
     duckdb_connection connection;
+    bool owns_database;          /* false for sibling connections (pw_db_connect) */
     char path[1024];
 };
 
