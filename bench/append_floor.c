@@ -260,7 +260,7 @@ static int append_snapshot(struct pw_table_writer *w, const struct pools *p, con
 static int append_small(struct pw_db *db, int years, struct pw_err *err)
 {
     struct pw_table_writer *w;
-    int rc = pw_table_writer_new(&w, db, "fct_workforce_needs", err);
+    int rc = pw_table_writer_new(&w, db, "fct_workforce_needs", false, err);
     for (int y = 0; !rc && y < years; y++) {
         pw_tw_str(w, 0, "default");
         pw_tw_int(w, 1, 2025 + y);
@@ -271,7 +271,7 @@ static int append_small(struct pw_db *db, int years, struct pw_err *err)
     }
     if (rc) { pw_table_writer_free(w); return rc; }
     if ((rc = pw_table_writer_close(w, err))) return rc;
-    if ((rc = pw_table_writer_new(&w, db, "fct_workforce_needs_by_level", err))) return rc;
+    if ((rc = pw_table_writer_new(&w, db, "fct_workforce_needs_by_level", false, err))) return rc;
     for (int y = 0; !rc && y < years; y++)
         for (int l = 1; !rc && l <= 5; l++) {
             pw_tw_str(w, 0, "default");
@@ -367,8 +367,8 @@ int main(int argc, char **argv)
         if (pw_db_exec(db, sql, &err)) return fail("delete", &err);
     }
     struct pw_table_writer *we, *ws;
-    if (pw_table_writer_new(&we, db, "fct_yearly_events", &err)) return fail("events writer", &err);
-    if (pw_table_writer_new(&ws, db, "fct_workforce_snapshot", &err)) return fail("snapshot writer", &err);
+    if (pw_table_writer_new(&we, db, "fct_yearly_events", false, &err)) return fail("events writer", &err);
+    if (pw_table_writer_new(&ws, db, "fct_workforce_snapshot", false, &err)) return fail("snapshot writer", &err);
     size_t done_e = 0, done_s = 0;
     for (int y = 0; y < years; y++) {
         /* Same order as planwise run: a year's events, then its snapshot. */

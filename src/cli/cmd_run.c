@@ -16,7 +16,9 @@
 #include "core/log.h"
 #include "core/uuid.h"
 #include "io/census_reader.h"
+#include "core/machine.h"
 #include "io/db.h"
+#include "io/db_pool.h"
 #include "io/output.h"
 #include "io/yaml_config.h"
 #include "sim/plan_money.h"
@@ -48,21 +50,24 @@ static const char usage[] =
     "Exit codes: 0 success, 1 data or runtime error, 2 usage error.\n";
 
 struct run_options {
-    const char *config, *census, *db, *tables, *scenario;
-    int first_year, last_year, threads, on_bad_rows;
-    bool years_set, seed_set;
+    const char *config, *census, *db, *tables, *scenario, *memory_limit;
+    int first_year, last_year, threads, on_bad_rows, connections;
+    bool years_set, seed_set, baseline;
     uint64_t seed;
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
-    enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS };
+    enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
+           OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION };
     static const struct option longopts[] = {
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},       {"years", required_argument, 0, OPT_YEARS},
         {"seed", required_argument, 0, OPT_SEED},   {"scenario", required_argument, 0, OPT_SCENARIO},
         {"threads", required_argument, 0, OPT_THREADS}, {"tables", required_argument, 0, OPT_TABLES},
         {"on-bad-rows", required_argument, 0, OPT_BAD_ROWS}, {"quiet", no_argument, 0, 'q'},
+        {"memory-limit", required_argument, 0, OPT_MEMORY}, {"connections", required_argument, 0, OPT_CONNECTIONS},
+        {"execution", required_argument, 0, OPT_EXECUTION},
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -99,6 +104,24 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             o->threads = (int)v;
             break;
         case OPT_TABLES: o->tables = optarg; break;
+        case OPT_MEMORY: {
+            uint64_t bytes;
+            if (pw_config_memory_bytes(optarg, (uint64_t)1 << 40, &bytes))
+                return pw_cli_usage_error("run", "invalid --memory-limit '%s' (expected a share of RAM from 10%% to "
+                                          "95%%, e.g. 75%%, or a size of at least 64MB, e.g. 4GB)", optarg);
+            o->memory_limit = optarg;
+            break;
+        }
+        case OPT_EXECUTION:
+            if (strcmp(optarg, "baseline") == 0) o->baseline = true;
+            else if (strcmp(optarg, "optimized") == 0) o->baseline = false;
+            else return pw_cli_usage_error("run", "invalid --execution '%s' (expected optimized or baseline)", optarg);
+            break;
+        case OPT_CONNECTIONS:
+            if (!pw_cli_parse_i64(optarg, 1, 16, &v))
+                return pw_cli_usage_error("run", "invalid --connections '%s' (expected 1 to 16)", optarg);
+            o->connections = (int)v;
+            break;
         case OPT_BAD_ROWS:
             if (strcmp(optarg, "fail") == 0) o->on_bad_rows = PW_BAD_ROWS_FAIL;
             else if (strcmp(optarg, "skip") == 0) o->on_bad_rows = PW_BAD_ROWS_SKIP;
@@ -135,7 +158,14 @@ static int build_config(const struct run_options *o, struct pw_config *cfg, char
         cfg->end_year = o->last_year;
     }
     if (o->on_bad_rows >= 0) cfg->on_bad_rows = o->on_bad_rows;
-    cfg->threads = o->threads > 0 ? o->threads : (pw_cpu_count() < 8 ? pw_cpu_count() : 8);
+    if (o->threads > 0) cfg->perf.threads = o->threads;
+    if (o->memory_limit) snprintf(cfg->perf.memory_limit, sizeof cfg->perf.memory_limit, "%s", o->memory_limit);
+    if (o->connections > 0) cfg->perf.connections = o->connections;
+    cfg->threads = cfg->perf.threads > 0 ? cfg->perf.threads : (pw_cpu_count() < 8 ? pw_cpu_count() : 8);
+    if (o->baseline) {
+        cfg->threads = 1;
+        cfg->perf.connections = 1;
+    }
     return pw_config_finalize(cfg, err);
 }
 
@@ -153,7 +183,25 @@ static void print_rejected(const struct pw_census *c, const char *path)
     if (c->rejected_count > shown) fprintf(stderr, "  ... and %zu more\n", c->rejected_count - shown);
 }
 
+struct run_state {
+    struct pw_config cfg;
+    struct pw_tables tables;
+    struct pw_strpool strings;
+    struct pw_census census;
+    struct pw_pool *pool;
+    struct pw_db *db;
+    struct pw_db_pool *connections;
+    struct pw_output *out;
+    struct pw_sim sim;
+    struct pw_run_report report;
+    char *config_text;
+    bool db_created, census_ready, sim_ready;
+    int years_committed;
+    struct pw_run_metadata meta;
+};
+
 struct sink_ctx {
+    struct run_state *state;
     struct pw_output *out;
     const struct pw_config *cfg;
     const struct pw_tables *tables;
@@ -196,6 +244,7 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
         .formula = ctx->cfg->plan.match_enabled ? pw_plan_active_formula(&ctx->cfg->plan) : NULL,
     };
     int rc = pw_output_write_year(ctx->out, &yo, err);
+    if (!rc) ctx->state->years_committed++;
     if (!rc) pw_debug("year %d: %zu snapshot rows, %zu events written", sim->year.year, sim->year.n_pop, sim->events_in_year);
     return rc;
 }
@@ -222,25 +271,14 @@ static void config_hash(const char *text, char out[41])
     for (int i = 0; i < 20; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-struct run_state {
-    struct pw_config cfg;
-    struct pw_tables tables;
-    struct pw_strpool strings;
-    struct pw_census census;
-    struct pw_pool *pool;
-    struct pw_db *db;
-    struct pw_output *out;
-    struct pw_sim sim;
-    struct pw_run_report report;
-    char *config_text;
-    bool db_created, census_ready, sim_ready;
-};
 
-static void cleanup(struct run_state *s, bool failed, const char *db_path)
+static void cleanup(struct run_state *s, const struct pw_err *failure, const char *db_path)
 {
-    if (s->out) pw_output_abort(s->out);
+    bool failed = failure != NULL;
+    if (s->out) pw_output_abort(s->out, failure);
+    pw_db_pool_free(s->connections);
     pw_db_close(s->db);
-    if (failed && s->db_created) {
+    if (failed && s->db_created && s->years_committed == 0) {
         /* The file did not exist before this run: leave nothing behind. */
         char wal[PW_PATH_MAX + 8];
         snprintf(wal, sizeof wal, "%s.wal", db_path);
@@ -283,31 +321,33 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
 
     struct stat st;
     s->db_created = stat(o->db, &st) != 0;
-    struct pw_db_options dbo = {.threads = cfg->threads};
+    uint64_t memory = 0;
+    pw_config_memory_bytes(cfg->perf.memory_limit, pw_physical_memory(), &memory);
+    struct pw_db_options dbo = {
+        .threads = cfg->threads, .memory_limit = memory, .temp_directory = cfg->perf.temp_directory,
+        .duckdb_defaults = o->baseline};
     if ((rc = pw_db_open(&s->db, o->db, &dbo, err))) {
         if (rc != PW_ELOCKED) s->db_created = s->db_created && stat(o->db, &st) == 0;
         else s->db_created = false;
         return rc;
     }
-    if ((rc = pw_output_begin(&s->out, s->db, cfg->scenario_id, err))) return rc;
-    if (rejected && (rc = pw_output_write_rejected(s->out, cfg->scenario_id, &s->census, err))) return rc;
+    if (pw_log_verbosity() >= PW_VERBOSE) {
+        char settings[512];
+        if (pw_db_describe_settings(s->db, settings, sizeof settings, err) == 0)
+            pw_debug("duckdb %s: %s; %d connection%s", pw_db_library_version(), settings, cfg->perf.connections,
+                     cfg->perf.connections == 1 ? "" : "s");
+    }
+    /* Output tables are written in three groups; more connections serve the SQL models. */
+    if (cfg->perf.connections > 1 && (rc = pw_db_pool_new(&s->connections, s->db, cfg->perf.connections, err)))
+        return rc;
 
     s->pool = pw_pool_new(cfg->threads);
     if (!s->pool) return pw_err_set(err, PW_ENOMEM, "cannot start worker threads");
     if ((rc = pw_sim_init(&s->sim, cfg, &s->tables, &s->census, s->pool, err))) return rc;
     s->sim_ready = true;
-    pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
-    s->report.rejected_rows = rejected;
-    struct sink_ctx ctx = {s->out, cfg, &s->tables, &s->report,
-                           isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL};
-    struct pw_sink sink = {&ctx, write_year};
-    rc = pw_sim_run(&s->sim, &sink, err);
-    show_progress(&ctx, &s->sim, true);
-    if (rc) return rc;
 
-    char timings[1024];
-    pw_run_report_timings_json(&s->sim, census_seconds, timings, sizeof timings);
-    struct pw_run_metadata m = {
+    struct pw_run_metadata *m = &s->meta;
+    *m = (struct pw_run_metadata){
         .scenario_id = cfg->scenario_id,
         .seed = cfg->random_seed,
         .start_year = cfg->start_year,
@@ -321,16 +361,30 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
         .roster_size = s->sim.census_roster_size,
         .threads = cfg->threads,
         .started_at = (double)time(NULL),
-        .timings_json = timings,
-        .event_rows = s->sim.total_events,
-        .snapshot_rows = s->sim.total_snapshot_rows,
     };
-    new_run_id(m.run_id);
-    config_hash(s->config_text, m.config_hash);
-    m.wall_seconds = pw_wall_seconds() - t_start;
-    if ((rc = pw_output_write_metadata(s->out, &m, err))) return rc;
+    new_run_id(m->run_id);
+    config_hash(s->config_text, m->config_hash);
+    struct pw_output_options oo = {.connections = s->connections, .workers = s->pool, .row_appends = o->baseline};
+    if ((rc = pw_output_begin(&s->out, s->db, m, &oo, err))) return rc;
+
+    pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
+    s->report.rejected_rows = rejected;
+    struct sink_ctx ctx = {s, s->out, cfg, &s->tables, &s->report,
+                           isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL};
+    struct pw_sink sink = {&ctx, write_year};
+    rc = pw_sim_run(&s->sim, &sink, err);
+    show_progress(&ctx, &s->sim, true);
+    if (rc) return rc;
+
+    char timings[1024];
+    pw_run_report_timings_json(&s->sim, census_seconds, timings, sizeof timings);
+    m->timings_json = timings;
+    m->event_rows = s->sim.total_events;
+    m->snapshot_rows = s->sim.total_snapshot_rows;
+    m->last_completed_year = cfg->end_year;
+    m->wall_seconds = pw_wall_seconds() - t_start;
     double t_commit = pw_wall_seconds();
-    rc = pw_output_commit(s->out, err);
+    rc = pw_output_finish(s->out, &s->census, m, err);
     s->out = NULL;
     if (rc) return rc;
     s->report.commit_seconds = pw_wall_seconds() - t_commit;
@@ -348,21 +402,23 @@ int pw_cmd_run(int argc, char **argv)
     memset(&s, 0, sizeof s);
     struct pw_err err = {0};
     if ((rc = build_config(&o, &s.cfg, &s.config_text, &err))) {
-        cleanup(&s, true, o.db);
+        cleanup(&s, &err, o.db);
         return pw_cli_fail(&err);
     }
     rc = simulate(&s, &o, t_start, &err);
     if (rc) {
-        cleanup(&s, true, o.db);
+        cleanup(&s, &err, o.db);
         return pw_cli_fail(&err);
     }
     /* Closing the database checkpoints it; that belongs to the measured run. */
     double t_close = pw_wall_seconds();
+    pw_db_pool_free(s.connections);
+    s.connections = NULL;
     pw_db_close(s.db);
     s.db = NULL;
     s.report.close_seconds = pw_wall_seconds() - t_close;
     s.report.total_seconds = pw_wall_seconds() - t_start;
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
-    cleanup(&s, false, o.db);
+    cleanup(&s, NULL, o.db);
     return PW_EXIT_OK;
 }

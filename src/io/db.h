@@ -16,6 +16,9 @@ struct pw_db;
 struct pw_db_options {
     int threads;              /* DuckDB worker threads; 0 = DuckDB default */
     bool read_only;
+    uint64_t memory_limit;    /* bytes; 0 = DuckDB default (80% of RAM) */
+    const char *temp_directory; /* spill folder; NULL or "" = DuckDB default (<db>.tmp) */
+    bool duckdb_defaults;     /* leave threads, memory and checkpointing at DuckDB's defaults (baseline) */
 };
 
 /* path NULL or ":memory:" opens an in-memory database. */
@@ -27,7 +30,12 @@ void pw_db_close(struct pw_db *db);
 int pw_db_exec(struct pw_db *db, const char *sql, struct pw_err *err);
 /* Runs one query that returns a single BIGINT/INTEGER value. */
 int pw_db_query_int(struct pw_db *db, const char *sql, int64_t *out, struct pw_err *err);
+/* Runs one query that returns a single value and copies its text into out. */
+int pw_db_query_text(struct pw_db *db, const char *sql, char *out, size_t size, struct pw_err *err);
 const char *pw_db_path(const struct pw_db *db);
+/* The settings DuckDB actually runs with, one line: threads, memory limit, temp
+ * directory, extension auto-install/auto-load. */
+int pw_db_describe_settings(struct pw_db *db, char *out, size_t size, struct pw_err *err);
 const char *pw_db_library_version(void);
 
 /* Output format of pw_db_print_query. */

@@ -1,5 +1,8 @@
-/* output.c: one transaction per run that replaces a scenario's rows: create tables,
- * delete the scenario, stream every year through table writers, then commit. */
+/* output.c: year-by-year replacement of a scenario (see output.h). The five
+ * yearly tables are cut into groups, one connection each: the events, the
+ * snapshot, and the small tables together. A year's groups are appended and
+ * committed in parallel when there are connections and workers for it; each
+ * group's first transaction also deletes the scenario's old rows of its tables. */
 #include "io/output.h"
 
 #include <math.h>
@@ -8,20 +11,34 @@
 #include <string.h>
 
 #include "core/num.h"
+#include "core/pool.h"
 #include "core/uuid.h"
 #include "io/db_internal.h"
+#include "io/db_pool.h"
 #include "io/output_schema.h"
 #include "io/table_writer.h"
 
 enum { T_EVENTS, T_SNAPSHOT, T_MATCH, T_NEEDS, T_NEEDS_LEVEL, T_COUNT };
+enum { G_EVENTS, G_SNAPSHOT, G_SMALL, G_COUNT };
+
+static const char *const table_names[T_COUNT] = {"fct_yearly_events", "fct_workforce_snapshot",
+                                                 "fct_employer_match_events", "fct_workforce_needs",
+                                                 "fct_workforce_needs_by_level"};
+static const int table_group[T_COUNT] = {G_EVENTS, G_SNAPSHOT, G_SMALL, G_SMALL, G_SMALL};
 
 struct pw_output {
-    struct pw_db *db;
-    struct pw_table_writer *w[T_COUNT];
-    int in_transaction;
+    struct pw_db *db;                        /* main connection: DDL, run_metadata, resume cleanup */
+    struct pw_db *conn[G_COUNT];             /* connection of each group (db when there is no pool) */
+    struct pw_pool *workers;                 /* NULL: groups run one after another */
+    bool row_appends;
+    bool old_rows_pending;                   /* the first year still has to delete the old rows */
+    bool shared_connection;                  /* every group on db: one transaction per year */
+    char scenario_sql[2 * PW_SCENARIO_MAX + 8];  /* quoted literal */
+    char run_id[37];
+    size_t rows[T_COUNT];
 };
 
-/* Single quotes doubled, for the scenario literal in DELETE statements. */
+/* Single quotes doubled, for the scenario literal in SQL statements. */
 static void sql_quote(char *out, size_t size, const char *s)
 {
     size_t n = 0;
@@ -54,12 +71,40 @@ static int check_schema_version(struct pw_db *db, struct pw_err *err)
     return 0;
 }
 
-int pw_output_begin(struct pw_output **out, struct pw_db *db, const char *scenario_id, struct pw_err *err)
+static int write_metadata_row(struct pw_db *db, const struct pw_run_metadata *m, const char *status, struct pw_err *err);
+
+/* Resume: rows of years after the checkpoint were committed by the stopped run
+ * after its last checkpoint; the resumed run writes them again. */
+static int drop_years_after(struct pw_output *o, int year, struct pw_err *err)
+{
+    char sql[512];
+    int rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err);
+    for (int t = 0; t < T_COUNT && !rc; t++) {
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE scenario_id = %s AND simulation_year > %d", table_names[t],
+                 o->scenario_sql, year);
+        rc = pw__db_query(o->db, sql, NULL, "cannot remove the rows after the checkpoint", err);
+    }
+    if (!rc) return pw__db_query(o->db, "COMMIT", NULL, "cannot remove the rows after the checkpoint", err);
+    pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);
+    return rc;
+}
+
+int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_run_metadata *m,
+                    const struct pw_output_options *opt, struct pw_err *err)
 {
     *out = NULL;
     struct pw_output *o = calloc(1, sizeof *o);
     if (!o) return pw_err_set(err, PW_ENOMEM, "out of memory");
     o->db = db;
+    o->row_appends = opt && opt->row_appends;
+    o->workers = opt ? opt->workers : NULL;
+    o->shared_connection = !(opt && opt->connections);
+    for (int g = 0; g < G_COUNT; g++) o->conn[g] = o->shared_connection ? db : pw_db_pool_at(opt->connections, g);
+    if (o->shared_connection) o->workers = NULL;
+    sql_quote(o->scenario_sql, sizeof o->scenario_sql, m->scenario_id);
+    memcpy(o->run_id, m->run_id, sizeof o->run_id);
+    int resume_year = opt ? opt->resume_after_year : 0;
+    o->old_rows_pending = resume_year <= 0;
     /* The (empty) tables are created and committed first: DuckDB commits rows
      * appended to a table created in the same transaction much more slowly, and
      * empty tables change nothing a reader can see. */
@@ -67,29 +112,17 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const char *scenar
     for (int i = 0; pw_output_ddl[i]; i++)
         if ((rc = pw__db_query(db, pw_output_ddl[i], NULL, "cannot create the output tables", err))) goto fail;
     if ((rc = check_schema_version(db, err))) goto fail;
-    if ((rc = pw_db_exec(db, "BEGIN TRANSACTION", err))) goto fail;
-    o->in_transaction = 1;
-    char quoted[2 * PW_SCENARIO_MAX + 8], sql[512];
-    sql_quote(quoted, sizeof quoted, scenario_id);
-    for (int i = 0; pw_output_tables[i]; i++) {
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE scenario_id = %s", pw_output_tables[i], quoted);
-        if ((rc = pw__db_query(db, sql, NULL, "cannot replace the scenario's rows", err))) goto fail;
-    }
-    static const char *const names[T_COUNT] = {"fct_yearly_events", "fct_workforce_snapshot",
-                                               "fct_employer_match_events", "fct_workforce_needs",
-                                               "fct_workforce_needs_by_level"};
-    for (int t = 0; t < T_COUNT; t++)
-        if ((rc = pw_table_writer_new(&o->w[t], db, names[t], err))) goto fail;
+    if (resume_year > 0 && (rc = drop_years_after(o, resume_year, err))) goto fail;
+    if ((rc = write_metadata_row(db, m, "running", err))) goto fail;
     *out = o;
     return 0;
 fail:
-    pw_output_abort(o);
+    free(o);
     return rc;
 }
 
-static int write_events(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+static int write_events(struct pw_table_writer *w, const struct pw_year_output *y, struct pw_err *err)
 {
-    struct pw_table_writer *w = o->w[T_EVENTS];
     const struct pw_year *yr = y->year;
     const struct pw_workforce *wf = y->wf;
     const struct pw_tables *t = y->tables;
@@ -175,9 +208,8 @@ static void write_snapshot_plan(struct pw_table_writer *w, int col, const struct
 }
 
 /* fct_employer_match_events (MODEL 6.3): one row per employee-year with a match. */
-static int write_match_events(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+static int write_match_events(struct pw_table_writer *w, const struct pw_year_output *y, struct pw_err *err)
 {
-    struct pw_table_writer *w = o->w[T_MATCH];
     const struct pw_year *yr = y->year;
     const struct pw_workforce *wf = y->wf;
     const struct pw_plan_money *m = y->money;
@@ -216,9 +248,8 @@ static int write_match_events(struct pw_output *o, const struct pw_year_output *
     return 0;
 }
 
-static int write_snapshot(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+static int write_snapshot(struct pw_table_writer *w, const struct pw_year_output *y, struct pw_err *err)
 {
-    struct pw_table_writer *w = o->w[T_SNAPSHOT];
     const struct pw_year *yr = y->year;
     const struct pw_workforce *wf = y->wf;
     const struct pw_tables *t = y->tables;
@@ -256,21 +287,9 @@ static int write_snapshot(struct pw_output *o, const struct pw_year_output *y, s
     return 0;
 }
 
-static int write_needs(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err);
-
-int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
-{
-    int rc = write_events(o, y, err);
-    if (!rc) rc = write_snapshot(o, y, err);
-    if (!rc) rc = write_match_events(o, y, err);
-    if (!rc) rc = write_needs(o, y, err);
-    return rc;
-}
-
-static int write_needs(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+static int write_needs(struct pw_table_writer *w, const struct pw_year_output *y, struct pw_err *err)
 {
     const struct pw_needs *n = &y->year->needs;
-    struct pw_table_writer *w = o->w[T_NEEDS];
     int col = 0;
     pw_tw_str(w, col++, y->scenario_id);
     pw_tw_int(w, col++, y->year->year);
@@ -290,10 +309,13 @@ static int write_needs(struct pw_output *o, const struct pw_year_output *y, stru
     pw_tw_int(w, col++, n->nh_terms_shortfall);
     pw_tw_int(w, col++, n->ending_headcount_actual);
     pw_tw_int(w, col++, n->reconciliation_error);
-    int rc = pw_tw_end_row(w, err);
-    if (rc) return rc;
+    return pw_tw_end_row(w, err);
+}
+
+static int write_needs_by_level(struct pw_table_writer *w, const struct pw_year_output *y, struct pw_err *err)
+{
+    int rc;
     const struct pw_level_needs *b = &y->year->by_level;
-    w = o->w[T_NEEDS_LEVEL];
     for (int l = 1; l <= y->levels; l++) {
         pw_tw_str(w, 0, y->scenario_id);
         pw_tw_int(w, 1, y->year->year);
@@ -310,11 +332,99 @@ static int write_needs(struct pw_output *o, const struct pw_year_output *y, stru
     return 0;
 }
 
-int pw_output_write_rejected(struct pw_output *o, const char *scenario_id, const struct pw_census *census,
-                             struct pw_err *err)
+typedef int (*table_fill_fn)(struct pw_table_writer *w, const struct pw_year_output *y, struct pw_err *err);
+static const table_fill_fn table_fill[T_COUNT] = {write_events, write_snapshot, write_match_events, write_needs,
+                                                  write_needs_by_level};
+
+/* One group's part of a year: its tables' rows (and, in the first year, the
+ * deletion of the scenario's old rows) in one transaction of its connection. */
+struct group_job {
+    struct pw_output *o;
+    const struct pw_year_output *y;
+    int rc[G_COUNT];
+    struct pw_err err[G_COUNT];
+};
+
+static int append_group(struct pw_output *o, int g, const struct pw_year_output *y, struct pw_err *err)
+{
+    struct pw_db *c = o->conn[g];
+    char sql[512];
+    int rc = 0;
+    for (int t = 0; t < T_COUNT && !rc; t++) {
+        if (table_group[t] != g) continue;
+        if (o->old_rows_pending) {
+            snprintf(sql, sizeof sql, "DELETE FROM %s WHERE scenario_id = %s", table_names[t], o->scenario_sql);
+            if ((rc = pw__db_query(c, sql, NULL, "cannot replace the scenario's rows", err))) break;
+        }
+        struct pw_table_writer *w;
+        if ((rc = pw_table_writer_new(&w, c, table_names[t], o->row_appends, err))) break;
+        rc = table_fill[t](w, y, err);
+        o->rows[t] += pw_table_writer_rows(w);
+        if (rc) pw_table_writer_free(w);
+        else rc = pw_table_writer_close(w, err);
+    }
+    return rc;
+}
+
+static void group_task(void *ctx, size_t g, int worker)
+{
+    (void)worker;
+    struct group_job *job = ctx;
+    struct pw_db *c = job->o->conn[g];
+    struct pw_err *err = &job->err[g];
+    int rc = pw_db_exec(c, "BEGIN TRANSACTION", err);
+    if (!rc) rc = append_group(job->o, (int)g, job->y, err);
+    if (!rc) rc = pw__db_query(c, "COMMIT", NULL, "cannot commit the year's rows", err);
+    else pw__db_query(c, "ROLLBACK", NULL, "rollback", NULL);
+    job->rc[g] = rc;
+}
+
+static int mark_year(struct pw_db *db, const char *run_id, int year, struct pw_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE run_metadata SET last_completed_year = %d WHERE run_id = '%s'", year, run_id);
+    return pw__db_query(db, sql, NULL, "cannot record the committed year", err);
+}
+
+int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
+{
+    int rc;
+    if (o->shared_connection) {
+        /* One connection: the whole year, run_metadata included, in one transaction. */
+        if ((rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err))) return rc;
+        for (int g = 0; g < G_COUNT && !rc; g++) rc = append_group(o, g, y, err);
+        if (!rc) rc = mark_year(o->db, o->run_id, y->year->year, err);
+        if (!rc) rc = pw__db_query(o->db, "COMMIT", NULL, "cannot commit the year's rows", err);
+        if (rc) pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);
+    } else {
+        static struct group_job zero;
+        struct group_job job = zero;
+        job.o = o;
+        job.y = y;
+        if (o->workers) pw_pool_run(o->workers, G_COUNT, group_task, &job);
+        else
+            for (size_t g = 0; g < G_COUNT; g++) group_task(&job, g, 0);
+        rc = 0;
+        for (int g = 0; g < G_COUNT && !rc; g++)
+            if ((rc = job.rc[g]) && err) *err = job.err[g];
+        if (!rc) rc = mark_year(o->db, o->run_id, y->year->year, err);
+    }
+    if (!rc) o->old_rows_pending = false;
+    return rc;
+}
+
+size_t pw_output_rows(const struct pw_output *o)
+{
+    size_t n = 0;
+    for (int t = 0; t < T_COUNT; t++) n += o->rows[t];
+    return n;
+}
+
+static int write_rejected(struct pw_db *db, const char *scenario_id, const struct pw_census *census,
+                          struct pw_err *err)
 {
     struct pw_table_writer *w;
-    int rc = pw_table_writer_new(&w, o->db, "census_rejected_rows", err);
+    int rc = pw_table_writer_new(&w, db, "census_rejected_rows", false, err);
     if (rc) return rc;
     for (size_t i = 0; i < census->rejected_count && !rc; i++) {
         const struct pw_rejected_row *r = &census->rejected[i];
@@ -348,11 +458,16 @@ static int uuid_from_text(const char *text, uint8_t out[16])
     return n == 32 ? 0 : -1;
 }
 
-int pw_output_write_metadata(struct pw_output *o, const struct pw_run_metadata *m, struct pw_err *err)
+/* Replaces the scenario's run_metadata row (auto-commits unless a transaction is open). */
+static int write_metadata_row(struct pw_db *db, const struct pw_run_metadata *m, const char *status, struct pw_err *err)
 {
-    struct pw_table_writer *w;
-    int rc = pw_table_writer_new(&w, o->db, "run_metadata", err);
+    char quoted[2 * PW_SCENARIO_MAX + 8], sql[256];
+    sql_quote(quoted, sizeof quoted, m->scenario_id);
+    snprintf(sql, sizeof sql, "DELETE FROM run_metadata WHERE scenario_id = %s", quoted);
+    int rc = pw__db_query(db, sql, NULL, "cannot record the run", err);
     if (rc) return rc;
+    struct pw_table_writer *w;
+    if ((rc = pw_table_writer_new(&w, db, "run_metadata", false, err))) return rc;
     uint8_t run_id[16] = {0};
     uuid_from_text(m->run_id, run_id);
     int col = 0;
@@ -372,10 +487,17 @@ int pw_output_write_metadata(struct pw_output *o, const struct pw_run_metadata *
     pw_tw_int(w, col++, (int64_t)m->roster_size);
     pw_tw_int(w, col++, m->threads);
     pw_tw_timestamp(w, col++, m->started_at);
-    pw_tw_double(w, col++, m->wall_seconds);
+    if (m->timings_json) pw_tw_double(w, col++, m->wall_seconds);
+    else pw_tw_null(w, col++);
     pw_tw_str(w, col++, m->timings_json);
     pw_tw_int(w, col++, (int64_t)m->event_rows);
     pw_tw_int(w, col++, (int64_t)m->snapshot_rows);
+    pw_tw_str(w, col++, status);
+    if (m->last_completed_year > 0) pw_tw_int(w, col++, m->last_completed_year);
+    else pw_tw_null(w, col++);
+    if (m->resumed_from_year > 0) pw_tw_int(w, col++, m->resumed_from_year);
+    else pw_tw_null(w, col++);
+    pw_tw_null(w, col++);
     if ((rc = pw_tw_end_row(w, err))) {
         pw_table_writer_free(w);
         return rc;
@@ -383,27 +505,41 @@ int pw_output_write_metadata(struct pw_output *o, const struct pw_run_metadata *
     return pw_table_writer_close(w, err);
 }
 
-int pw_output_commit(struct pw_output *o, struct pw_err *err)
+int pw_output_finish(struct pw_output *o, const struct pw_census *census, const struct pw_run_metadata *m,
+                     struct pw_err *err)
 {
-    int rc = 0;
-    for (int t = 0; t < T_COUNT; t++) {
-        int r = pw_table_writer_close(o->w[t], rc ? NULL : err);
-        o->w[t] = NULL;
-        if (r && !rc) rc = r;
+    char sql[256];
+    int rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err);
+    if (!rc) {
+        snprintf(sql, sizeof sql, "DELETE FROM census_rejected_rows WHERE scenario_id = %s", o->scenario_sql);
+        rc = pw__db_query(o->db, sql, NULL, "cannot record the rejected census rows", err);
     }
-    if (!rc) rc = pw__db_query(o->db, "COMMIT", NULL, "cannot commit the results", err);
+    if (!rc && census && census->rejected_count) rc = write_rejected(o->db, m->scenario_id, census, err);
+    if (!rc) rc = write_metadata_row(o->db, m, "complete", err);
+    if (!rc) rc = pw__db_query(o->db, "COMMIT", NULL, "cannot commit the run's metadata", err);
     if (rc) {
-        pw_output_abort(o);
+        pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);
+        pw_output_abort(o, err);
         return rc;
     }
     free(o);
     return 0;
 }
 
-void pw_output_abort(struct pw_output *o)
+void pw_output_abort(struct pw_output *o, const struct pw_err *why)
 {
     if (!o) return;
-    for (int t = 0; t < T_COUNT; t++) pw_table_writer_free(o->w[t]);
-    if (o->in_transaction) pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);
+    /* Each connection's failed transaction was rolled back where it failed. */
+    char *sql = NULL;
+    const char *msg = why && why->msg[0] ? why->msg : "stopped";
+    size_t len = strlen(msg) * 2 + 256;
+    if ((sql = malloc(len))) {
+        int n = snprintf(sql, len, "UPDATE run_metadata SET status = 'failed', error = ");
+        sql_quote(sql + n, len - (size_t)n - 40, msg);
+        n = (int)strlen(sql);
+        snprintf(sql + n, len - (size_t)n, " WHERE run_id = '%s'", o->run_id);
+        pw__db_query(o->db, sql, NULL, "cannot record the failure", NULL);
+        free(sql);
+    }
     free(o);
 }

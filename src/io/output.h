@@ -1,10 +1,14 @@
-/* output.h: the output tables of MODEL 6 in a DuckDB file, written as one atomic
- * replacement of a scenario: begin() opens a transaction and deletes the scenario's
- * old rows, write_year() streams each year's rows through appenders, commit() makes
- * it all visible at once; abort() (or a crash) leaves the database as it was. */
+/* output.h: the output tables of MODEL 6 in a DuckDB file. A run replaces its
+ * scenario year by year: every simulated year is committed on its own, so a run
+ * that stops (crash, kill, full disk) keeps its finished years and can resume from
+ * its last checkpoint. The first committed year deletes the scenario's old rows;
+ * run_metadata says whether the scenario is 'running', 'complete' or 'failed' and
+ * which year was committed last. Tables are split over a few connections that
+ * append in parallel when a connection pool and worker threads are given. */
 #ifndef PW_IO_OUTPUT_H
 #define PW_IO_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,7 +22,7 @@
 #include "model/workforce.h"
 #include "model/year.h"
 
-#define PW_SCHEMA_VERSION 2
+#define PW_SCHEMA_VERSION 3
 
 /* Everything one finished year contributes to the output tables. */
 struct pw_year_output {
@@ -51,17 +55,36 @@ struct pw_run_metadata {
     double wall_seconds;
     const char *timings_json;                /* {"stage": seconds, ...} */
     size_t event_rows, snapshot_rows;
+    int last_completed_year;                 /* 0 = none yet */
+    int resumed_from_year;                   /* checkpoint year a resumed run started after, 0 = fresh */
 };
 
 struct pw_output;
+struct pw_db_pool;
+struct pw_pool;
 
-int pw_output_begin(struct pw_output **out, struct pw_db *db, const char *scenario_id, struct pw_err *err);
+struct pw_output_options {
+    struct pw_db_pool *connections;  /* one connection per table group; NULL: all on the main connection */
+    struct pw_pool *workers;         /* threads appending the groups in parallel; NULL: one after another */
+    int resume_after_year;           /* > 0: keep the scenario's rows up to this year, delete later ones */
+    bool row_appends;                /* one DuckDB call per value instead of whole data chunks (baseline) */
+};
+
+/* Creates the tables if needed, checks the schema version and records the run in
+ * run_metadata with status 'running' (m->scenario_id, run_id, seed, years, config,
+ * census facts are used; timings come at finish). */
+int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_run_metadata *m,
+                    const struct pw_output_options *opt, struct pw_err *err);
+/* Appends and commits one year. */
 int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err);
-int pw_output_write_rejected(struct pw_output *o, const char *scenario_id, const struct pw_census *census,
-                             struct pw_err *err);
-int pw_output_write_metadata(struct pw_output *o, const struct pw_run_metadata *m, struct pw_err *err);
-int pw_output_commit(struct pw_output *o, struct pw_err *err);
-/* Rolls back everything since begin() and frees o. */
-void pw_output_abort(struct pw_output *o);
+/* Writes the rejected census rows (may be NULL) and the final run_metadata, marks the
+ * scenario 'complete' and frees o (also on failure, after pw_output_abort). */
+int pw_output_finish(struct pw_output *o, const struct pw_census *census, const struct pw_run_metadata *m,
+                     struct pw_err *err);
+/* Rolls back the year in progress, marks the run 'failed' with the message of err
+ * (may be NULL) and frees o. Committed years stay, for --resume. */
+void pw_output_abort(struct pw_output *o, const struct pw_err *why);
+/* Rows the output writer appended so far, per kind (perf monitor). */
+size_t pw_output_rows(const struct pw_output *o);
 
 #endif

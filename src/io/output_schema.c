@@ -132,7 +132,8 @@ const char *const pw_output_ddl[] = {
     " end_year INTEGER, config_path VARCHAR, config_text VARCHAR, config_sha1 VARCHAR,"
     " program_version VARCHAR, duckdb_version VARCHAR, census_path VARCHAR, census_rows_read BIGINT,"
     " census_rows_rejected BIGINT, starting_roster BIGINT, threads INTEGER, started_at TIMESTAMP,"
-    " wall_seconds DOUBLE, stage_seconds VARCHAR, event_rows BIGINT, snapshot_rows BIGINT)",
+    " wall_seconds DOUBLE, stage_seconds VARCHAR, event_rows BIGINT, snapshot_rows BIGINT,"
+    " status VARCHAR NOT NULL, last_completed_year INTEGER, resumed_from_year INTEGER, error VARCHAR)",
     0,
 };
 

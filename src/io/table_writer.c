@@ -26,6 +26,9 @@ struct pw_table_writer {
     duckdb_vector vec[MAX_COLUMNS];
     void *data[MAX_COLUMNS];
     duckdb_type type[MAX_COLUMNS];         /* physical storage type (enum -> its internal type) */
+    duckdb_logical_type enum_type[MAX_COLUMNS]; /* row mode: the ENUM type of enum columns, else NULL */
+    bool row_mode;                         /* one appender call per value (benchmark baseline) */
+    bool row_failed;                       /* row mode: a value of the current row was refused */
     char table[128];
 };
 
@@ -38,7 +41,8 @@ static void bind_vectors(struct pw_table_writer *w)
     }
 }
 
-int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const char *table, struct pw_err *err)
+int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const char *table, bool row_mode,
+                        struct pw_err *err)
 {
     *out = NULL;
     struct pw_table_writer *w = calloc(1, sizeof *w);
@@ -57,7 +61,9 @@ int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const ch
         types[c] = duckdb_appender_column_type(w->appender, c);
         duckdb_type t = duckdb_get_type_id(types[c]);
         w->type[c] = t == DUCKDB_TYPE_ENUM ? duckdb_enum_internal_type(types[c]) : t;
+        if (row_mode && t == DUCKDB_TYPE_ENUM) w->enum_type[c] = duckdb_appender_column_type(w->appender, c);
     }
+    w->row_mode = row_mode;
     w->chunk = duckdb_create_data_chunk(types, w->columns);
     for (idx_t c = 0; c < w->columns; c++) duckdb_destroy_logical_type(&types[c]);
     w->capacity = duckdb_vector_size();
@@ -68,7 +74,7 @@ int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const ch
 
 static int flush_chunk(struct pw_table_writer *w, struct pw_err *err)
 {
-    if (w->row == 0) return 0;
+    if (w->row == 0 || w->row_mode) return 0;
     duckdb_data_chunk_set_size(w->chunk, w->row);
     if (duckdb_append_data_chunk(w->appender, w->chunk) == DuckDBError)
         return pw_err_set(err, PW_EDB, "cannot append to table '%s': %s", w->table, duckdb_appender_error(w->appender));
@@ -96,18 +102,33 @@ int pw_table_writer_close(struct pw_table_writer *w, struct pw_err *err)
 void pw_table_writer_free(struct pw_table_writer *w)
 {
     if (!w) return;
+    for (idx_t c = 0; c < w->columns; c++)
+        if (w->enum_type[c]) duckdb_destroy_logical_type(&w->enum_type[c]);
     duckdb_destroy_data_chunk(&w->chunk);
     duckdb_appender_destroy(&w->appender);
     free(w);
 }
 
+static void row_status(struct pw_table_writer *w, duckdb_state st)
+{
+    if (st == DuckDBError) w->row_failed = true;
+}
+
 void pw_tw_null(struct pw_table_writer *w, int col)
 {
+    if (w->row_mode) {
+        row_status(w, duckdb_append_null(w->appender));
+        return;
+    }
     duckdb_validity_set_row_invalid(duckdb_vector_get_validity(w->vec[col]), w->row);
 }
 
 void pw_tw_varchar(struct pw_table_writer *w, int col, const char *s, size_t len)
 {
+    if (w->row_mode) {
+        row_status(w, duckdb_append_varchar_length(w->appender, s, len));
+        return;
+    }
     duckdb_vector_assign_string_element_len(w->vec[col], w->row, s, len);
 }
 
@@ -119,6 +140,10 @@ void pw_tw_str(struct pw_table_writer *w, int col, const char *s)
 
 void pw_tw_int(struct pw_table_writer *w, int col, int64_t v)
 {
+    if (w->row_mode) {
+        row_status(w, duckdb_append_int64(w->appender, v));
+        return;
+    }
     switch (w->type[col]) {
     case DUCKDB_TYPE_BIGINT: ((int64_t *)w->data[col])[w->row] = v; break;
     case DUCKDB_TYPE_INTEGER: ((int32_t *)w->data[col])[w->row] = (int32_t)v; break;
@@ -132,18 +157,31 @@ void pw_tw_int(struct pw_table_writer *w, int col, int64_t v)
 
 void pw_tw_u64(struct pw_table_writer *w, int col, uint64_t v)
 {
+    if (w->row_mode) {
+        row_status(w, duckdb_append_uint64(w->appender, v));
+        return;
+    }
     PW_ASSERT(w->type[col] == DUCKDB_TYPE_UBIGINT);
     ((uint64_t *)w->data[col])[w->row] = v;
 }
 
 void pw_tw_timestamp(struct pw_table_writer *w, int col, double unix_seconds)
 {
+    if (w->row_mode) {
+        duckdb_timestamp ts = {(int64_t)llround(unix_seconds * 1e6)};
+        row_status(w, duckdb_append_timestamp(w->appender, ts));
+        return;
+    }
     PW_ASSERT(w->type[col] == DUCKDB_TYPE_TIMESTAMP);
     ((int64_t *)w->data[col])[w->row] = (int64_t)llround(unix_seconds * 1e6);
 }
 
 void pw_tw_double(struct pw_table_writer *w, int col, double v)
 {
+    if (w->row_mode) {
+        row_status(w, isnan(v) ? duckdb_append_null(w->appender) : duckdb_append_double(w->appender, v));
+        return;
+    }
     PW_ASSERT(w->type[col] == DUCKDB_TYPE_DOUBLE);
     if (isnan(v)) pw_tw_null(w, col);
     else ((double *)w->data[col])[w->row] = v;
@@ -151,6 +189,11 @@ void pw_tw_double(struct pw_table_writer *w, int col, double v)
 
 void pw_tw_date(struct pw_table_writer *w, int col, pw_date d)
 {
+    if (w->row_mode) {
+        duckdb_date dd = {d};
+        row_status(w, d == PW_NO_DATE ? duckdb_append_null(w->appender) : duckdb_append_date(w->appender, dd));
+        return;
+    }
     PW_ASSERT(w->type[col] == DUCKDB_TYPE_DATE);
     if (d == PW_NO_DATE) pw_tw_null(w, col);
     else ((int32_t *)w->data[col])[w->row] = d;
@@ -158,12 +201,22 @@ void pw_tw_date(struct pw_table_writer *w, int col, pw_date d)
 
 void pw_tw_bool(struct pw_table_writer *w, int col, bool v)
 {
+    if (w->row_mode) {
+        row_status(w, duckdb_append_bool(w->appender, v));
+        return;
+    }
     PW_ASSERT(w->type[col] == DUCKDB_TYPE_BOOLEAN);
     ((bool *)w->data[col])[w->row] = v;
 }
 
 void pw_tw_enum(struct pw_table_writer *w, int col, unsigned index)
 {
+    if (w->row_mode) {
+        duckdb_value v = duckdb_create_enum_value(w->enum_type[col], index);
+        row_status(w, duckdb_append_value(w->appender, v));
+        duckdb_destroy_value(&v);
+        return;
+    }
     switch (w->type[col]) {
     case DUCKDB_TYPE_UTINYINT: ((uint8_t *)w->data[col])[w->row] = (uint8_t)index; break;
     case DUCKDB_TYPE_USMALLINT: ((uint16_t *)w->data[col])[w->row] = (uint16_t)index; break;
@@ -174,6 +227,15 @@ void pw_tw_enum(struct pw_table_writer *w, int col, unsigned index)
 void pw_tw_uuid(struct pw_table_writer *w, int col, const uint8_t u[16])
 {
     PW_ASSERT(w->type[col] == DUCKDB_TYPE_UUID);
+    if (w->row_mode) {
+        duckdb_uhugeint x = {0, 0};
+        for (int i = 0; i < 8; i++) x.upper = x.upper << 8 | u[i];
+        for (int i = 8; i < 16; i++) x.lower = x.lower << 8 | u[i];
+        duckdb_value v = duckdb_create_uuid(x);
+        row_status(w, duckdb_append_value(w->appender, v));
+        duckdb_destroy_value(&v);
+        return;
+    }
     /* DuckDB stores a UUID as a hugeint of its big-endian bytes with the top bit
      * flipped, so that signed comparison orders UUIDs like their text form. */
     uint64_t hi = 0, lo = 0;
@@ -187,6 +249,13 @@ void pw_tw_uuid(struct pw_table_writer *w, int col, const uint8_t u[16])
 
 int pw_tw_end_row(struct pw_table_writer *w, struct pw_err *err)
 {
+    if (w->row_mode) {
+        w->total++;
+        if (w->row_failed || duckdb_appender_end_row(w->appender) == DuckDBError)
+            return pw_err_set(err, PW_EDB, "cannot append to table '%s': %s", w->table,
+                              duckdb_appender_error(w->appender));
+        return 0;
+    }
     w->row++;
     w->total++;
     return w->row == w->capacity ? flush_chunk(w, err) : 0;

@@ -15,7 +15,10 @@
 
 struct pw_table_writer;
 
-int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const char *table, struct pw_err *err);
+/* row_mode: one appender call per value and row instead of whole data chunks; the
+ * slow way, kept as the baseline of `planwise benchmark`. */
+int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const char *table, bool row_mode,
+                        struct pw_err *err);
 /* Flushes buffered rows and frees the writer (also on error paths). */
 int pw_table_writer_close(struct pw_table_writer *w, struct pw_err *err);
 void pw_table_writer_free(struct pw_table_writer *w);

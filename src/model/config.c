@@ -7,9 +7,12 @@
  * plan lists and the plan rules live in config_plan.c and config_plan_check.c. */
 #include "model/config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/config_keys.h"
 #include "model/config_plan.h"
@@ -115,6 +118,13 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
                     "'simulation.end_year' must be in [%d, %d] ('simulation.start_year' to start_year + 100), got %d",
                     s, s + 100, e);
 
+    uint64_t bytes;
+    if (pw_config_memory_bytes(cfg->perf.memory_limit, (uint64_t)1 << 40, &bytes))
+        return fail(src, given(src, "performance.memory_limit", NULL, NULL), err,
+                    "'performance.memory_limit' must be a share of RAM from 10%% to 95%% (e.g. 75%%) or a size of at "
+                    "least 64MB (e.g. 4GB, 512MiB), got '%s'",
+                    cfg->perf.memory_limit);
+
     if (!cfg->seed_termination_set) cfg->seed_termination = cfg->random_seed;
     if (!cfg->seed_hiring_set) cfg->seed_hiring = cfg->random_seed;
     if (!cfg->seed_promotion_set) cfg->seed_promotion = cfg->random_seed;
@@ -178,6 +188,32 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
         return fail(src, "workforce.new_hire_level_distribution", err,
                     "'workforce.new_hire_level_distribution' shares must sum to more than 0");
     return pw__plan_finalize(cfg, src, err);
+}
+
+int pw_config_memory_bytes(const char *text, uint64_t physical_bytes, uint64_t *bytes)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno || !(v > 0)) return -1;
+    while (*end == ' ') end++;
+    if (strcmp(end, "%") == 0) {
+        if (v < 10 || v > 95) return -1;
+        *bytes = (uint64_t)((double)physical_bytes * v / 100.0);
+        return 0;
+    }
+    static const struct { const char *unit; double scale; } units[] = {
+        {"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+        {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (strcasecmp(end, units[i].unit) != 0) continue;
+        double b = v * units[i].scale;
+        if (b < 64e6 || b > 1e18) return -1;
+        *bytes = (uint64_t)b;
+        return 0;
+    }
+    return -1;
 }
 
 int pw_config_finalize(struct pw_config *cfg, struct pw_err *err) { return pw_config_finalize_at(cfg, NULL, err); }

@@ -93,12 +93,26 @@ struct pw_config {
     /* retirement plan (MODEL 4.10-4.18) */
     struct pw_plan_config plan;
 
+    /* execution settings (performance.*): they change speed, never results */
+    struct {
+        int threads;                        /* 0 = CPU count, at most 8; else 1-256 */
+        char memory_limit[32];              /* "NN%" of physical RAM (10-95) or a size "4GB", "512MiB" */
+        char temp_directory[PW_PATH_MAX];   /* "" = DuckDB's default <db>.tmp */
+        int connections;                    /* 1-16 DuckDB connections */
+        bool checkpoints;                   /* write a checkpoint after every year */
+        char checkpoint_directory[PW_PATH_MAX]; /* "" = <db>.checkpoints */
+    } perf;
+
     /* run-time settings (CLI; not YAML) */
-    int threads;                            /* worker threads, >= 1 */
+    int threads;                            /* effective worker threads, >= 1 */
 
     /* provenance, for run_metadata */
     char config_path[PW_PATH_MAX];          /* "" when no file was given */
 };
+
+/* Bytes of a memory_limit setting: "75%" of physical_bytes or a size such as
+ * "4GB" / "512MiB" / "2000MB". Returns 0, or -1 when text is not such a value. */
+int pw_config_memory_bytes(const char *text, uint64_t physical_bytes, uint64_t *bytes);
 
 /* Fills every field with its MODEL 2.2 default (years 2025-2029, seed 42, ...). */
 void pw_config_init_defaults(struct pw_config *cfg);

@@ -47,6 +47,8 @@ enum pw_key_type {
 #define PW_KF_NULLABLE 0x10u  /* null accepted: clears the set flag / PW_NO_DATE / "" / empty map */
 #define PW_KF_NAN 0x20u       /* double stored as NAN when null or not given (with PW_KF_NULLABLE): the
                                  engine then uses the assumption table's value (MODEL 2.3) */
+#define PW_KF_RUNTIME 0x40u   /* how the run is executed, never what it computes: left out of the
+                                 configuration hash that checkpoints are matched by */
 
 #define PW_KEY_NO_FIELD ((size_t)-1)
 
