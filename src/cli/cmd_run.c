@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_perf.h"
 #include "cli/run_report.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/perf.h"
 #include "core/uuid.h"
 #include "io/census_reader.h"
 #include "io/db.h"
@@ -41,8 +43,10 @@ static const char usage[] =
     "      --on-bad-rows MODE   fail (default): stop on any invalid census row;\n"
     "                           skip: simulate the valid rows and record the rejected\n"
     "                           ones in table census_rejected_rows\n"
+    PW_RUN_PERF_USAGE
     "  -q, --quiet              print nothing but errors\n"
-    "  -v, --verbose            also print stage timings\n"
+    "  -v, --verbose            also print the performance summary (per stage: calls,\n"
+    "                           wall and CPU s, rows, rows/s, peak RSS) and per-year detail\n"
     "  -h, --help               show this help\n"
     "\n"
     "Exit codes: 0 success, 1 data or runtime error, 2 usage error.\n";
@@ -52,6 +56,7 @@ struct run_options {
     int first_year, last_year, threads, on_bad_rows;
     bool years_set, seed_set;
     uint64_t seed;
+    struct pw_run_perf perf;    /* --perf-json, --baseline, --target-improvement (run_perf.h) */
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
@@ -64,6 +69,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"threads", required_argument, 0, OPT_THREADS}, {"tables", required_argument, 0, OPT_TABLES},
         {"on-bad-rows", required_argument, 0, OPT_BAD_ROWS}, {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
+        PW_RUN_PERF_LONGOPTS,
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -71,7 +77,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     o->on_bad_rows = -1;
     opterr = 0;
     optind = 1;
-    int c;
+    int c, rc;
     while ((c = getopt_long(argc, argv, ":c:qvh", longopts, NULL)) != -1) {
         int64_t v;
         switch (c) {
@@ -104,6 +110,11 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             else if (strcmp(optarg, "skip") == 0) o->on_bad_rows = PW_BAD_ROWS_SKIP;
             else return pw_cli_usage_error("run", "invalid --on-bad-rows '%s' (expected fail or skip)", optarg);
             break;
+        case PW_RUN_OPT_PERF_JSON:
+        case PW_RUN_OPT_BASELINE:
+        case PW_RUN_OPT_TARGET:
+            if ((rc = pw_run_perf_option(&o->perf, c, optarg))) return rc;
+            break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'v': pw_log_set_verbosity(PW_VERBOSE); break;
         case 'h': fputs(usage, stdout); return -1;
@@ -112,7 +123,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         }
     }
     if (optind < argc) return pw_cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-    return 0;
+    return pw_run_perf_check_options(&o->perf);
 }
 
 /* Defaults, then the YAML file, then the command-line overrides. */
@@ -234,6 +245,7 @@ struct run_state {
     struct pw_run_report report;
     char *config_text;
     bool db_created, census_ready, sim_ready;
+    struct pw_perf *perf;       /* performance monitor of this run */
 };
 
 static void cleanup(struct run_state *s, bool failed, const char *db_path)
@@ -253,6 +265,7 @@ static void cleanup(struct run_state *s, bool failed, const char *db_path)
     pw_pool_free(s->pool);
     pw_run_report_release(&s->report);
     free(s->config_text);
+    pw_perf_free(s->perf);
 }
 
 static int simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err)
@@ -266,9 +279,11 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     pw_strpool_init(&s->strings);
     if ((rc = pw_census_init(&s->census, &s->strings))) return pw_err_set(err, rc, "out of memory");
     s->census_ready = true;
-    double t0 = pw_wall_seconds();
+    struct pw_perf_mark census_mark = pw_perf_start();
     if ((rc = pw_census_read(cfg->census_path, &s->census, cfg, &s->tables, err))) return rc;
-    double census_seconds = pw_wall_seconds() - t0;
+    double census_seconds = pw_wall_seconds() - census_mark.wall;
+    if ((rc = pw_perf_record_named(s->perf, "census_load", PW_PERF_NO_YEAR, census_mark, s->census.stats.rows_read)))
+        return pw_err_set(err, rc, "out of memory for the performance monitor");
     if (s->census.rejected_count > 0 && cfg->on_bad_rows == PW_BAD_ROWS_FAIL) {
         print_rejected(&s->census, cfg->census_path);
         return pw_err_set(err, PW_ECENSUS, "census '%s' has invalid rows", cfg->census_path);
@@ -296,6 +311,7 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     if (!s->pool) return pw_err_set(err, PW_ENOMEM, "cannot start worker threads");
     if ((rc = pw_sim_init(&s->sim, cfg, &s->tables, &s->census, s->pool, err))) return rc;
     s->sim_ready = true;
+    s->sim.perf = s->perf;
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
     s->report.rejected_rows = rejected;
     struct sink_ctx ctx = {s->out, cfg, &s->tables, &s->report,
@@ -305,8 +321,8 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     show_progress(&ctx, &s->sim, true);
     if (rc) return rc;
 
-    char timings[1024];
-    pw_run_report_timings_json(&s->sim, census_seconds, timings, sizeof timings);
+    char timings[2048];
+    pw_run_report_timings_json(s->perf, timings, sizeof timings);
     struct pw_run_metadata m = {
         .scenario_id = cfg->scenario_id,
         .seed = cfg->random_seed,
@@ -328,19 +344,39 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     new_run_id(m.run_id);
     config_hash(s->config_text, m.config_hash);
     m.wall_seconds = pw_wall_seconds() - t_start;
+    struct pw_perf_mark mark = pw_perf_start();
     if ((rc = pw_output_write_metadata(s->out, &m, err))) return rc;
-    double t_commit = pw_wall_seconds();
+    pw_perf_record_named(s->perf, "metadata", PW_PERF_NO_YEAR, mark, 1);
+    mark = pw_perf_start();
     rc = pw_output_commit(s->out, err);
     s->out = NULL;
     if (rc) return rc;
-    s->report.commit_seconds = pw_wall_seconds() - t_commit;
-    s->report.census_seconds = census_seconds;
+    pw_perf_record_named(s->perf, "commit", PW_PERF_NO_YEAR, mark, s->sim.total_events + s->sim.total_snapshot_rows);
     return 0;
+}
+
+/* The run's facts for the performance record. */
+static void perf_run_facts(const struct run_state *s, double wall_seconds, double cpu_seconds, struct pw_perf_run *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->scenario, sizeof r->scenario, "%s", s->cfg.scenario_id);
+    r->seed = s->cfg.random_seed;
+    r->first_year = s->cfg.start_year;
+    r->last_year = s->cfg.end_year;
+    r->threads = s->cfg.threads;
+    r->employees = s->sim.census_roster_size;
+    for (int i = 0; i < s->report.year_count; i++) r->employee_years += (uint64_t)s->report.years[i].start;
+    r->event_rows = s->sim.total_events;
+    r->snapshot_rows = s->sim.total_snapshot_rows;
+    r->output_rows = r->event_rows + r->snapshot_rows;
+    r->wall_seconds = wall_seconds;
+    r->cpu_seconds = cpu_seconds;
+    r->peak_rss_bytes = pw_peak_rss_bytes();
 }
 
 int pw_cmd_run(int argc, char **argv)
 {
-    double t_start = pw_wall_seconds();
+    double t_start = pw_wall_seconds(), cpu_start = pw_cpu_seconds();
     struct run_options o;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc < 0 ? PW_EXIT_OK : rc;
@@ -351,18 +387,30 @@ int pw_cmd_run(int argc, char **argv)
         cleanup(&s, true, o.db);
         return pw_cli_fail(&err);
     }
+    s.perf = pw_perf_new(s.cfg.start_year, s.cfg.end_year);
+    if (!s.perf) pw_err_set(&err, PW_ENOMEM, "out of memory for the performance monitor");
+    if (!s.perf || pw_run_perf_prepare(&o.perf, &err) != 0) {
+        cleanup(&s, true, o.db);
+        pw_run_perf_release(&o.perf);
+        return pw_cli_fail(&err);
+    }
     rc = simulate(&s, &o, t_start, &err);
     if (rc) {
         cleanup(&s, true, o.db);
+        pw_run_perf_release(&o.perf);
         return pw_cli_fail(&err);
     }
     /* Closing the database checkpoints it; that belongs to the measured run. */
-    double t_close = pw_wall_seconds();
+    struct pw_perf_mark close_mark = pw_perf_start();
     pw_db_close(s.db);
     s.db = NULL;
-    s.report.close_seconds = pw_wall_seconds() - t_close;
+    pw_perf_record_named(s.perf, "close", PW_PERF_NO_YEAR, close_mark, 0);
     s.report.total_seconds = pw_wall_seconds() - t_start;
+    struct pw_perf_run facts;
+    perf_run_facts(&s, s.report.total_seconds, pw_cpu_seconds() - cpu_start, &facts);
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
+    int code = pw_run_perf_finish(&o.perf, s.perf, &facts, PW_VERSION);
+    pw_run_perf_release(&o.perf);
     cleanup(&s, false, o.db);
-    return PW_EXIT_OK;
+    return code;
 }
