@@ -145,20 +145,19 @@ static int parse_string(struct parser *p, char **out)
             advance(p, len);
             continue;
         }
-        advance(p, 1);
-        char e = *p->s;
+        char e = p->s + 1 < p->end ? p->s[1] : '\0';
         const char *simple = strchr("\"\\/bfnrt", e);
         if (e && simple) {
             static const char map[] = "\"\\/\b\f\n\r\t";
             buf[n++] = map[simple - "\"\\/bfnrt"];
-            advance(p, 1);
+            advance(p, 2);
             continue;
         }
         if (e != 'u') {
             free(buf);
             return fail(p, "%s", "invalid escape in a string");
         }
-        advance(p, 1);
+        advance(p, 2);
         unsigned cp, lo;
         if (hex4(p, &cp)) {
             free(buf);
