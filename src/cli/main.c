@@ -9,6 +9,7 @@ static const struct pw_command commands[] = {
     {"census", "generate a synthetic census (census generate)", pw_cmd_census},
     {"config", "show the effective configuration with defaults filled in (config show)", pw_cmd_config},
     {"query", "run a SQL query against an output database", pw_cmd_query},
+    {"validate", "check the environment, configuration, tables and census without simulating", pw_cmd_validate},
 };
 
 static void print_help(FILE *out)
