@@ -71,6 +71,7 @@ struct validate {
     bool quiet;
     struct captured lines[CAPTURE_MAX];  /* warnings logged during the current check */
     int line_count, lines_dropped;
+    char last_config_problem[PW_ERR_MSG_MAX];
 };
 
 /* ---- output ----------------------------------------------------------------- */
@@ -131,7 +132,9 @@ static void flush_captured(struct validate *v, const char *name)
 
 static void on_config_problem(void *ctx, const struct pw_err *problem)
 {
-    check(ctx, FAIL, "config", "%s", problem->msg);
+    struct validate *v = ctx;
+    check(v, FAIL, "config", "%s", problem->msg);
+    snprintf(v->last_config_problem, sizeof v->last_config_problem, "%s", problem->msg);
 }
 
 /* ---- options ---------------------------------------------------------------- */
@@ -298,19 +301,26 @@ static void check_config(struct validate *v, const struct options *o, struct pw_
     if (o->config) pw_config_load_file_each(cfg, o->config, on_config_problem, v, &err);
     else pw_config_init_defaults(cfg);
     pw_log_set_hook(NULL, NULL);
-    int loaded_problems = v->problems - before;
     if (apply_overrides(o, cfg, &err) != 0) {
-        /* The same cross-key error was reported while loading; otherwise it
-         * comes from a command-line value. */
-        if (loaded_problems == 0) check(v, FAIL, "config", "%s", err.msg);
+        /* The loader may have reported this cross-key error already (with the
+         * file and line in front); otherwise it comes from a command-line value. */
+        size_t n = strlen(err.msg), m = strlen(v->last_config_problem);
+        if (m < n || strcmp(v->last_config_problem + (m - n), err.msg) != 0) check(v, FAIL, "config", "%s", err.msg);
+        /* Fall back to the defaults with the paths (which are what the later
+         * checks read) and the bad-rows mode. */
         char census[PW_PATH_MAX], tables[PW_PATH_MAX];
-        snprintf(census, sizeof census, "%s", cfg->census_path);
-        snprintf(tables, sizeof tables, "%s", cfg->assumptions_directory);
+        snprintf(census, sizeof census, "%s", o->census ? o->census : cfg->census_path);
+        snprintf(tables, sizeof tables, "%s", o->tables ? o->tables : cfg->assumptions_directory);
+        int bad_rows = o->on_bad_rows >= 0 ? o->on_bad_rows : cfg->on_bad_rows;
         pw_config_init_defaults(cfg);
         snprintf(cfg->census_path, sizeof cfg->census_path, "%s", census);
         snprintf(cfg->assumptions_directory, sizeof cfg->assumptions_directory, "%s", tables);
-        if (apply_overrides(o, cfg, &err) != 0) pw_config_init_defaults(cfg);
-        detail(v, true, "the checks below use the default settings, with the paths and options given");
+        cfg->on_bad_rows = bad_rows;
+        if (pw_config_finalize(cfg, &err) != 0) {
+            pw_config_init_defaults(cfg);
+            pw_config_finalize(cfg, &err);
+        }
+        detail(v, true, "the checks below use the default settings, with the paths given");
     } else if (v->problems == before) {
         if (o->config) check(v, OK, "config", "'%s': every key valid and in range", o->config);
         else check(v, OK, "config", "no --config: every setting at its default");
