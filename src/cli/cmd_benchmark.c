@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,8 +21,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/log.h"
-#include "core/machine.h"
-#include "core/pool.h"
+#include "core/sysinfo.h"
 #include "io/db.h"
 #include "io/output_checksum.h"
 
@@ -167,24 +165,6 @@ static void summarize(struct mode_result *r, int reps)
         if (r->rss_kb[i] > r->peak_rss_kb) r->peak_rss_kb = r->rss_kb[i];
 }
 
-static void cpu_model(char *out, size_t size)
-{
-    snprintf(out, size, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) == 0 && colon) {
-            colon += 2;
-            colon[strcspn(colon, "\n")] = '\0';
-            snprintf(out, size, "%s", colon);
-            break;
-        }
-    }
-    fclose(f);
-}
-
 /* JSON string body with quotes, backslashes and control characters escaped. */
 static void json_string(FILE *f, const char *s)
 {
@@ -208,16 +188,16 @@ static int write_json(const char *path, const struct bench_options *o, const cha
 {
     FILE *f = fopen(path, "w");
     if (!f) return pw_err_set(err, PW_EIO, "cannot write '%s': %s", path, strerror(errno));
-    char model[256];
-    cpu_model(model, sizeof model);
-    struct utsname u;
-    if (uname(&u) != 0) snprintf(u.release, sizeof u.release, "unknown");
+    struct pw_sysinfo info;
+    pw_sysinfo_read(&info);
     fprintf(f, "{\n  \"format\": \"planwise-benchmark\",\n  \"format_version\": 1,\n");
-    fprintf(f, "  \"machine\": {\"cores\": %d, \"memory_bytes\": %llu, \"cpu\": ", pw_cpu_count(),
-            (unsigned long long)pw_physical_memory());
-    json_string(f, model);
+    fprintf(f, "  \"machine\": {\"cores\": %d, \"memory_bytes\": %llu, \"cpu\": ", info.cores,
+            (unsigned long long)info.memory_bytes);
+    json_string(f, info.cpu_model);
     fprintf(f, ", \"kernel\": ");
-    json_string(f, u.release);
+    json_string(f, info.kernel);
+    fprintf(f, ", \"compiler\": ");
+    json_string(f, info.compiler);
     fprintf(f, ", \"planwise\": \"%s\", \"duckdb\": ", PW_VERSION);
     json_string(f, pw_db_library_version());
     fprintf(f, "},\n  \"scenario\": {\"census\": ");

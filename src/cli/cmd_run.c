@@ -11,12 +11,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_perf.h"
 #include "cli/run_report.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/perf.h"
 #include "core/uuid.h"
 #include "io/census_reader.h"
-#include "core/machine.h"
 #include "io/db.h"
 #include "io/db_pool.h"
 #include "io/output.h"
@@ -43,8 +44,10 @@ static const char usage[] =
     "      --on-bad-rows MODE   fail (default): stop on any invalid census row;\n"
     "                           skip: simulate the valid rows and record the rejected\n"
     "                           ones in table census_rejected_rows\n"
+    PW_RUN_PERF_USAGE
     "  -q, --quiet              print nothing but errors\n"
-    "  -v, --verbose            also print stage timings\n"
+    "  -v, --verbose            also print the performance summary (per stage: calls,\n"
+    "                           wall and CPU s, rows, rows/s, peak RSS) and per-year detail\n"
     "  -h, --help               show this help\n"
     "\n"
     "Exit codes: 0 success, 1 data or runtime error, 2 usage error.\n";
@@ -54,6 +57,7 @@ struct run_options {
     int first_year, last_year, threads, on_bad_rows, connections;
     bool years_set, seed_set, baseline;
     uint64_t seed;
+    struct pw_run_perf perf;    /* --perf-json, --baseline, --target-improvement (run_perf.h) */
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
@@ -69,6 +73,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"memory-limit", required_argument, 0, OPT_MEMORY}, {"connections", required_argument, 0, OPT_CONNECTIONS},
         {"execution", required_argument, 0, OPT_EXECUTION},
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
+        PW_RUN_PERF_LONGOPTS,
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -76,7 +81,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     o->on_bad_rows = -1;
     opterr = 0;
     optind = 1;
-    int c;
+    int c, rc;
     while ((c = getopt_long(argc, argv, ":c:qvh", longopts, NULL)) != -1) {
         int64_t v;
         switch (c) {
@@ -127,6 +132,11 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             else if (strcmp(optarg, "skip") == 0) o->on_bad_rows = PW_BAD_ROWS_SKIP;
             else return pw_cli_usage_error("run", "invalid --on-bad-rows '%s' (expected fail or skip)", optarg);
             break;
+        case PW_RUN_OPT_PERF_JSON:
+        case PW_RUN_OPT_BASELINE:
+        case PW_RUN_OPT_TARGET:
+            if ((rc = pw_run_perf_option(&o->perf, c, optarg))) return rc;
+            break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'v': pw_log_set_verbosity(PW_VERBOSE); break;
         case 'h': fputs(usage, stdout); return -1;
@@ -135,7 +145,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         }
     }
     if (optind < argc) return pw_cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-    return 0;
+    return pw_run_perf_check_options(&o->perf);
 }
 
 /* Defaults, then the YAML file, then the command-line overrides. */
@@ -198,6 +208,7 @@ struct run_state {
     bool db_created, census_ready, sim_ready;
     int years_committed;
     struct pw_run_metadata meta;
+    struct pw_perf *perf;       /* performance monitor of this run */
 };
 
 struct sink_ctx {
@@ -291,6 +302,7 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
     pw_pool_free(s->pool);
     pw_run_report_release(&s->report);
     free(s->config_text);
+    pw_perf_free(s->perf);
 }
 
 static int simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err)
@@ -304,9 +316,11 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     pw_strpool_init(&s->strings);
     if ((rc = pw_census_init(&s->census, &s->strings))) return pw_err_set(err, rc, "out of memory");
     s->census_ready = true;
-    double t0 = pw_wall_seconds();
+    struct pw_perf_mark census_mark = pw_perf_start();
     if ((rc = pw_census_read(cfg->census_path, &s->census, cfg, &s->tables, err))) return rc;
-    double census_seconds = pw_wall_seconds() - t0;
+    double census_seconds = pw_wall_seconds() - census_mark.wall;
+    if ((rc = pw_perf_record_named(s->perf, "census_load", PW_PERF_NO_YEAR, census_mark, s->census.stats.rows_read)))
+        return pw_err_set(err, rc, "out of memory for the performance monitor");
     if (s->census.rejected_count > 0 && cfg->on_bad_rows == PW_BAD_ROWS_FAIL) {
         print_rejected(&s->census, cfg->census_path);
         return pw_err_set(err, PW_ECENSUS, "census '%s' has invalid rows", cfg->census_path);
@@ -322,7 +336,7 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     struct stat st;
     s->db_created = stat(o->db, &st) != 0;
     uint64_t memory = 0;
-    pw_config_memory_bytes(cfg->perf.memory_limit, pw_physical_memory(), &memory);
+    pw_config_memory_bytes(cfg->perf.memory_limit, pw_physical_memory_bytes(), &memory);
     struct pw_db_options dbo = {
         .threads = cfg->threads, .memory_limit = memory, .temp_directory = cfg->perf.temp_directory,
         .duckdb_defaults = o->baseline};
@@ -345,6 +359,7 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     if (!s->pool) return pw_err_set(err, PW_ENOMEM, "cannot start worker threads");
     if ((rc = pw_sim_init(&s->sim, cfg, &s->tables, &s->census, s->pool, err))) return rc;
     s->sim_ready = true;
+    s->sim.perf = s->perf;
 
     struct pw_run_metadata *m = &s->meta;
     *m = (struct pw_run_metadata){
@@ -376,25 +391,43 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     show_progress(&ctx, &s->sim, true);
     if (rc) return rc;
 
-    char timings[1024];
-    pw_run_report_timings_json(&s->sim, census_seconds, timings, sizeof timings);
+    char timings[2048];
+    pw_run_report_timings_json(s->perf, timings, sizeof timings);
     m->timings_json = timings;
     m->event_rows = s->sim.total_events;
     m->snapshot_rows = s->sim.total_snapshot_rows;
     m->last_completed_year = cfg->end_year;
     m->wall_seconds = pw_wall_seconds() - t_start;
-    double t_commit = pw_wall_seconds();
+    struct pw_perf_mark mark = pw_perf_start();
     rc = pw_output_finish(s->out, &s->census, m, err);
     s->out = NULL;
     if (rc) return rc;
-    s->report.commit_seconds = pw_wall_seconds() - t_commit;
-    s->report.census_seconds = census_seconds;
+    pw_perf_record_named(s->perf, "finish", PW_PERF_NO_YEAR, mark, 1);
     return 0;
+}
+
+/* The run's facts for the performance record. */
+static void perf_run_facts(const struct run_state *s, double wall_seconds, double cpu_seconds, struct pw_perf_run *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->scenario, sizeof r->scenario, "%s", s->cfg.scenario_id);
+    r->seed = s->cfg.random_seed;
+    r->first_year = s->cfg.start_year;
+    r->last_year = s->cfg.end_year;
+    r->threads = s->cfg.threads;
+    r->employees = s->sim.census_roster_size;
+    for (int i = 0; i < s->report.year_count; i++) r->employee_years += (uint64_t)s->report.years[i].start;
+    r->event_rows = s->sim.total_events;
+    r->snapshot_rows = s->sim.total_snapshot_rows;
+    r->output_rows = r->event_rows + r->snapshot_rows;
+    r->wall_seconds = wall_seconds;
+    r->cpu_seconds = cpu_seconds;
+    r->peak_rss_bytes = pw_peak_rss_bytes();
 }
 
 int pw_cmd_run(int argc, char **argv)
 {
-    double t_start = pw_wall_seconds();
+    double t_start = pw_wall_seconds(), cpu_start = pw_cpu_seconds();
     struct run_options o;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc < 0 ? PW_EXIT_OK : rc;
@@ -405,20 +438,31 @@ int pw_cmd_run(int argc, char **argv)
         cleanup(&s, &err, o.db);
         return pw_cli_fail(&err);
     }
+    s.perf = pw_perf_new(s.cfg.start_year, s.cfg.end_year);
+    if (!s.perf) pw_err_set(&err, PW_ENOMEM, "out of memory for the performance monitor");
+    if (!s.perf || pw_run_perf_prepare(&o.perf, &err) != 0) {
+        cleanup(&s, &err, o.db);
+        pw_run_perf_release(&o.perf);
+        return pw_cli_fail(&err);
+    }
     rc = simulate(&s, &o, t_start, &err);
     if (rc) {
         cleanup(&s, &err, o.db);
         return pw_cli_fail(&err);
     }
     /* Closing the database checkpoints it; that belongs to the measured run. */
-    double t_close = pw_wall_seconds();
+    struct pw_perf_mark close_mark = pw_perf_start();
     pw_db_pool_free(s.connections);
     s.connections = NULL;
     pw_db_close(s.db);
     s.db = NULL;
-    s.report.close_seconds = pw_wall_seconds() - t_close;
+    pw_perf_record_named(s.perf, "close", PW_PERF_NO_YEAR, close_mark, 0);
     s.report.total_seconds = pw_wall_seconds() - t_start;
+    struct pw_perf_run facts;
+    perf_run_facts(&s, s.report.total_seconds, pw_cpu_seconds() - cpu_start, &facts);
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
+    int code = pw_run_perf_finish(&o.perf, s.perf, &facts, PW_VERSION);
+    pw_run_perf_release(&o.perf);
     cleanup(&s, NULL, o.db);
-    return PW_EXIT_OK;
+    return code;
 }

@@ -10,6 +10,7 @@ static const struct pw_command commands[] = {
     {"config", "show the effective configuration with defaults filled in (config show)", pw_cmd_config},
     {"query", "run a SQL query against an output database", pw_cmd_query},
     {"benchmark", "time the baseline and optimized execution of one scenario", pw_cmd_benchmark},
+    {"validate", "check the environment, configuration, tables and census without simulating", pw_cmd_validate},
 };
 
 static void print_help(FILE *out)

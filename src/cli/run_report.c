@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/num.h"
+#include "core/textbuf.h"
 
 void pw_run_report_init(struct pw_run_report *r, const struct pw_config *cfg, size_t roster_size)
 {
@@ -58,21 +59,6 @@ void pw_run_report_add_year(struct pw_run_report *r, const struct pw_sim *sim)
              (long long)s->end);
 }
 
-/* 12,345,678 style. */
-static const char *grouped(int64_t v, char *buf, size_t size)
-{
-    char raw[32];
-    snprintf(raw, sizeof raw, "%lld", (long long)(v < 0 ? -v : v));
-    size_t n = strlen(raw), o = 0;
-    if (v < 0 && o + 1 < size) buf[o++] = '-';
-    for (size_t i = 0; i < n && o + 2 < size; i++) {
-        if (i && (n - i) % 3 == 0) buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim, const char *db_path, FILE *out)
 {
     const struct pw_config *c = r->cfg;
@@ -84,10 +70,10 @@ void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim
     char b[9][40];
     for (int i = 0; i < r->year_count; i++) {
         const struct pw_year_summary *s = &r->years[i];
-        fprintf(out, "%4d  %9s  %8s  %8s  %8s  %10s  %9s  %9s  %17s\n", s->year, grouped(s->start, b[0], 40),
-                grouped(s->hires, b[1], 40), grouped(s->terminations, b[2], 40), grouped(s->nh_terminations, b[3], 40),
-                grouped(s->promotions, b[4], 40), grouped(s->end, b[5], 40), grouped(s->target, b[6], 40),
-                grouped((s->payroll_cents + 50) / 100, b[7], 40));
+        fprintf(out, "%4d  %9s  %8s  %8s  %8s  %10s  %9s  %9s  %17s\n", s->year, pw_fmt_grouped(s->start, b[0], 40),
+                pw_fmt_grouped(s->hires, b[1], 40), pw_fmt_grouped(s->terminations, b[2], 40), pw_fmt_grouped(s->nh_terminations, b[3], 40),
+                pw_fmt_grouped(s->promotions, b[4], 40), pw_fmt_grouped(s->end, b[5], 40), pw_fmt_grouped(s->target, b[6], 40),
+                pw_fmt_grouped((s->payroll_cents + 50) / 100, b[7], 40));
     }
     fprintf(out, "\n%4s  %9s  %9s  %6s  %8s  %15s  %15s  %15s  %13s\n", "year", "eligible", "particip.", "rate",
             "avg_defer", "deferrals", "match", "core", "forfeitures");
@@ -96,15 +82,15 @@ void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim
         char rate[16], defer[16];
         snprintf(rate, sizeof rate, "%.1f%%", s->eligible ? 100.0 * (double)s->participating / (double)s->eligible : 0.0);
         snprintf(defer, sizeof defer, "%.2f%%", s->participating ? 100.0 * s->deferral_rate_sum / (double)s->participating : 0.0);
-        fprintf(out, "%4d  %9s  %9s  %6s  %8s  %15s  %15s  %15s  %13s\n", s->year, grouped(s->eligible, b[0], 40),
-                grouped(s->participating, b[1], 40), rate, defer, grouped((s->deferral_cents + 50) / 100, b[2], 40),
-                grouped((s->match_cents + 50) / 100, b[3], 40), grouped((s->core_cents + 50) / 100, b[4], 40),
-                grouped((s->forfeiture_cents + 50) / 100, b[5], 40));
+        fprintf(out, "%4d  %9s  %9s  %6s  %8s  %15s  %15s  %15s  %13s\n", s->year, pw_fmt_grouped(s->eligible, b[0], 40),
+                pw_fmt_grouped(s->participating, b[1], 40), rate, defer, pw_fmt_grouped((s->deferral_cents + 50) / 100, b[2], 40),
+                pw_fmt_grouped((s->match_cents + 50) / 100, b[3], 40), pw_fmt_grouped((s->core_cents + 50) / 100, b[4], 40),
+                pw_fmt_grouped((s->forfeiture_cents + 50) / 100, b[5], 40));
     }
     double emp_years = 0;
     for (int i = 0; i < r->year_count; i++) emp_years += (double)r->years[i].start;
     fprintf(out, "\nwrote %s events and %s snapshot rows to '%s' in %.2f s (%.0f employee-years/s)\n",
-            grouped((int64_t)sim->total_events, b[0], 40), grouped((int64_t)sim->total_snapshot_rows, b[1], 40),
+            pw_fmt_grouped((int64_t)sim->total_events, b[0], 40), pw_fmt_grouped((int64_t)sim->total_snapshot_rows, b[1], 40),
             db_path, r->total_seconds, r->total_seconds > 0 ? emp_years / r->total_seconds : 0.0);
     fprintf(out, "tables: fct_yearly_events, fct_workforce_snapshot, fct_employer_match_events, fct_workforce_needs, "
                  "fct_workforce_needs_by_level, run_metadata%s\n",
@@ -112,17 +98,13 @@ void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim
     fprintf(out, "try: planwise query --db %s \"SELECT simulation_year, count(*) FROM fct_workforce_snapshot "
                  "WHERE employment_status = 'active' GROUP BY ALL ORDER BY 1\"\n",
             db_path);
-    if (pw_log_verbosity() >= PW_VERBOSE) {
-        fprintf(out, "\nstage timings (s): census %.3f", r->census_seconds);
-        for (int s = 0; s < PW_STAGE_COUNT; s++) fprintf(out, ", %s %.3f", pw_stage_names[s], sim->stage_seconds[s]);
-        fprintf(out, ", commit %.3f, close %.3f\n", r->commit_seconds, r->close_seconds);
-    }
 }
 
-void pw_run_report_timings_json(const struct pw_sim *sim, double census_seconds, char *buf, size_t size)
+void pw_run_report_timings_json(const struct pw_perf *perf, char *buf, size_t size)
 {
-    size_t n = (size_t)snprintf(buf, size, "{\"census_load\": %.6f", census_seconds);
-    for (int s = 0; s < PW_STAGE_COUNT && n < size; s++)
-        n += (size_t)snprintf(buf + n, size - n, ", \"%s\": %.6f", pw_stage_names[s], sim->stage_seconds[s]);
+    size_t n = (size_t)snprintf(buf, size, "{");
+    struct pw_perf_stat st;
+    for (int i = 0; n < size && pw_perf_total(perf, i, &st); i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s\"%s\": %.6f", i ? ", " : "", st.name, st.wall_seconds);
     if (n < size) snprintf(buf + n, size - n, "}");
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/perf.h"
 #include "sim/sim.h"
 
 struct pw_year_summary {
@@ -24,14 +25,15 @@ struct pw_run_report {
     size_t rejected_rows;       /* census rows skipped (--on-bad-rows skip) */
     struct pw_year_summary *years;
     int year_count;
-    double census_seconds, commit_seconds, close_seconds, total_seconds;
+    double total_seconds;       /* census load to closed database, wall */
 };
 
 void pw_run_report_init(struct pw_run_report *r, const struct pw_config *cfg, size_t roster_size);
 void pw_run_report_release(struct pw_run_report *r);
 void pw_run_report_add_year(struct pw_run_report *r, const struct pw_sim *sim);
 void pw_run_report_print(const struct pw_run_report *r, const struct pw_sim *sim, const char *db_path, FILE *out);
-/* {"census_load": s, "start_year": s, ...} */
-void pw_run_report_timings_json(const struct pw_sim *sim, double census_seconds, char *buf, size_t size);
+/* {"census_load": s, "start_year": s, ...}: wall seconds of every stage recorded
+ * in perf so far (for run_metadata.stage_seconds). */
+void pw_run_report_timings_json(const struct pw_perf *perf, char *buf, size_t size);
 
 #endif

@@ -1,7 +1,9 @@
-/* textbuf.c: the appenders of textbuf.h. */
+/* textbuf.c: the appenders of textbuf.h and the grouped-number formatter. */
 #include "core/textbuf.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 void pw_tb_str(struct pw_textbuf *t, const char *s)
 {
@@ -52,4 +54,20 @@ void pw_tb_date(struct pw_textbuf *t, pw_date date)
     char buf[11];
     pw_date_format(date, buf);
     pw_tb_str(t, buf);
+}
+
+const char *pw_fmt_grouped(long long v, char *buf, size_t size)
+{
+    char raw[32];
+    unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    snprintf(raw, sizeof raw, "%llu", mag);
+    size_t n = strlen(raw), o = 0;
+    if (size == 0) return buf;
+    if (v < 0 && o + 1 < size) buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+    return buf;
 }

@@ -21,4 +21,7 @@ void pw_tb_int(struct pw_textbuf *t, long long v);
 void pw_tb_fixed(struct pw_textbuf *t, double v, int places);
 void pw_tb_date(struct pw_textbuf *t, pw_date date);   /* YYYY-MM-DD */
 
+/* v with thousands separators ("-12,345,678") in buf; returns buf. */
+const char *pw_fmt_grouped(long long v, char *buf, size_t size);
+
 #endif

@@ -35,7 +35,22 @@ struct walk {
     long visits;
     long tree_nodes;      /* nodes copied for the current list-valued key */
     struct pw_err *err;
+    pw_config_problem_fn each; /* collecting mode: receives each key's error, or NULL */
+    void *each_ctx;
+    int problems;         /* errors handed to each */
+    bool stop;            /* a limit was hit: the walk must end even in collecting mode */
 };
+
+/* In collecting mode a key's error goes to w->each and the walk goes on with the
+ * next key (the bad one keeps its default); limits and resource errors still end it. */
+static bool keep_going(struct walk *w)
+{
+    if (!w->each || w->stop || w->err->code != PW_ECONFIG) return false;
+    w->each(w->each_ctx, w->err);
+    w->problems++;
+    pw_err_clear(w->err);
+    return true;
+}
 
 static int line_of(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
 
@@ -81,6 +96,7 @@ static int build_node(struct walk *w, const char *key, yaml_node_t *n, struct pw
     out->line = out->key_line = line_of(n);
     /* The copy costs memory, so it has a budget of its own, far below the walk's. */
     if (depth > DEPTH_MAX || ++w->visits > VISIT_MAX || ++w->tree_nodes > TREE_MAX) {
+        w->stop = true;
         where(w, n, at, sizeof at);
         if (depth > DEPTH_MAX)
             return pw_err_set(w->err, PW_ECONFIG, "%snesting deeper than %d levels", at, DEPTH_MAX);
@@ -196,6 +212,7 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, in
 {
     char at[PW_PATH_MAX + 32];
     if (depth > DEPTH_MAX) {
+        w->stop = true;
         where(w, map, at, sizeof at);
         return pw_err_set(w->err, PW_ECONFIG, "%snesting deeper than %d levels", at, DEPTH_MAX);
     }
@@ -203,14 +220,17 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, in
         yaml_node_t *k = yaml_document_get_node(w->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(w->doc, p->value);
         if (++w->visits > VISIT_MAX) {
+            w->stop = true;
             where(w, k, at, sizeof at);
             return pw_err_set(w->err, PW_ECONFIG, "%sthe document has more than %ld keys (alias loop?)", at,
                               VISIT_MAX);
         }
         if (k->type != YAML_SCALAR_NODE) {
             where(w, k, at, sizeof at);
-            return pw_err_set(w->err, PW_ECONFIG, "%skeys below '%s' must be plain names, got %s", at,
-                              *prefix ? prefix : "the top level", shape(k));
+            pw_err_set(w->err, PW_ECONFIG, "%skeys below '%s' must be plain names, got %s", at,
+                       *prefix ? prefix : "the top level", shape(k));
+            if (keep_going(w)) continue;
+            return PW_ECONFIG;
         }
         char key[KEY_MAX];
         int n = snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", (const char *)k->data.scalar.value);
@@ -218,7 +238,7 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, in
             pw_warn("%s:%d: unknown key '%.60s...'; ignored", w->name, line_of(k), key);
             continue;
         }
-        if (walk_entry(w, key, k, v, depth)) return PW_ECONFIG;
+        if (walk_entry(w, key, k, v, depth) && !keep_going(w)) return PW_ECONFIG;
     }
     return 0;
 }
@@ -248,8 +268,10 @@ static int resolve_paths(struct pw_config *cfg, const char *base_dir, const char
     return 0;
 }
 
-int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
-                        const char *base_dir, struct pw_err *err)
+/* Loads text; with each set, key errors go to each and loading goes on (*problems counts them). */
+static int load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
+                     const char *base_dir, pw_config_problem_fn each, void *each_ctx, int *problems,
+                     struct pw_err *err)
 {
     const char *name = display_name && *display_name ? display_name : "<config>";
     pw_config_init_defaults(cfg);
@@ -294,8 +316,9 @@ int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, con
             rc = pw_err_set(err, PW_ECONFIG, "%s:%d: the top level must be a mapping of keys, got %s", name,
                             line_of(root), shape(root));
         } else {
-            struct walk w = {cfg, &doc, name, lines, plan_lines, 0, 0, err};
+            struct walk w = {cfg, &doc, name, lines, plan_lines, 0, 0, err, each, each_ctx, 0, false};
             rc = walk_mapping(&w, "", root, 0);
+            *problems += w.problems;
         }
     }
     yaml_document_delete(&doc);
@@ -309,6 +332,45 @@ int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, con
     free(lines);
     free(plan_lines);
     return rc;
+}
+
+/* The folder of path ("" for a bare file name), against which relative paths resolve. */
+static void base_dir_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) dir[0] = '\0';
+    else if (slash == path) snprintf(dir, size, "/");
+    else snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
+                        const char *base_dir, struct pw_err *err)
+{
+    int problems = 0;
+    return load_text(cfg, text, len, display_name, base_dir, NULL, NULL, &problems, err);
+}
+
+int pw_config_load_file_each(struct pw_config *cfg, const char *path, pw_config_problem_fn fn, void *ctx,
+                             struct pw_err *err)
+{
+    struct pw_err one = {0};
+    char *text;
+    size_t len;
+    int problems = 0;
+    pw_config_init_defaults(cfg);
+    int rc = pw_config_read_text(path, &text, &len, &one);
+    if (!rc) {
+        char dir[PW_PATH_MAX];
+        base_dir_of(path, dir, sizeof dir);
+        rc = load_text(cfg, text, len, path, dir, fn, ctx, &problems, &one);
+        free(text);
+    }
+    if (rc) {
+        fn(ctx, &one);   /* the error that ended the load, or the first cross-key error */
+        problems++;
+    }
+    if (problems == 0) return 0;
+    return pw_err_set(err, rc ? rc : PW_ECONFIG, "'%s': %d problem%s", path, problems, problems == 1 ? "" : "s");
 }
 
 int pw_config_read_text(const char *path, char **out, size_t *len, struct pw_err *err)
@@ -359,10 +421,7 @@ int pw_config_load_file(struct pw_config *cfg, const char *path, struct pw_err *
     int rc = pw_config_read_text(path, &text, &len, err);
     if (rc) return rc;
     char dir[PW_PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash) dir[0] = '\0';
-    else if (slash == path) snprintf(dir, sizeof dir, "/");
-    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    base_dir_of(path, dir, sizeof dir);
     rc = pw_config_load_text(cfg, text, len, path, dir, err);
     free(text);
     return rc;

@@ -31,4 +31,16 @@ int pw_config_load_text(struct pw_config *cfg, const char *text, size_t len, con
  * Returns 0, PW_EIO (cannot read) or PW_ECONFIG. */
 int pw_config_load_file(struct pw_config *cfg, const char *path, struct pw_err *err);
 
+/* Receives one configuration problem: a complete message naming file, line and key. */
+typedef void (*pw_config_problem_fn)(void *ctx, const struct pw_err *problem);
+
+/* pw_config_load_file that reports every bad key instead of stopping at the
+ * first (`planwise validate`): each key error goes to fn, the key keeps its
+ * default and loading goes on; then the cross-key rules run (their first error
+ * goes to fn too). Unreadable files, invalid YAML and the nesting and size limits
+ * still end the load (and go to fn). Returns 0 when fn was never called, else
+ * PW_ECONFIG or PW_EIO with err saying how many problems there were. */
+int pw_config_load_file_each(struct pw_config *cfg, const char *path, pw_config_problem_fn fn, void *ctx,
+                             struct pw_err *err);
+
 #endif

@@ -5,13 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "core/log.h"
 #include "sim/sim.h"
 
 const char *const pw_stage_names[PW_STAGE_COUNT] = {
-    "start_year", "terminations", "hires", "new_hire_terminations", "compensation", "plan", "events", "write",
-    "year_close",
+    "start_year", "terminations", "hires", "new_hire_terminations", "compensation", "plan_eligibility",
+    "plan_enrollment", "plan_deferral", "plan_money", "events", "write", "year_close",
 };
 
 static void derive_constants(struct pw_sim *sim, const struct pw_census *census)
@@ -83,30 +82,35 @@ static int reserve_scratch(struct pw_sim *sim, size_t rows, struct pw_err *err)
     return 0;
 }
 
-#define TIMED(sim, stage, stmt)                                    \
-    do {                                                           \
-        double t0_ = pw_wall_seconds();                            \
-        stmt;                                                      \
-        (sim)->stage_seconds[stage] += pw_wall_seconds() - t0_;    \
+/* Runs stmt as one call of stage in sim->perf; rows (rows of P_Y for the steps,
+ * events plus snapshot rows for the write) is evaluated afterwards. */
+#define TIMED(sim, stage, rows, stmt)                                                               \
+    do {                                                                                            \
+        struct pw_perf_mark m0_ = pw_perf_start();                                                  \
+        stmt;                                                                                       \
+        pw_perf_record((sim)->perf, (sim)->perf_stage[stage], (sim)->year.year, m0_, (uint64_t)(rows)); \
     } while (0)
 
 static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, struct pw_err *err)
 {
     int rc = 0;
-    TIMED(sim, PW_STAGE_START_YEAR, rc = pw_step_start_year(sim, year, err));
+    TIMED(sim, PW_STAGE_START_YEAR, sim->year.n_pop, rc = pw_step_start_year(sim, year, err));
     if (rc) return rc;
     pw_step_solve(sim);
     if ((rc = reserve_scratch(sim, sim->wf.count + (size_t)sim->year.needs.total_hires, err))) return rc;
-    TIMED(sim, PW_STAGE_TERMINATIONS, pw_step_experienced_terminations(sim));
-    TIMED(sim, PW_STAGE_HIRES, rc = pw_step_hires(sim, err));
+    TIMED(sim, PW_STAGE_TERMINATIONS, sim->year.n_pop, pw_step_experienced_terminations(sim));
+    TIMED(sim, PW_STAGE_HIRES, sim->year.n_pop, rc = pw_step_hires(sim, err));
     if (rc) return rc;
-    TIMED(sim, PW_STAGE_NH_TERMINATIONS, pw_step_new_hire_terminations(sim));
-    TIMED(sim, PW_STAGE_COMPENSATION, pw_step_compensation(sim); pw_step_payroll(sim));
+    TIMED(sim, PW_STAGE_NH_TERMINATIONS, sim->year.n_pop, pw_step_new_hire_terminations(sim));
+    TIMED(sim, PW_STAGE_COMPENSATION, sim->year.n_pop, pw_step_compensation(sim); pw_step_payroll(sim));
     if (pw_plan_year_reserve(&sim->plan, sim->year.n_pop) != 0 || pw_plan_money_reserve(&sim->money, sim->year.n_pop) != 0)
         return pw_err_set(err, PW_ENOMEM, "out of memory for the plan state of year %d", year);
-    TIMED(sim, PW_STAGE_PLAN, pw_step_eligibility(sim); pw_step_enrollment(sim); pw_step_deferral(sim);
-          pw_step_plan_money(sim));
-    TIMED(sim, PW_STAGE_EVENTS, pw__sim_build_order(sim); pw__sim_finish_trace(sim); rc = pw_step_events(sim, err));
+    TIMED(sim, PW_STAGE_PLAN_ELIGIBILITY, sim->year.n_pop, pw_step_eligibility(sim));
+    TIMED(sim, PW_STAGE_PLAN_ENROLLMENT, sim->year.n_pop, pw_step_enrollment(sim));
+    TIMED(sim, PW_STAGE_PLAN_DEFERRAL, sim->year.n_pop, pw_step_deferral(sim));
+    TIMED(sim, PW_STAGE_PLAN_MONEY, sim->year.n_pop, pw_step_plan_money(sim));
+    TIMED(sim, PW_STAGE_EVENTS, sim->events_in_year,
+          pw__sim_build_order(sim); pw__sim_finish_trace(sim); rc = pw_step_events(sim, err));
     if (rc) return rc;
     if (sim->year.needs.nh_terms_shortfall > 0)
         pw_warn("year %d: only %lld of %lld planned new-hire terminations had a candidate", year,
@@ -115,15 +119,18 @@ static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, st
     sim->total_events += sim->events_in_year;
     sim->total_snapshot_rows += sim->year.n_pop;
     if (sink && sink->write_year) {
-        TIMED(sim, PW_STAGE_WRITE, rc = sink->write_year(sink->ctx, sim, err));
+        TIMED(sim, PW_STAGE_WRITE, sim->events_in_year + sim->year.n_pop, rc = sink->write_year(sink->ctx, sim, err));
         if (rc) return rc;
     }
-    TIMED(sim, PW_STAGE_YEAR_CLOSE, rc = pw_step_year_close(sim, err));
+    TIMED(sim, PW_STAGE_YEAR_CLOSE, sim->year.n_pop, rc = pw_step_year_close(sim, err));
     return rc;
 }
 
 int pw_sim_run(struct pw_sim *sim, const struct pw_sink *sink, struct pw_err *err)
 {
+    for (int s = 0; s < PW_STAGE_COUNT; s++)
+        if ((sim->perf_stage[s] = pw_perf_stage(sim->perf, pw_stage_names[s])) < 0)
+            return pw_err_set(err, PW_ENOMEM, "out of memory for the performance monitor");
     for (int year = sim->cfg->start_year; year <= sim->cfg->end_year; year++) {
         int rc = run_year(sim, year, sink, err);
         if (rc) return rc;

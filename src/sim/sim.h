@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/perf.h"
 #include "core/pool.h"
 #include "core/strpool.h"
 #include "model/census.h"
@@ -28,14 +29,18 @@ struct pw_sink {
     int (*write_year)(void *ctx, const struct pw_sim *sim, struct pw_err *err);
 };
 
-/* Stage timings collected by the engine, seconds of wall time summed over years. */
+/* Stages of the year loop that the engine records in sim->perf (core/perf.h),
+ * under the names of pw_stage_names, once per year each. */
 enum pw_stage {
     PW_STAGE_START_YEAR = 0,
     PW_STAGE_TERMINATIONS,
     PW_STAGE_HIRES,
     PW_STAGE_NH_TERMINATIONS,
     PW_STAGE_COMPENSATION,
-    PW_STAGE_PLAN,
+    PW_STAGE_PLAN_ELIGIBILITY,
+    PW_STAGE_PLAN_ENROLLMENT,
+    PW_STAGE_PLAN_DEFERRAL,
+    PW_STAGE_PLAN_MONEY,
     PW_STAGE_EVENTS,
     PW_STAGE_WRITE,
     PW_STAGE_YEAR_CLOSE,
@@ -72,7 +77,8 @@ struct pw_sim {
     size_t chunk_count, chunk_capacity;
     size_t events_in_year;
 
-    double stage_seconds[PW_STAGE_COUNT];
+    struct pw_perf *perf;            /* performance monitor, or NULL: set before pw_sim_run */
+    int perf_stage[PW_STAGE_COUNT];  /* stage ids in perf, registered by pw_sim_run */
     size_t total_events, total_snapshot_rows;
 };
 

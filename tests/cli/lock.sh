@@ -7,7 +7,8 @@
 # seconds of work), waits until its database file appears, then runs a second
 # `planwise run --db` on the same file: that one must exit 1 with a message that
 # says the database is locked, and must not damage the first run, which must
-# still finish with exit 0. Timing dependent: if the first run finishes before
+# still finish with exit 0; `planwise validate --db` on that file must report the
+# lock as a FAIL line and exit 1. Timing dependent: if the first run finishes before
 # the second one starts, the test is retried once with a larger census and then
 # reported as skipped (counted as passed, with a clear message).
 # Prints one line per check and a final "N passed, M failed".
@@ -58,6 +59,11 @@ attempt() {   # attempt EMPLOYEES: 0 = tested, 1 = first run too fast (retry), 2
     rc=$?
     local still_running=0
     kill -0 "$BG" 2>/dev/null && still_running=1
+    # planwise validate reports the same lock (only conclusive while the first run holds it)
+    local vrc validate_during=0
+    "$BIN" validate -q --census "$TMP/small.csv" --db "$db" >"$TMP/validate.out" 2>&1
+    vrc=$?
+    kill -0 "$BG" 2>/dev/null && validate_during=1
     wait "$BG"
     bg_rc=$?
     BG=""
@@ -69,6 +75,14 @@ attempt() {   # attempt EMPLOYEES: 0 = tested, 1 = first run too fast (retry), 2
     else
         not_ok "second run on a locked database: exit $rc, want 1 with 'locked' and the file name in stderr:"
         sed 's/^/       | /' "$TMP/second.err"
+    fi
+    if [ "$vrc" -eq 1 ] && grep -q "^FAIL  database: .*locked by another process" "$TMP/validate.out"; then
+        ok "validate on a locked database exits 1 with a FAIL line naming the lock"
+    elif [ "$validate_during" -eq 0 ]; then
+        echo "     lock: the first run finished before validate ended; its lock check is not counted"
+    else
+        not_ok "validate on a locked database: exit $vrc, want 1 with 'FAIL  database: ... locked':"
+        sed 's/^/       | /' "$TMP/validate.out"
     fi
     if [ "$bg_rc" -eq 0 ]; then
         ok "the run holding the lock still succeeds"
