@@ -218,9 +218,11 @@ struct sink_ctx {
     const struct pw_tables *tables;
     struct pw_run_report *report;
     bool progress;               /* stderr is a terminal and not -q */
+    const char *stage;           /* stage in progress */
 };
 
-/* One progress line on stderr, rewritten per year, only when stderr is a terminal. */
+/* One progress line on stderr, rewritten as each stage starts, only when stderr is
+ * a terminal and not -q: year, stage, rows so far. */
 static void show_progress(const struct sink_ctx *ctx, const struct pw_sim *sim, bool done)
 {
     if (!ctx->progress) return;
@@ -229,16 +231,24 @@ static void show_progress(const struct sink_ctx *ctx, const struct pw_sim *sim, 
         return;
     }
     const struct pw_config *c = ctx->cfg;
-    fprintf(stderr, "\r\033[Kyear %d (%d of %d): %zu employees, %zu events written", sim->year.year,
-            sim->year.year - c->start_year + 1, c->end_year - c->start_year + 1, sim->year.n_pop, sim->total_events);
+    fprintf(stderr, "\r\033[Kyear %d (%d of %d) %-22s %zu employees; %zu events and %zu snapshot rows written",
+            sim->year.year, sim->year.year - c->start_year + 1, c->end_year - c->start_year + 1, ctx->stage,
+            sim->year.n_pop, sim->total_events, sim->total_snapshot_rows);
     fflush(stderr);
+}
+
+static void on_stage(void *p, const struct pw_sim *sim, int stage)
+{
+    struct sink_ctx *ctx = p;
+    if (stage == PW_STAGE_START_YEAR) return;   /* the new year's number is set by this stage */
+    ctx->stage = pw_stage_names[stage];
+    show_progress(ctx, sim, false);
 }
 
 static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
 {
     struct sink_ctx *ctx = p;
     pw_run_report_add_year(ctx->report, sim);
-    show_progress(ctx, sim, false);
     struct pw_year_output yo = {
         .scenario_id = ctx->cfg->scenario_id,
         .year = &sim->year,
@@ -385,8 +395,12 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
     s->report.rejected_rows = rejected;
     struct sink_ctx ctx = {s, s->out, cfg, &s->tables, &s->report,
-                           isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL};
+                           isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL, ""};
     struct pw_sink sink = {&ctx, write_year};
+    if (ctx.progress) {
+        s->sim.on_stage = on_stage;
+        s->sim.on_stage_ctx = &ctx;
+    }
     rc = pw_sim_run(&s->sim, &sink, err);
     show_progress(&ctx, &s->sim, true);
     if (rc) return rc;

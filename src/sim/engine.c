@@ -82,10 +82,11 @@ static int reserve_scratch(struct pw_sim *sim, size_t rows, struct pw_err *err)
     return 0;
 }
 
-/* Runs stmt as one call of stage in sim->perf; rows (rows of P_Y for the steps,
+/* Runs stmt as one call of stage in sim->perf (telling on_stage first); rows (rows of P_Y for the steps,
  * events plus snapshot rows for the write) is evaluated afterwards. */
 #define TIMED(sim, stage, rows, stmt)                                                               \
     do {                                                                                            \
+        if ((sim)->on_stage) (sim)->on_stage((sim)->on_stage_ctx, sim, stage);                      \
         struct pw_perf_mark m0_ = pw_perf_start();                                                  \
         stmt;                                                                                       \
         pw_perf_record((sim)->perf, (sim)->perf_stage[stage], (sim)->year.year, m0_, (uint64_t)(rows)); \

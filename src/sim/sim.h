@@ -78,6 +78,9 @@ struct pw_sim {
     size_t events_in_year;
 
     struct pw_perf *perf;            /* performance monitor, or NULL: set before pw_sim_run */
+    /* called as each stage of a year starts (progress display), or NULL */
+    void (*on_stage)(void *ctx, const struct pw_sim *sim, int stage);
+    void *on_stage_ctx;
     int perf_stage[PW_STAGE_COUNT];  /* stage ids in perf, registered by pw_sim_run */
     size_t total_events, total_snapshot_rows;
 };
