@@ -300,7 +300,7 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     s->report.rejected_rows = rejected;
     struct sink_ctx ctx = {s->out, cfg, &s->tables, &s->report,
                            isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL};
-    struct pw_sink sink = {&ctx, write_year};
+    struct pw_sink sink = {&ctx, write_year, NULL};
     rc = pw_sim_run(&s->sim, &sink, err);
     show_progress(&ctx, &s->sim, true);
     if (rc) return rc;

@@ -113,6 +113,11 @@ int pw_config_finalize(struct pw_config *cfg, struct pw_err *err);
  * Returns 0 or PW_EIO. */
 int pw_config_write_yaml(const struct pw_config *cfg, FILE *out);
 
+/* SHA-1 of the YAML pw_config_write_yaml prints for cfg, without the "# from:"
+ * provenance line and run-time settings (threads): equal hashes mean the same
+ * simulation settings. Checkpoints record it. Returns 0 or PW_ENOMEM. */
+int pw_config_hash(const struct pw_config *cfg, uint8_t out[20]);
+
 /* Seeds for the stream families of MODEL 3.3. */
 static inline uint64_t pw_config_seed_termination(const struct pw_config *c) { return c->seed_termination; }
 static inline uint64_t pw_config_seed_hiring(const struct pw_config *c) { return c->seed_hiring; }

@@ -119,12 +119,14 @@ static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, st
         if (rc) return rc;
     }
     TIMED(sim, PW_STAGE_YEAR_CLOSE, rc = pw_step_year_close(sim, err));
+    if (rc == 0 && sink && sink->after_year) rc = sink->after_year(sink->ctx, sim, err);
     return rc;
 }
 
 int pw_sim_run(struct pw_sim *sim, const struct pw_sink *sink, struct pw_err *err)
 {
-    for (int year = sim->cfg->start_year; year <= sim->cfg->end_year; year++) {
+    int first = sim->first_year > 0 ? sim->first_year : sim->cfg->start_year;
+    for (int year = first; year <= sim->cfg->end_year; year++) {
         int rc = run_year(sim, year, sink, err);
         if (rc) return rc;
     }
