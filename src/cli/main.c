@@ -9,6 +9,7 @@ static const struct pw_command commands[] = {
     {"census", "generate a synthetic census (census generate)", pw_cmd_census},
     {"config", "show the effective configuration with defaults filled in (config show)", pw_cmd_config},
     {"query", "run a SQL query against an output database", pw_cmd_query},
+    {"checkpoint", "inspect and verify a year checkpoint (checkpoint inspect)", pw_cmd_checkpoint},
 };
 
 static void print_help(FILE *out)
@@ -20,7 +21,7 @@ static void print_help(FILE *out)
             "\n"
             "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out,
             "\n"
             "options:\n"

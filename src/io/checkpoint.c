@@ -60,16 +60,23 @@ const char *pw_checkpoint_type_name(int type)
     return type >= PW_CK_U8 && type <= PW_CK_STR ? names[type] : "?";
 }
 
-void pw_checkpoint_transform_name(int transform, char *buf, size_t size)
+void pw_checkpoint_transform_name(int transform, int scale, char *buf, size_t size)
 {
     if (!transform) {
         snprintf(buf, size, "none");
         return;
     }
-    snprintf(buf, size, "%s%s%s%s%s", transform & PW_CK_FRONT ? "front" : "",
-             (transform & PW_CK_FRONT) && (transform & (PW_CK_DELTA | PW_CK_SHUFFLE)) ? "+" : "",
-             transform & PW_CK_DELTA ? "delta" : "", (transform & PW_CK_DELTA) && (transform & PW_CK_SHUFFLE) ? "+" : "",
-             transform & PW_CK_SHUFFLE ? "shuffle" : "");
+    char dec[16] = "";
+    if (transform & PW_CK_DECIMAL) snprintf(dec, sizeof dec, "dec%d", scale);
+    const char *part[] = {dec, transform & PW_CK_FRONT ? "front" : "", transform & PW_CK_DELTA ? "delta" : "",
+                          transform & PW_CK_SHUFFLE ? "shuffle" : ""};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof part / sizeof *part; i++) {
+        if (!part[i][0]) continue;
+        int k = snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? "+" : "", part[i]);
+        if (k > 0) n += (size_t)k;
+    }
 }
 
 /* Transforms allowed for a type (the reader refuses others). */
@@ -77,7 +84,7 @@ static int transform_mask(int type)
 {
     switch (type) {
     case PW_CK_U8: return PW_CK_DELTA;
-    case PW_CK_F64: return PW_CK_SHUFFLE;
+    case PW_CK_F64: return PW_CK_DECIMAL | PW_CK_DELTA | PW_CK_SHUFFLE;
     case PW_CK_STR: return PW_CK_SHUFFLE | PW_CK_FRONT;
     default: return PW_CK_DELTA | PW_CK_SHUFFLE;
     }
@@ -116,7 +123,7 @@ enum {
     H_MAGIC = 0, H_VERSION = 8, H_NCOLS = 12, H_SCHEMA = 16, H_CONFIG = 36, H_SEED = 56, H_SCENARIO = 64,
     H_YEAR = 128, H_RESERVED = 132, H_ROWS = 136, H_BODY = 144, H_STORED = 152, H_HPREV = 160, H_SHARE = 168,
     H_ROSTER = 176, H_EVENTS = 184, H_SNAPSHOTS = 192, H_FIXED = 200,
-    D_NAME = 0, D_TYPE = 32, D_WIDTH = 33, D_TRANSFORM = 34, D_RESERVED = 35, D_RAW = 40, D_BODY_OFF = 48,
+    D_NAME = 0, D_TYPE = 32, D_WIDTH = 33, D_TRANSFORM = 34, D_SCALE = 35, D_RESERVED = 36, D_RAW = 40, D_BODY_OFF = 48,
     D_BODY = 56, D_STORED_OFF = 64, D_STORED = 72, D_ENTRY = 80,
     H_SUM = 20
 };
@@ -161,7 +168,7 @@ static void encode_header(uint8_t *h, const struct pw_checkpoint_header *hd)
         uint8_t *d = h + H_FIXED + (size_t)D_ENTRY * i;
         const struct pw_checkpoint_column *c = &hd->columns[i];
         memcpy(d + D_NAME, c->name, strnlen(c->name, PW_CHECKPOINT_NAME_MAX));
-        d[D_TYPE] = c->type, d[D_WIDTH] = c->width, d[D_TRANSFORM] = c->transform;
+        d[D_TYPE] = c->type, d[D_WIDTH] = c->width, d[D_TRANSFORM] = c->transform, d[D_SCALE] = c->scale;
         put64(d + D_RAW, c->raw_bytes);
         put64(d + D_BODY_OFF, c->body_offset);
         put64(d + D_BODY, c->body_bytes);
@@ -242,8 +249,8 @@ static size_t encoded_size(const struct ck_col *c, const void *src, size_t rows,
     return rows * (size_t)type_width(c->type);
 }
 
-/* Encodes rows values of src with transform t into *dst (grown); returns the size. */
-static int encode(struct pw_checkpoint_writer *w, const struct ck_col *c, const void *src, size_t rows, int t,
+/* Encodes rows values of src with transform t (decimal scale k) into *dst (grown); returns the size. */
+static int encode(struct pw_checkpoint_writer *w, const struct ck_col *c, const void *src, size_t rows, int t, int k,
                   uint8_t **dst, size_t *dst_cap, size_t *size)
 {
     *size = encoded_size(c, src, rows, t);
@@ -251,28 +258,32 @@ static int encode(struct pw_checkpoint_writer *w, const struct ck_col *c, const 
     size_t tmp_need = c->type == PW_CK_STR ? 4 * rows : *size;
     if (grow(dst, dst_cap, *size + 1) != 0 || grow(&w->tmp, &w->tmp_cap, tmp_need + 1) != 0) return PW_ENOMEM;
     if (c->type == PW_CK_STR) pw__ck_encode_strings(src, rows, t, *dst, w->tmp);
-    else pw__ck_encode_fixed(src, rows, type_width(c->type), t, *dst, w->tmp);
+    else pw__ck_encode_fixed(src, rows, type_width(c->type), t, k, *dst, w->tmp);
     return 0;
 }
 
-/* The transform that compresses a sample of the column best (first wins ties). */
+/* The transform (and decimal scale) that compresses a sample of the column
+ * best; the first candidate wins ties. */
 static int choose_transform(struct pw_checkpoint_writer *w, const struct ck_col *c, const void *col, size_t rows,
-                            int *best)
+                            int *best, int *scale)
 {
     static const int ints[] = {0, PW_CK_SHUFFLE, PW_CK_DELTA, PW_CK_DELTA | PW_CK_SHUFFLE};
-    static const int reals[] = {0, PW_CK_SHUFFLE};
+    static const int reals[] = {0, PW_CK_SHUFFLE, PW_CK_DECIMAL | PW_CK_SHUFFLE,
+                                PW_CK_DECIMAL | PW_CK_DELTA | PW_CK_SHUFFLE};
     static const int strs[] = {PW_CK_SHUFFLE, PW_CK_SHUFFLE | PW_CK_FRONT};
     const int *cand = ints;
     size_t ncand = 4;
+    *scale = 0;
     if (c->type == PW_CK_U8) ncand = 1;
-    else if (c->type == PW_CK_F64) cand = reals, ncand = 2;
     else if (c->type == PW_CK_STR) cand = strs, ncand = 2;
-    *best = cand[0];
-    if (!w->opt.transforms) {
-        *best = 0;
-        return 0;
+    else if (c->type == PW_CK_F64) {
+        /* Decimal candidates only when every value of the column is exact. */
+        int k = w->opt.transforms ? pw__ck_decimal_scale(col, rows) : -1;
+        cand = reals, ncand = k >= 0 ? 4 : 2;
+        *scale = k >= 0 ? k : 0;
     }
-    if (ncand == 1 || rows == 0) return 0;
+    *best = w->opt.transforms ? cand[0] : 0;
+    if (!w->opt.transforms || ncand == 1 || rows == 0) goto done;
 
     /* The sample: up to trial_bytes of values in 4 windows spread over the column. */
     const size_t width = c->type == PW_CK_STR ? sizeof(char *) : (size_t)type_width(c->type);
@@ -306,14 +317,16 @@ static int choose_transform(struct pw_checkpoint_writer *w, const struct ck_col 
     size_t best_size = SIZE_MAX;
     for (size_t i = 0; i < ncand; i++) {
         size_t size;
-        int rc = encode(w, c, sample, n, cand[i], &w->cand, &w->cand_cap, &size);
+        int rc = encode(w, c, sample, n, cand[i], *scale, &w->cand, &w->cand_cap, &size);
         if (rc) return rc;
-        if (size > (size_t)LZ4_MAX_INPUT_SIZE) return 0;
+        if (size > (size_t)LZ4_MAX_INPUT_SIZE) break;
         if (grow(&w->comp, &w->comp_cap, (size_t)LZ4_compressBound((int)size)) != 0) return PW_ENOMEM;
         int z = LZ4_compress_default((const char *)w->cand, (char *)w->comp, (int)size, (int)w->comp_cap);
         size_t stored = z > 0 ? (size_t)z : size + 1;
         if (stored < best_size) best_size = stored, *best = cand[i];
     }
+done:
+    if (!(*best & PW_CK_DECIMAL)) *scale = 0;
     return 0;
 }
 
@@ -336,34 +349,56 @@ static int lz4_fail(struct pw_err *err, const char *tmp, size_t code)
     return pw_err_set(err, PW_EIO, "cannot compress checkpoint '%s': %s", tmp, LZ4F_getErrorName(code));
 }
 
+/* Feeds n bytes of one column to the frame and writes what comes out; with
+ * last set, flushes so the column ends on a block boundary. */
+static int compress_chunk(struct pw_checkpoint_writer *w, int fd, const uint8_t *src, size_t n, bool last,
+                          uint64_t *stored, size_t *lz4_error)
+{
+    size_t k = 0;
+    if (n) {
+        k = LZ4F_compressUpdate(w->cctx, w->out, w->out_cap, src, n, NULL);
+        if (LZ4F_isError(k)) return *lz4_error = k, -1;
+    }
+    if (last) {
+        size_t f = LZ4F_flush(w->cctx, w->out + k, w->out_cap - k, NULL);
+        if (LZ4F_isError(f)) return *lz4_error = f, -1;
+        k += f;
+    }
+    if (write_all(fd, w->out, k) != 0) return -1;
+    *stored += k;
+    return 0;
+}
+
 static int write_body(struct pw_checkpoint_writer *w, int fd, const char *tmp, const struct pw_workforce *wf,
                       struct pw_checkpoint_header *hd, struct pw_err *err)
 {
     const size_t rows = wf->count;
-    w->prefs.frameInfo.contentSize = 0;   /* filled below once the body size is known */
     uint64_t body = 0;
-    int transform[CK_NCOLS];
+    /* The directory first: transforms and sizes (the frame header records the body size). */
     for (size_t i = 0; i < CK_NCOLS; i++) {
         const struct ck_col *c = &ck_cols[i];
-        int rc = choose_transform(w, c, c->ptr(wf), rows, &transform[i]);
-        size_t size = encoded_size(c, c->ptr(wf), rows, transform[i]);
-        if (rc == 0 && size == SIZE_MAX) rc = PW_ECHECKPOINT;
-        if (rc == PW_ENOMEM) return pw_err_set(err, PW_ENOMEM, "out of memory writing checkpoint '%s'", tmp);
-        if (rc) return pw_err_set(err, rc, "cannot write checkpoint '%s': column '%s' holds a string of 4 GiB or more", tmp, c->name);
         struct pw_checkpoint_column *d = &hd->columns[i];
+        int transform, scale;
+        int rc = choose_transform(w, c, c->ptr(wf), rows, &transform, &scale);
+        size_t raw = rows * (size_t)type_width(c->type), size = encoded_size(c, c->ptr(wf), rows, transform);
+        if (c->type == PW_CK_STR) pw__ck_strings_size(c->ptr(wf), rows, 0, &raw);
+        if (rc == PW_ENOMEM) return pw_err_set(err, PW_ENOMEM, "out of memory writing checkpoint '%s'", tmp);
+        if (rc || size == SIZE_MAX)
+            return pw_err_set(err, PW_ECHECKPOINT, "cannot write checkpoint '%s': column '%s' holds a string of 4 GiB or more",
+                              tmp, c->name);
         memset(d, 0, sizeof *d);
         snprintf(d->name, sizeof d->name, "%s", c->name);
         d->type = c->type;
         d->width = (uint8_t)type_width(c->type);
-        d->transform = (uint8_t)transform[i];
-        if (c->type == PW_CK_STR) pw__ck_strings_size(c->ptr(wf), rows, 0, &size);
-        else size = rows * d->width;
-        d->raw_bytes = size;
+        d->transform = (uint8_t)transform;
+        d->scale = (uint8_t)scale;
+        d->raw_bytes = raw;
         d->body_offset = body;
-        d->body_bytes = encoded_size(c, c->ptr(wf), rows, transform[i]);
-        body += d->body_bytes;
+        d->body_bytes = size;
+        body += size;
     }
     w->prefs.frameInfo.contentSize = body;
+    size_t lz4_error = 0;
     size_t z = LZ4F_compressBegin(w->cctx, w->out, w->out_cap, &w->prefs);
     if (LZ4F_isError(z)) return lz4_fail(err, tmp, z);
     uint64_t stored = z;
@@ -372,24 +407,16 @@ static int write_body(struct pw_checkpoint_writer *w, int fd, const char *tmp, c
         const struct ck_col *c = &ck_cols[i];
         struct pw_checkpoint_column *d = &hd->columns[i];
         size_t size;
-        int rc = encode(w, c, c->ptr(wf), rows, d->transform, &w->body, &w->body_cap, &size);
-        if (rc) return pw_err_set(err, PW_ENOMEM, "out of memory writing checkpoint '%s'", tmp);
+        if (encode(w, c, c->ptr(wf), rows, d->transform, d->scale, &w->body, &w->body_cap, &size) != 0)
+            return pw_err_set(err, PW_ENOMEM, "out of memory writing checkpoint '%s'", tmp);
         PW_ASSERT(size == d->body_bytes);
         d->stored_offset = stored;
-        for (size_t off = 0; off < size || (off == 0 && size == 0);) {
+        size_t off = 0;
+        do {
             size_t n = size - off < CK_CHUNK ? size - off : CK_CHUNK;
-            size_t k = n ? LZ4F_compressUpdate(w->cctx, w->out, w->out_cap, w->body + off, n, NULL) : 0;
-            if (LZ4F_isError(k)) return lz4_fail(err, tmp, k);
+            if (compress_chunk(w, fd, w->body + off, n, off + n == size, &stored, &lz4_error) != 0) goto fail;
             off += n;
-            if (off == size) {   /* the column ends: close its last block */
-                size_t f = LZ4F_flush(w->cctx, w->out + k, w->out_cap - k, NULL);
-                if (LZ4F_isError(f)) return lz4_fail(err, tmp, f);
-                k += f;
-            }
-            if (write_all(fd, w->out, k) != 0) goto io_error;
-            stored += k;
-            if (size == 0) break;
-        }
+        } while (off < size);
         d->stored_bytes = stored - d->stored_offset;
     }
     z = LZ4F_compressEnd(w->cctx, w->out, w->out_cap, NULL);
@@ -399,6 +426,8 @@ static int write_body(struct pw_checkpoint_writer *w, int fd, const char *tmp, c
     hd->body_bytes = body;
     hd->stored_bytes = stored;
     return 0;
+fail:
+    if (lz4_error) return lz4_fail(err, tmp, lz4_error);
 io_error:
     return pw_err_set(err, PW_EIO, "cannot write checkpoint '%s': %s", tmp, strerror(errno));
 }
@@ -538,7 +567,7 @@ static int parse_header(struct pw_checkpoint_reader *r, struct pw_err *err)
         struct pw_checkpoint_column *c = &h->columns[i];
         memcpy(c->name, d + D_NAME, PW_CHECKPOINT_NAME_MAX);
         c->name[PW_CHECKPOINT_NAME_MAX] = '\0';
-        c->type = d[D_TYPE], c->width = d[D_WIDTH], c->transform = d[D_TRANSFORM];
+        c->type = d[D_TYPE], c->width = d[D_WIDTH], c->transform = d[D_TRANSFORM], c->scale = d[D_SCALE];
         c->raw_bytes = get64(d + D_RAW);
         c->body_offset = get64(d + D_BODY_OFF);
         c->body_bytes = get64(d + D_BODY);
@@ -554,7 +583,9 @@ static int parse_header(struct pw_checkpoint_reader *r, struct pw_err *err)
         else if (type_width(c->type) != c->width || (c->type != PW_CK_STR && c->width == 0) ||
                  (c->type == PW_CK_STR && c->width != 0))
             why = "type";
-        else if (c->transform & ~transform_mask(c->type)) why = "transform";
+        else if ((c->transform & ~transform_mask(c->type)) ||
+                 ((c->transform & PW_CK_DECIMAL) ? c->scale > PW__CK_MAX_SCALE : c->scale != 0))
+            why = "transform";
         else if (c->body_offset != body || c->body_bytes > h->body_bytes - body) why = "body offset or size";
         else if (c->stored_offset < stored || c->stored_offset > h->stored_bytes ||
                  c->stored_bytes > h->stored_bytes - c->stored_offset)
@@ -797,7 +828,7 @@ int pw_checkpoint_load(struct pw_checkpoint_reader *r, struct pw_strpool *string
                                        why, sizeof why);
             if (rc) FAIL(rc, "checkpoint '%s' is corrupt: column '%s': %s", r->name, col->name, why);
         } else {
-            pw__ck_decode_fixed(src, rows, col->width, col->transform, ck_cols[i].ptr(wf), tmp);
+            pw__ck_decode_fixed(src, rows, col->width, col->transform, col->scale, ck_cols[i].ptr(wf), tmp);
         }
     }
     free(tmp);

@@ -11,13 +11,14 @@
  *            column count, schema hash, config hash, seed, scenario id, year Y,
  *            row count, body sizes, the struct pw_carried scalars;
  *            column directory (80 bytes per column): name, type, width,
- *            transform, raw bytes, offset and size in the decompressed body,
+ *            transform, decimal scale, raw bytes, offset and size in the decompressed body,
  *            offset and size in the LZ4 frame;
  *            SHA-1 of everything above (20 bytes).
  *   body     one LZ4 frame (content size, block and content checksums) holding
  *            the columns one after the other, each transformed before
- *            compression (byte-plane split, deltas, front-coded strings: the
- *            writer keeps the transform that compresses a sample best). The
+ *            compression (byte-plane split, deltas, front-coded strings,
+ *            doubles that are whole cents as integers: the writer keeps the
+ *            transform that compresses a sample best). The
  *            frame is flushed at every column end, so each column's stored size
  *            is known.
  *
@@ -70,7 +71,8 @@ enum pw_checkpoint_type {
 enum pw_checkpoint_transform {
     PW_CK_DELTA = 1,   /* integers: each value minus the previous one (wrapping), first minus 0 */
     PW_CK_SHUFFLE = 2, /* byte planes: all first bytes, then all second bytes, ... (string lengths too) */
-    PW_CK_FRONT = 4    /* strings: length shared with the previous string + the rest */
+    PW_CK_FRONT = 4,   /* strings: length shared with the previous string + the rest */
+    PW_CK_DECIMAL = 8  /* doubles that are all exactly n / 10^k (cents, ...): the int64 n, k = scale */
 };
 
 /* Who a checkpoint belongs to; a reader refuses a file with another identity. */
@@ -89,6 +91,7 @@ struct pw_checkpoint_column {
     uint8_t type;            /* enum pw_checkpoint_type */
     uint8_t width;           /* bytes per value; 0 for strings */
     uint8_t transform;       /* enum pw_checkpoint_transform flags */
+    uint8_t scale;           /* k of PW_CK_DECIMAL (0-9), else 0 */
     uint64_t raw_bytes;      /* untransformed size: rows x width; strings 4 x rows + text bytes */
     uint64_t body_offset;    /* offset of the transformed column in the decompressed body */
     uint64_t body_bytes;     /* transformed size */
@@ -203,7 +206,7 @@ int pw_checkpoint_clear(const char *dir, const char *scenario, struct pw_err *er
 /* ---- names for reports ---- */
 
 const char *pw_checkpoint_type_name(int type);   /* "u8", "i16", ..., "str"; "?" if unknown */
-/* "none", "shuffle", "delta+shuffle", "front+shuffle", ... */
-void pw_checkpoint_transform_name(int transform, char *buf, size_t size);
+/* "none", "shuffle", "delta+shuffle", "front+shuffle", "dec2+delta+shuffle", ... */
+void pw_checkpoint_transform_name(int transform, int scale, char *buf, size_t size);
 
 #endif

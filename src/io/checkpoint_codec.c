@@ -8,6 +8,8 @@
  * repeating numbers under a delta. Sorted ids share long prefixes with their
  * predecessor, which front coding drops. The writer measures which combination
  * compresses best for each column (checkpoint.c); this file only transforms. */
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,35 +89,87 @@ static void delta_decode(const uint8_t *src, size_t rows, int width, uint8_t *ds
     }
 }
 
-void pw__ck_encode_fixed(const void *src, size_t rows, int width, int transform, uint8_t *dst, uint8_t *tmp)
+/* ---- decimals: doubles that are exactly n / 10^k ---- */
+
+static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+#define EXACT_INT_LIMIT 9007199254740992.0   /* 2^53 */
+
+/* n with v == n / 10^k bit for bit, or false. */
+static bool decimal_of(double v, int k, int64_t *n)
 {
-    size_t n = rows * (size_t)width;
-    const bool delta = transform & PW_CK_DELTA, shuf = (transform & PW_CK_SHUFFLE) && width > 1;
-    if (delta && shuf) {
-        delta_encode(src, rows, width, tmp);
-        shuffle(tmp, rows, width, dst);
-    } else if (delta) {
-        delta_encode(src, rows, width, dst);
-    } else if (shuf) {
-        shuffle(src, rows, width, dst);
-    } else if (n) {
-        memcpy(dst, src, n);
-    }
+    double x = v * pow10[k];
+    if (!(fabs(x) < EXACT_INT_LIMIT)) return false;   /* also NaN */
+    int64_t m = (int64_t)llround(x);
+    double back = (double)m / pow10[k];
+    if (memcmp(&back, &v, sizeof v) != 0) return false;   /* -0.0 and inexact values fail here */
+    *n = m;
+    return true;
 }
 
-void pw__ck_decode_fixed(const uint8_t *src, size_t rows, int width, int transform, void *dst, uint8_t *tmp)
+int pw__ck_decimal_scale(const double *v, size_t rows)
 {
-    size_t n = rows * (size_t)width;
-    const bool delta = transform & PW_CK_DELTA, shuf = (transform & PW_CK_SHUFFLE) && width > 1;
-    if (delta && shuf) {
+    static const int scales[] = {2, 4, 6};
+    for (size_t i = 0; i < sizeof scales / sizeof *scales; i++) {
+        size_t r = 0;
+        int64_t n;
+        while (r < rows && decimal_of(v[r], scales[i], &n)) r++;
+        if (r == rows) return scales[i];
+    }
+    return -1;
+}
+
+/* The pipeline: [decimal] -> [delta] -> [shuffle]. Stages run in tmp; the last
+ * one writes dst. */
+void pw__ck_encode_fixed(const void *src, size_t rows, int width, int transform, int scale, uint8_t *dst,
+                         uint8_t *tmp)
+{
+    const size_t n = rows * (size_t)width;
+    const uint8_t *cur = src;
+    if (transform & PW_CK_DECIMAL) {
+        PW_ASSERT(width == 8 && scale >= 0 && scale < (int)(sizeof pow10 / sizeof *pow10));
+        for (size_t r = 0; r < rows; r++) {
+            double v;
+            int64_t m = 0;
+            memcpy(&v, (const uint8_t *)src + 8 * r, 8);
+            bool ok = decimal_of(v, scale, &m);
+            PW_ASSERT(ok);   /* the writer checked the whole column */
+            memcpy(tmp + 8 * r, &m, 8);
+        }
+        cur = tmp;
+    }
+    if (transform & PW_CK_DELTA) {
+        delta_encode(cur, rows, width, tmp);   /* in place when cur is tmp */
+        cur = tmp;
+    }
+    if ((transform & PW_CK_SHUFFLE) && width > 1) shuffle(cur, rows, width, dst);
+    else if (n) memcpy(dst, cur, n);
+}
+
+void pw__ck_decode_fixed(const uint8_t *src, size_t rows, int width, int transform, int scale, void *dst,
+                         uint8_t *tmp)
+{
+    const size_t n = rows * (size_t)width;
+    const bool decimal = transform & PW_CK_DECIMAL;
+    const uint8_t *cur = src;
+    if ((transform & PW_CK_SHUFFLE) && width > 1) {
         unshuffle(src, rows, width, tmp);
-        delta_decode(tmp, rows, width, dst);
-    } else if (delta) {
-        delta_decode(src, rows, width, dst);
-    } else if (shuf) {
-        unshuffle(src, rows, width, dst);
-    } else if (n) {
-        memcpy(dst, src, n);
+        cur = tmp;
+    }
+    if (transform & PW_CK_DELTA) {
+        uint8_t *out = decimal ? tmp : dst;
+        delta_decode(cur, rows, width, out);   /* in place when cur is tmp */
+        cur = out;
+    }
+    if (decimal) {
+        PW_ASSERT(width == 8 && scale >= 0 && scale < (int)(sizeof pow10 / sizeof *pow10));
+        for (size_t r = 0; r < rows; r++) {
+            int64_t m;
+            memcpy(&m, cur + 8 * r, 8);
+            double v = (double)m / pow10[scale];
+            memcpy((uint8_t *)dst + 8 * r, &v, 8);
+        }
+    } else if (cur != dst && n) {
+        memcpy(dst, cur, n);
     }
 }
 

@@ -12,10 +12,18 @@
 #define PW__CK_NULL_LEN UINT32_MAX   /* string length that stands for NULL */
 
 /* Fixed-width columns: rows values of width 1, 2, 4 or 8 bytes. encode writes
- * rows x width bytes to dst; tmp must hold as much (used with DELTA|SHUFFLE).
- * decode is the inverse (src rows x width bytes). */
-void pw__ck_encode_fixed(const void *src, size_t rows, int width, int transform, uint8_t *dst, uint8_t *tmp);
-void pw__ck_decode_fixed(const uint8_t *src, size_t rows, int width, int transform, void *dst, uint8_t *tmp);
+ * rows x width bytes to dst; tmp must hold as much. decode is the inverse (src
+ * rows x width bytes). scale is the decimal exponent k of PW_CK_DECIMAL (doubles
+ * stored as the int64 n = v x 10^k), which needs every value to pass
+ * pw__ck_decimal_scale. The stages are decimal, then delta, then shuffle. */
+void pw__ck_encode_fixed(const void *src, size_t rows, int width, int transform, int scale, uint8_t *dst,
+                         uint8_t *tmp);
+void pw__ck_decode_fixed(const uint8_t *src, size_t rows, int width, int transform, int scale, void *dst,
+                         uint8_t *tmp);
+/* The smallest k of 2, 4, 6 such that every value is exactly (double)n / 10^k
+ * for an integer |n| < 2^53 (cents, basis points, ...), or -1. */
+int pw__ck_decimal_scale(const double *v, size_t rows);
+#define PW__CK_MAX_SCALE 9
 
 /* Strings (NULL allowed). Encoded layout:
  *   plain (no FRONT):  rows x u32 length (PW__CK_NULL_LEN = NULL), then the text bytes

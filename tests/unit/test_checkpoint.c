@@ -29,11 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "cli/cli.h"
 #include "core/log.h"
 #include "core/pool.h"
 #include "core/strpool.h"
@@ -220,6 +222,16 @@ static const char *workforce_diff(const struct pw_workforce *a, const struct pw_
     PW_WORKFORCE_COLUMNS(CMP_COL)
 #undef CMP_COL
     return NULL;
+}
+
+static void assert_carried_equal(const struct pw_carried *a, const struct pw_carried *b)
+{
+    assert_int_equal(a->year, b->year);
+    assert_int_equal(a->prior_year_hires_active, b->prior_year_hires_active);
+    assert_memory_equal(&a->hire_excluded_share, &b->hire_excluded_share, sizeof(double));
+    assert_int_equal(a->census_roster_size, b->census_roster_size);
+    assert_int_equal(a->total_events, b->total_events);
+    assert_int_equal(a->total_snapshot_rows, b->total_snapshot_rows);
 }
 
 /* ---- the recording sink ---- */
@@ -480,6 +492,100 @@ static void test_empty_workforce(void **state)
     pw_workforce_release(&wf);
     pw_checkpoint_writer_free(w);
     pw_strpool_release(&strings);
+}
+
+/* Edge values through every transform: NULL and empty strings, ids sharing
+ * long prefixes, -0.0, NaN, infinities, huge and inexact doubles next to whole
+ * cents, sentinel dates, extreme keys. */
+static void test_edge_values(void **state)
+{
+    (void)state;
+    struct pw_err err = {0};
+    struct pw_strpool strings;
+    pw_strpool_init(&strings);
+    struct pw_workforce wf, back;
+    const size_t n = 3000;
+    assert_int_equal(pw_workforce_init(&wf, &strings, n), 0);
+    wf.count = n;
+    char id[64];
+    for (size_t r = 0; r < n; r++) {
+        /* ids sorted in byte order: long shared prefixes, varying lengths */
+        int len = snprintf(id, sizeof id, "ACME-DIVISION-%02zu-%06zu%.*s", r / 100, r, (int)(r % 5), "-abcd");
+        wf.employee_id[r] = pw_strpool_add(&strings, id, (size_t)len);
+        wf.id_len[r] = (uint32_t)len;
+        wf.ssn[r] = r % 3 == 0 ? NULL : r % 3 == 1 ? pw_strpool_add(&strings, "", 0) : pw_strpool_add(&strings, id + 5, 6);
+        wf.key[r] = r % 2 ? UINT64_MAX - r : r * 0x9E3779B97F4A7C15ULL;
+        wf.level[r] = (uint8_t)(1 + r % PW_MAX_LEVELS);
+        wf.birth_date[r] = r % 5 ? (pw_date)(r * 37 % 20000) - 5000 : PW_NO_DATE;
+        wf.hire_date[r] = r % 11 ? INT32_MAX - (pw_date)r : PW_NO_DATE;
+        wf.escalation_count[r] = (int16_t)(r % 4 ? -(int)r : 32767);
+        wf.salary[r] = (double)(123456 + 37 * (int64_t)r) / 100.0;   /* whole cents */
+        wf.hours_per_week[r] = r == 7 ? -0.0 : 40.0;             /* one -0.0: no decimal */
+        wf.deferral_rate[r] = 0.1 + 0.2 * (double)(r % 3);       /* inexact sums */
+        wf.match_balance[r] = r % 10 == 0 ? NAN : (double)r / 100.0;
+        wf.core_balance[r] = r == 1 ? INFINITY : r == 2 ? -INFINITY : r == 3 ? 1e300 : r == 4 ? 9007199254740993.0 : 0.5;
+        wf.prior_prorated_comp[r] = (double)(-(int64_t)r) / 10000.0;   /* negative basis points (no -0.0) */
+        wf.original_deferral_rate[r] = (double)r / 1e6;
+        wf.enrollment_method[r] = (uint8_t)(r % (PW_ENROLL_YEAR_OVER_YEAR + 1));
+        wf.is_enrolled[r] = (uint8_t)(r % 2);
+    }
+    struct pw_checkpoint_id cid = {{1, 2, 3}, 99, "edge"};
+    struct pw_carried c = {.year = 2031, .prior_year_hires_active = 17, .hire_excluded_share = 0.1,
+                           .census_roster_size = 12345, .total_events = 1, .total_snapshot_rows = 2}, c2;
+    char path[600];
+    snprintf(path, sizeof path, "%s/edge.pwck", tmpdir);
+    for (int mode = 0; mode < 3; mode++) {
+        struct pw_checkpoint_options o;
+        pw_checkpoint_options_init(&o);
+        o.transforms = mode != 1;
+        o.trial_bytes = mode == 2 ? 0 : 4096;
+        struct pw_checkpoint_writer *w;
+        assert_int_equal(pw_checkpoint_writer_new(&w, &o, &err), 0);
+        assert_int_equal(pw_checkpoint_write(w, path, &cid, &wf, &c, NULL, &err), 0);
+        pw_checkpoint_writer_free(w);
+        int rc = pw_checkpoint_read(path, &cid, &strings, &back, &c2, &err);
+        if (rc) print_error("mode %d: %s\n", mode, err.msg);
+        assert_int_equal(rc, 0);
+        const char *diff = workforce_diff(&wf, &back);
+        if (diff) print_error("mode %d: column '%s' differs\n", mode, diff);
+        assert_null(diff);
+        assert_carried_equal(&c, &c2);
+        /* The transforms in the directory are the ones that can hold these values. */
+        struct pw_checkpoint_reader *r;
+        assert_int_equal(pw_checkpoint_open(&r, path, &err), 0);
+        const struct pw_checkpoint_header *h = pw_checkpoint_header(r);
+        for (uint32_t i = 0; i < h->column_count; i++) {
+            const struct pw_checkpoint_column *col = &h->columns[i];
+            if (mode == 1) assert_int_equal(col->transform, 0);
+            if (strcmp(col->name, "hours_per_week") == 0 || strcmp(col->name, "deferral_rate") == 0 ||
+                strcmp(col->name, "match_balance") == 0 || strcmp(col->name, "core_balance") == 0)
+                assert_false(col->transform & PW_CK_DECIMAL);
+            if (mode != 1 && strcmp(col->name, "salary") == 0) assert_int_equal(col->scale, 2);
+            if (mode != 1 && strcmp(col->name, "prior_prorated_comp") == 0) assert_int_equal(col->scale, 4);
+            if (mode != 1 && strcmp(col->name, "original_deferral_rate") == 0) assert_int_equal(col->scale, 6);
+        }
+        pw_checkpoint_close(r);
+        pw_workforce_release(&back);
+    }
+    pw_workforce_release(&wf);
+    pw_strpool_release(&strings);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    char b[64];
+    pw_checkpoint_transform_name(0, 0, b, sizeof b);
+    assert_string_equal(b, "none");
+    pw_checkpoint_transform_name(PW_CK_DELTA | PW_CK_SHUFFLE, 0, b, sizeof b);
+    assert_string_equal(b, "delta+shuffle");
+    pw_checkpoint_transform_name(PW_CK_FRONT | PW_CK_SHUFFLE, 0, b, sizeof b);
+    assert_string_equal(b, "front+shuffle");
+    pw_checkpoint_transform_name(PW_CK_DECIMAL | PW_CK_DELTA | PW_CK_SHUFFLE, 2, b, sizeof b);
+    assert_string_equal(b, "dec2+delta+shuffle");
+    assert_string_equal(pw_checkpoint_type_name(PW_CK_STR), "str");
+    assert_string_equal(pw_checkpoint_type_name(PW_CK_I32), "i32");
+    assert_string_equal(pw_checkpoint_type_name(99), "?");
 }
 
 /* ---- identity: straight through vs resumed ---- */
@@ -789,8 +895,78 @@ static void test_state_after_stop(void **state)
     struct pw_carried c;
     assert_int_equal(pw_checkpoint_read(state_path, &state_id, &state_strings, &wf, &c, &err), 0);
     assert_null(workforce_diff(&wf, &state_wf));
-    assert_memory_equal(&c, &state_carried, sizeof c);
+    assert_carried_equal(&c, &state_carried);
     pw_workforce_release(&wf);
+}
+
+/* ---- planwise checkpoint inspect ---- */
+
+/* Runs `planwise checkpoint inspect path` in this process; stdout and stderr go
+ * to files whose text is returned (free() them). Returns the exit code. */
+static int inspect(const char *path, char **out, char **errtext)
+{
+    char o[600], e[600];
+    snprintf(o, sizeof o, "%s/inspect.out", tmpdir);
+    snprintf(e, sizeof e, "%s/inspect.err", tmpdir);
+    fflush(stdout), fflush(stderr);
+    int so = dup(1), se = dup(2);
+    int fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0644), fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(so >= 0 && se >= 0 && fo >= 0 && fe >= 0);
+    dup2(fo, 1), dup2(fe, 2);
+    char *argv[] = {"checkpoint", "inspect", (char *)path, NULL};
+    int rc = pw_cmd_checkpoint(3, argv);
+    fflush(stdout), fflush(stderr);
+    dup2(so, 1), dup2(se, 2);
+    close(so), close(se), close(fo), close(fe);
+    size_t n;
+    *out = (char *)slurp(o, &n);
+    (*out)[n] = '\0';
+    *errtext = (char *)slurp(e, &n);
+    (*errtext)[n] = '\0';
+    return rc;
+}
+
+static void test_inspect_command(void **state)
+{
+    (void)state;
+    make_state();
+    char *out, *errtext;
+    assert_int_equal(inspect(state_path, &out, &errtext), PW_EXIT_OK);
+    char want[160];
+    snprintf(want, sizeof want, "rows             %zu,%03zu\n", state_wf.count / 1000, state_wf.count % 1000);
+    assert_non_null(strstr(out, want));
+    assert_non_null(strstr(out, "year             2026 (state at the start of 2027)"));
+    assert_non_null(strstr(out, "scenario         default"));
+    assert_non_null(strstr(out, "(this build)"));
+    assert_non_null(strstr(out, "\nemployee_id "));
+    assert_non_null(strstr(out, "\ncore_balance "));
+    assert_non_null(strstr(out, "compression      "));
+    assert_non_null(strstr(out, "checksums        header ok, body ok"));
+    assert_string_equal(errtext, "");
+    free(out), free(errtext);
+
+    /* A damaged body: the header is still shown, then exit 1 with the reason. */
+    size_t n;
+    uint8_t *p = slurp(state_path, &n);
+    p[n / 2] ^= 0x10;
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/damaged.pwck", tmpdir);
+    spit(bad, p, n);
+    assert_int_equal(inspect(bad, &out, &errtext), PW_EXIT_ERROR);
+    assert_non_null(strstr(out, "rows "));
+    assert_non_null(strstr(out, "body DAMAGED"));
+    assert_non_null(strstr(errtext, "has a corrupt body"));
+    assert_non_null(strstr(errtext, "damaged.pwck"));
+    free(out), free(errtext);
+    /* A damaged header: only the reason. */
+    p[n / 2] ^= 0x10;
+    p[130] ^= 0x01;
+    spit(bad, p, n);
+    assert_int_equal(inspect(bad, &out, &errtext), PW_EXIT_ERROR);
+    assert_string_equal(out, "");
+    assert_non_null(strstr(errtext, "header checksum mismatch"));
+    free(out), free(errtext);
+    free(p);
 }
 
 /* ---- names and discovery ---- */
@@ -870,10 +1046,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_empty_workforce),
+        cmocka_unit_test(test_edge_values),
+        cmocka_unit_test(test_names),
         cmocka_unit_test(test_resume_identical),
         cmocka_unit_test(test_state_after_stop),
         cmocka_unit_test(test_corruption),
         cmocka_unit_test(test_mismatch),
+        cmocka_unit_test(test_inspect_command),
         cmocka_unit_test(test_files),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
