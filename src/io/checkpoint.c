@@ -110,6 +110,16 @@ int pw_checkpoint_id_from_config(const struct pw_config *cfg, struct pw_checkpoi
     return pw_config_hash(cfg, id->config_hash);
 }
 
+void pw_checkpoint_id_mix(struct pw_checkpoint_id *id, const void *data, size_t len)
+{
+    uint8_t *buf = malloc(20 + len);
+    PW_ASSERT(buf != NULL);
+    memcpy(buf, id->config_hash, 20);
+    if (len) memcpy(buf + 20, data, len);
+    pw_sha1(buf, 20 + len, id->config_hash);
+    free(buf);
+}
+
 static void hex(const uint8_t *d, size_t n, char *out)
 {
     for (size_t i = 0; i < n; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);

@@ -84,6 +84,11 @@ struct pw_checkpoint_id {
 
 /* Fills id from the effective configuration. Returns 0 or PW_ENOMEM. */
 int pw_checkpoint_id_from_config(const struct pw_config *cfg, struct pw_checkpoint_id *id);
+/* Folds more identity into id->config_hash (SHA-1 of the old hash and data):
+ * the configuration names the census and assumption files but not their
+ * contents, so a caller that wants a changed file to invalidate checkpoints
+ * mixes in its bytes (or size and modification time). */
+void pw_checkpoint_id_mix(struct pw_checkpoint_id *id, const void *data, size_t len);
 
 /* One entry of the column directory. */
 struct pw_checkpoint_column {

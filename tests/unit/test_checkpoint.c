@@ -857,6 +857,10 @@ static void test_mismatch(void **state)
     assert_memory_equal(id.config_hash, state_id.config_hash, 20);
     assert_int_equal(pw_checkpoint_read(state_path, &id, &strings, &wf, &c, &err), 0);
     pw_workforce_release(&wf);
+    /* Extra identity (a census file's bytes) mixed in: refused as another configuration. */
+    pw_checkpoint_id_mix(&id, "census bytes", 12);
+    assert_int_equal(pw_checkpoint_read(state_path, &id, &strings, &wf, &c, &err), PW_ECHECKPOINT);
+    assert_non_null(strstr(err.msg, "another configuration"));
 
     /* Values that break the canonical order behind valid checksums. */
     struct pw_checkpoint_writer *w;
