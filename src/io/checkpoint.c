@@ -660,6 +660,14 @@ int pw_checkpoint_open(struct pw_checkpoint_reader **out, const char *path, stru
         return FAIL(PW_EIO, "cannot read checkpoint '%s': not a regular file", path);
     }
     size_t size = (size_t)st.st_size, got = 0;
+    /* A file that does not start like a checkpoint (a census given by mistake) is
+     * refused before reading all of it. */
+    uint8_t magic[8];
+    ssize_t m = pread(fd, magic, sizeof magic, 0);
+    if (m > 0 && memcmp(magic, ck_magic, (size_t)m) != 0) {
+        close(fd);
+        return FAIL(PW_ECHECKPOINT, "'%s' is not a planwise checkpoint (bad magic number)", path);
+    }
     uint8_t *data = malloc(size ? size : 1);
     if (!data) {
         close(fd);
