@@ -5,6 +5,8 @@
 #   make test       unit tests, CLI golden tests, invariant and determinism tests
 #   make demo       set up, build, generate a sample census, simulate 2025-2029
 #   make bench      performance benchmark (not part of the tests)
+#   make fuzz       fuzz targets (tests/fuzz/fuzz_*.c) through the replay driver: each
+#                   corpus in tests/fuzz/corpus/<target>/ plus FUZZ_RUNS mutated inputs
 #   make SAN=address,undefined test   the same tests under sanitizers
 
 CC      ?= cc
@@ -40,6 +42,10 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_RUNS ?= 5000
+
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
@@ -70,6 +76,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplanwi
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/libplanwise.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 test: unit-test cli-test invariant-test
 
 unit-test: $(TEST_BIN)
@@ -86,6 +96,10 @@ demo: $(BIN)
 
 bench: $(BIN)
 	@bench/run.sh $(BIN)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do c=tests/fuzz/corpus/$$(basename $$f); \
+	    if [ -d $$c ]; then $$f -n $(FUZZ_RUNS) $$c || exit 1; else $$f -n $(FUZZ_RUNS) || exit 1; fi; done
 
 lint: $(BIN)
 	@echo "strict warnings are on in every build; WERROR=1 makes them errors"

@@ -19,6 +19,7 @@
 #include "core/uuid.h"
 #include "io/census_reader.h"
 #include "io/db.h"
+#include "io/checkpoint.h"
 #include "io/db_pool.h"
 #include "io/output.h"
 #include "io/yaml_config.h"
@@ -55,7 +56,8 @@ static const char usage[] =
 struct run_options {
     const char *config, *census, *db, *tables, *scenario, *memory_limit;
     int first_year, last_year, threads, on_bad_rows, connections;
-    bool years_set, seed_set, baseline;
+    bool years_set, seed_set, baseline, resume, no_checkpoints;
+    const char *from_checkpoint, *checkpoint_dir;
     uint64_t seed;
     struct pw_run_perf perf;    /* --perf-json, --baseline, --target-improvement (run_perf.h) */
 };
@@ -63,7 +65,8 @@ struct run_options {
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
-           OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION };
+           OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
+           OPT_NO_CHECKPOINTS };
     static const struct option longopts[] = {
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},       {"years", required_argument, 0, OPT_YEARS},
@@ -71,7 +74,10 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"threads", required_argument, 0, OPT_THREADS}, {"tables", required_argument, 0, OPT_TABLES},
         {"on-bad-rows", required_argument, 0, OPT_BAD_ROWS}, {"quiet", no_argument, 0, 'q'},
         {"memory-limit", required_argument, 0, OPT_MEMORY}, {"connections", required_argument, 0, OPT_CONNECTIONS},
-        {"execution", required_argument, 0, OPT_EXECUTION},
+        {"execution", required_argument, 0, OPT_EXECUTION}, {"resume", no_argument, 0, OPT_RESUME},
+        {"from-checkpoint", required_argument, 0, OPT_FROM_CHECKPOINT},
+        {"checkpoint-dir", required_argument, 0, OPT_CHECKPOINT_DIR},
+        {"no-checkpoints", no_argument, 0, OPT_NO_CHECKPOINTS},
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         PW_RUN_PERF_LONGOPTS,
         {0, 0, 0, 0},
@@ -117,6 +123,10 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             o->memory_limit = optarg;
             break;
         }
+        case OPT_RESUME: o->resume = true; break;
+        case OPT_FROM_CHECKPOINT: o->from_checkpoint = optarg; break;
+        case OPT_CHECKPOINT_DIR: o->checkpoint_dir = optarg; break;
+        case OPT_NO_CHECKPOINTS: o->no_checkpoints = true; break;
         case OPT_EXECUTION:
             if (strcmp(optarg, "baseline") == 0) o->baseline = true;
             else if (strcmp(optarg, "optimized") == 0) o->baseline = false;
@@ -145,6 +155,10 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         }
     }
     if (optind < argc) return pw_cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+    if (o->resume && o->from_checkpoint)
+        return pw_cli_usage_error("run", "--resume and --from-checkpoint exclude each other");
+    if ((o->resume || o->from_checkpoint) && o->baseline)
+        return pw_cli_usage_error("run", "--execution baseline runs a whole scenario; it cannot resume or branch");
     return pw_run_perf_check_options(&o->perf);
 }
 
@@ -169,6 +183,9 @@ static int build_config(const struct run_options *o, struct pw_config *cfg, char
     }
     if (o->on_bad_rows >= 0) cfg->on_bad_rows = o->on_bad_rows;
     if (o->threads > 0) cfg->perf.threads = o->threads;
+    if (o->no_checkpoints) cfg->perf.checkpoints = false;
+    if (o->checkpoint_dir)
+        snprintf(cfg->perf.checkpoint_directory, sizeof cfg->perf.checkpoint_directory, "%s", o->checkpoint_dir);
     if (o->memory_limit) snprintf(cfg->perf.memory_limit, sizeof cfg->perf.memory_limit, "%s", o->memory_limit);
     if (o->connections > 0) cfg->perf.connections = o->connections;
     cfg->threads = cfg->perf.threads > 0 ? cfg->perf.threads : (pw_cpu_count() < 8 ? pw_cpu_count() : 8);
@@ -208,6 +225,16 @@ struct run_state {
     bool db_created, census_ready, sim_ready;
     int years_committed;
     struct pw_run_metadata meta;
+    /* checkpoints: where they go, which run they belong to, the writer; and for
+     * --resume / --from-checkpoint the state read back and the earlier run */
+    char checkpoint_dir[PW_PATH_MAX + 16];
+    struct pw_checkpoint_id checkpoint_id;
+    struct pw_checkpoint_writer *checkpoint_writer;
+    char resume_path[PW_PATH_MAX + 128];
+    struct pw_workforce resume_wf;
+    bool resume_wf_ready;
+    struct pw_carried carried;
+    struct pw_run_status previous;
     struct pw_perf *perf;       /* performance monitor of this run */
 };
 
@@ -306,6 +333,8 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
         remove(db_path);
         remove(wal);
     }
+    pw_checkpoint_writer_free(s->checkpoint_writer);
+    if (s->resume_wf_ready) pw_workforce_release(&s->resume_wf);
     if (s->sim_ready) pw_sim_release(&s->sim);
     if (s->census_ready) pw_census_release(&s->census);
     pw_strpool_release(&s->strings);
@@ -315,15 +344,11 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
     pw_perf_free(s->perf);
 }
 
-static int simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err)
+/* Census of the run: read, rule-checked, rejected rows reported. */
+static int load_census(struct run_state *s, struct pw_err *err)
 {
     const struct pw_config *cfg = &s->cfg;
-    const char *files[PW_ASSUMPTION_TABLES];
-    for (int i = 0; i < PW_ASSUMPTION_TABLES; i++) files[i] = cfg->assumption_files[i][0] ? cfg->assumption_files[i] : NULL;
-    int rc = pw_tables_load_with(&s->tables, cfg->assumptions_directory, files, err);
-    if (rc) return rc;
-    if ((rc = pw_plan_money_check(&cfg->plan, &s->tables, err))) return rc;
-    pw_strpool_init(&s->strings);
+    int rc;
     if ((rc = pw_census_init(&s->census, &s->strings))) return pw_err_set(err, rc, "out of memory");
     s->census_ready = true;
     struct pw_perf_mark census_mark = pw_perf_start();
@@ -341,8 +366,97 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
                 s->census.rejected_count);
     pw_debug("census '%s': %zu rows read, %zu rejected, %zu in the starting roster (%.3f s)", cfg->census_path,
              s->census.stats.rows_read, s->census.rejected_count, s->census.roster.count, census_seconds);
-    size_t rows_read = s->census.stats.rows_read, rejected = s->census.rejected_count;
+    return 0;
+}
 
+/* --resume / --from-checkpoint: the checkpoint to start from, read and verified
+ * (a resumed run must match it exactly; a branch may change the configuration). */
+static int load_checkpoint(struct run_state *s, const struct run_options *o, struct pw_err *err)
+{
+    const struct pw_config *cfg = &s->cfg;
+    int rc, year = 0;
+    if (o->resume) {
+        rc = pw_checkpoint_find_last(s->checkpoint_dir, cfg->scenario_id, cfg->end_year, s->resume_path,
+                                     sizeof s->resume_path, &year, err);
+        if (rc < 0) return rc;
+        if (rc == 0)
+            return pw_err_set(err, PW_ECHECKPOINT,
+                              "no checkpoint of scenario '%s' in '%s': nothing to resume (run without --resume)",
+                              cfg->scenario_id, s->checkpoint_dir);
+    } else {
+        snprintf(s->resume_path, sizeof s->resume_path, "%s", o->from_checkpoint);
+    }
+    struct pw_perf_mark mark = pw_perf_start();
+    rc = pw_checkpoint_read(s->resume_path, o->resume ? &s->checkpoint_id : NULL, &s->strings, &s->resume_wf,
+                            &s->carried, err);
+    if (rc) return rc;
+    s->resume_wf_ready = true;
+    pw_perf_record_named(s->perf, "checkpoint_load", PW_PERF_NO_YEAR, mark, s->resume_wf.count);
+    if (s->carried.year < cfg->start_year || s->carried.year > cfg->end_year)
+        return pw_err_set(err, PW_ECHECKPOINT, "checkpoint '%s' is of year %d, outside the run's years %d-%d",
+                          s->resume_path, s->carried.year, cfg->start_year, cfg->end_year);
+    pw_info("%s from checkpoint '%s' (year %d): simulating %d-%d", o->resume ? "resuming" : "branching",
+            s->resume_path, s->carried.year, s->carried.year + 1, cfg->end_year);
+    return 0;
+}
+
+/* A resumed run continues what the database holds: that scenario's run must be
+ * unfinished and have committed at least the checkpoint's year. */
+static int check_resumable(struct run_state *s, struct pw_err *err)
+{
+    const struct pw_config *cfg = &s->cfg;
+    int rc = pw_output_run_status(s->db, cfg->scenario_id, &s->previous, err);
+    if (rc) return rc;
+    if (!s->previous.exists)
+        return pw_err_set(err, PW_ECHECKPOINT, "database '%s' holds no run of scenario '%s' to resume", pw_db_path(s->db),
+                          cfg->scenario_id);
+    if (strcmp(s->previous.status, "complete") == 0)
+        return pw_err_set(err, PW_ECHECKPOINT,
+                          "scenario '%s' in '%s' is complete: nothing to resume (run without --resume to replace it)",
+                          cfg->scenario_id, pw_db_path(s->db));
+    if (s->previous.last_completed_year < s->carried.year)
+        return pw_err_set(err, PW_ECHECKPOINT,
+                          "database '%s' holds scenario '%s' up to year %d but its last checkpoint is of year %d; "
+                          "run without --resume",
+                          pw_db_path(s->db), cfg->scenario_id, s->previous.last_completed_year, s->carried.year);
+    return 0;
+}
+
+/* Sink callback after each year's close: the carried state as a checkpoint. */
+static int write_checkpoint(void *p, const struct pw_sim *sim, struct pw_err *err)
+{
+    struct sink_ctx *ctx = p;
+    struct run_state *s = ctx->state;
+    struct pw_carried c;
+    pw_sim_carried(sim, &c);
+    char path[PW_PATH_MAX + 128];
+    int rc = pw_checkpoint_path(path, sizeof path, s->checkpoint_dir, s->cfg.scenario_id, c.year, err);
+    if (rc) return rc;
+    struct pw_perf_mark mark = pw_perf_start();
+    struct pw_checkpoint_stats stats;
+    if ((rc = pw_checkpoint_write(s->checkpoint_writer, path, &s->checkpoint_id, &sim->wf, &c, &stats, err))) return rc;
+    pw_perf_record_named(s->perf, "checkpoint", c.year, mark, sim->wf.count);
+    pw_debug("checkpoint '%s': %zu rows, %.1f MB raw, %.1f MB stored (%.2fx), %.3f s", path, sim->wf.count,
+             (double)stats.raw_bytes / 1e6, (double)stats.file_bytes / 1e6,
+             stats.file_bytes ? (double)stats.raw_bytes / (double)stats.file_bytes : 0.0, stats.seconds);
+    return 0;
+}
+
+static int start_checkpoints(struct run_state *s, const struct run_options *o, struct pw_err *err)
+{
+    int rc = pw_checkpoint_prepare_dir(s->checkpoint_dir, s->cfg.scenario_id, err);
+    /* A fresh run or a branch starts the scenario's checkpoints over. */
+    if (!rc && !o->resume) rc = pw_checkpoint_clear(s->checkpoint_dir, s->cfg.scenario_id, err);
+    if (rc) return rc;
+    struct pw_checkpoint_options co;
+    pw_checkpoint_options_init(&co);
+    co.transforms = !o->baseline;
+    return pw_checkpoint_writer_new(&s->checkpoint_writer, &co, err);
+}
+
+static int open_database(struct run_state *s, const struct run_options *o, struct pw_err *err)
+{
+    const struct pw_config *cfg = &s->cfg;
     struct stat st;
     s->db_created = stat(o->db, &st) != 0;
     uint64_t memory = 0;
@@ -350,7 +464,8 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     struct pw_db_options dbo = {
         .threads = cfg->threads, .memory_limit = memory, .temp_directory = cfg->perf.temp_directory,
         .duckdb_defaults = o->baseline};
-    if ((rc = pw_db_open(&s->db, o->db, &dbo, err))) {
+    int rc = pw_db_open(&s->db, o->db, &dbo, err);
+    if (rc) {
         if (rc != PW_ELOCKED) s->db_created = s->db_created && stat(o->db, &st) == 0;
         else s->db_created = false;
         return rc;
@@ -364,10 +479,37 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     /* Output tables are written in three groups; more connections serve the SQL models. */
     if (cfg->perf.connections > 1 && (rc = pw_db_pool_new(&s->connections, s->db, cfg->perf.connections, err)))
         return rc;
+    return 0;
+}
+
+static int simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err)
+{
+    const struct pw_config *cfg = &s->cfg;
+    bool from_checkpoint = o->resume || o->from_checkpoint;
+    const char *files[PW_ASSUMPTION_TABLES];
+    for (int i = 0; i < PW_ASSUMPTION_TABLES; i++) files[i] = cfg->assumption_files[i][0] ? cfg->assumption_files[i] : NULL;
+    int rc = pw_tables_load_with(&s->tables, cfg->assumptions_directory, files, err);
+    if (rc) return rc;
+    if ((rc = pw_plan_money_check(&cfg->plan, &s->tables, err))) return rc;
+    pw_strpool_init(&s->strings);
+    if (cfg->perf.checkpoint_directory[0])
+        snprintf(s->checkpoint_dir, sizeof s->checkpoint_dir, "%s", cfg->perf.checkpoint_directory);
+    else
+        snprintf(s->checkpoint_dir, sizeof s->checkpoint_dir, "%s.checkpoints", o->db);
+    if (pw_checkpoint_id_from_config(cfg, &s->checkpoint_id)) return pw_err_set(err, PW_ENOMEM, "out of memory");
+    rc = from_checkpoint ? load_checkpoint(s, o, err) : load_census(s, err);
+    if (rc) return rc;
+
+    if ((rc = open_database(s, o, err))) return rc;
+    if (o->resume && (rc = check_resumable(s, err))) return rc;
 
     s->pool = pw_pool_new(cfg->threads);
     if (!s->pool) return pw_err_set(err, PW_ENOMEM, "cannot start worker threads");
-    if ((rc = pw_sim_init(&s->sim, cfg, &s->tables, &s->census, s->pool, err))) return rc;
+    if (from_checkpoint)
+        rc = pw_sim_init_resume(&s->sim, cfg, &s->tables, &s->resume_wf, &s->carried, s->pool, err);
+    else
+        rc = pw_sim_init(&s->sim, cfg, &s->tables, &s->census, s->pool, err);
+    if (rc) return rc;
     s->sim_ready = true;
     s->sim.perf = s->perf;
 
@@ -375,28 +517,34 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     *m = (struct pw_run_metadata){
         .scenario_id = cfg->scenario_id,
         .seed = cfg->random_seed,
-        .start_year = cfg->start_year,
+        .start_year = o->from_checkpoint ? s->carried.year + 1 : cfg->start_year,
         .end_year = cfg->end_year,
         .program_version = PW_VERSION,
         .config_path = o->config ? o->config : "",
         .config_text = s->config_text,
         .census_path = cfg->census_path,
-        .census_rows_read = rows_read,
-        .census_rows_rejected = rejected,
+        .census_rows_read = s->census_ready ? s->census.stats.rows_read : (size_t)s->previous.census_rows_read,
+        .census_rows_rejected = s->census_ready ? s->census.rejected_count : (size_t)s->previous.census_rows_rejected,
         .roster_size = s->sim.census_roster_size,
         .threads = cfg->threads,
         .started_at = (double)time(NULL),
+        .resumed_from_year = from_checkpoint ? s->carried.year : 0,
+        .from_checkpoint = from_checkpoint ? s->resume_path : NULL,
+        .last_completed_year = o->resume ? s->carried.year : 0,
     };
     new_run_id(m->run_id);
     config_hash(s->config_text, m->config_hash);
-    struct pw_output_options oo = {.connections = s->connections, .workers = s->pool, .row_appends = o->baseline};
+    struct pw_output_options oo = {.connections = s->connections, .workers = s->pool, .row_appends = o->baseline,
+                                   .resume_after_year = o->resume ? s->carried.year : 0};
     if ((rc = pw_output_begin(&s->out, s->db, m, &oo, err))) return rc;
+    bool checkpoints = cfg->perf.checkpoints;
+    if (checkpoints && (rc = start_checkpoints(s, o, err))) return rc;
 
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
-    s->report.rejected_rows = rejected;
+    s->report.rejected_rows = m->census_rows_rejected;
     struct sink_ctx ctx = {s, s->out, cfg, &s->tables, &s->report,
                            isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL, ""};
-    struct pw_sink sink = {&ctx, write_year};
+    struct pw_sink sink = {&ctx, write_year, checkpoints ? write_checkpoint : NULL};
     if (ctx.progress) {
         s->sim.on_stage = on_stage;
         s->sim.on_stage_ctx = &ctx;
@@ -413,7 +561,7 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     m->last_completed_year = cfg->end_year;
     m->wall_seconds = pw_wall_seconds() - t_start;
     struct pw_perf_mark mark = pw_perf_start();
-    rc = pw_output_finish(s->out, &s->census, m, err);
+    rc = pw_output_finish(s->out, s->census_ready ? &s->census : NULL, m, err);
     s->out = NULL;
     if (rc) return rc;
     pw_perf_record_named(s->perf, "finish", PW_PERF_NO_YEAR, mark, 1);

@@ -11,6 +11,7 @@ static const struct pw_command commands[] = {
     {"query", "run a SQL query against an output database", pw_cmd_query},
     {"benchmark", "time the baseline and optimized execution of one scenario", pw_cmd_benchmark},
     {"validate", "check the environment, configuration, tables and census without simulating", pw_cmd_validate},
+    {"checkpoint", "inspect and verify a year checkpoint (checkpoint inspect)", pw_cmd_checkpoint},
 };
 
 static void print_help(FILE *out)

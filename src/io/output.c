@@ -413,6 +413,40 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
     return rc;
 }
 
+int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_run_status *st, struct pw_err *err)
+{
+    memset(st, 0, sizeof *st);
+    int64_t n = 0;
+    int rc = pw_db_query_int(db,
+                             "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('planwise_schema', "
+                             "'run_metadata') AND table_schema = 'main'",
+                             &n, err);
+    if (rc || n < 2) return rc;
+    if ((rc = check_schema_version(db, err))) return rc;
+    char quoted[2 * PW_SCENARIO_MAX + 8], sql[512];
+    sql_quote(quoted, sizeof quoted, scenario_id);
+    snprintf(sql, sizeof sql,
+             "SELECT status || '|' || coalesce(last_completed_year, 0) || '|' || coalesce(census_rows_read, 0) || '|' "
+             "|| coalesce(census_rows_rejected, 0) || '|' || coalesce(starting_roster, 0) FROM run_metadata WHERE "
+             "scenario_id = %s UNION ALL SELECT NULL LIMIT 1",
+             quoted);
+    char text[160];
+    if ((rc = pw_db_query_text(db, sql, text, sizeof text, err))) return rc;
+    if (!text[0]) return 0;
+    long long year = 0, read = 0, rejected = 0, roster = 0;
+    char status[16] = "";
+    if (sscanf(text, "%15[^|]|%lld|%lld|%lld|%lld", status, &year, &read, &rejected, &roster) != 5)
+        return pw_err_set(err, PW_EDB, "database '%s': unreadable run_metadata row for scenario '%s'", pw_db_path(db),
+                          scenario_id);
+    st->exists = true;
+    memcpy(st->status, status, sizeof st->status);
+    st->last_completed_year = (int)year;
+    st->census_rows_read = read;
+    st->census_rows_rejected = rejected;
+    st->starting_roster = roster;
+    return 0;
+}
+
 size_t pw_output_rows(const struct pw_output *o)
 {
     size_t n = 0;
@@ -497,6 +531,7 @@ static int write_metadata_row(struct pw_db *db, const struct pw_run_metadata *m,
     else pw_tw_null(w, col++);
     if (m->resumed_from_year > 0) pw_tw_int(w, col++, m->resumed_from_year);
     else pw_tw_null(w, col++);
+    pw_tw_str(w, col++, m->from_checkpoint);
     pw_tw_null(w, col++);
     if ((rc = pw_tw_end_row(w, err))) {
         pw_table_writer_free(w);
@@ -510,7 +545,7 @@ int pw_output_finish(struct pw_output *o, const struct pw_census *census, const 
 {
     char sql[256];
     int rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err);
-    if (!rc) {
+    if (!rc && census) {
         snprintf(sql, sizeof sql, "DELETE FROM census_rejected_rows WHERE scenario_id = %s", o->scenario_sql);
         rc = pw__db_query(o->db, sql, NULL, "cannot record the rejected census rows", err);
     }

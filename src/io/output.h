@@ -56,7 +56,16 @@ struct pw_run_metadata {
     const char *timings_json;                /* {"stage": seconds, ...} */
     size_t event_rows, snapshot_rows;
     int last_completed_year;                 /* 0 = none yet */
-    int resumed_from_year;                   /* checkpoint year a resumed run started after, 0 = fresh */
+    int resumed_from_year;                   /* checkpoint year a resumed or branched run started after, 0 = fresh */
+    const char *from_checkpoint;             /* that checkpoint's path, or NULL */
+};
+
+/* What run_metadata says about a scenario (for --resume). */
+struct pw_run_status {
+    bool exists;                             /* the scenario has a run_metadata row */
+    char status[16];                         /* running, complete, failed */
+    int last_completed_year;                 /* 0 = no year committed */
+    int64_t census_rows_read, census_rows_rejected, starting_roster;
 };
 
 struct pw_output;
@@ -77,13 +86,17 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_ru
                     const struct pw_output_options *opt, struct pw_err *err);
 /* Appends and commits one year. */
 int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err);
-/* Writes the rejected census rows (may be NULL) and the final run_metadata, marks the
- * scenario 'complete' and frees o (also on failure, after pw_output_abort). */
+/* Writes the rejected census rows and the final run_metadata, marks the scenario
+ * 'complete' and frees o (also on failure, after pw_output_abort). census NULL (a
+ * resumed run) keeps the rejected rows already stored. */
 int pw_output_finish(struct pw_output *o, const struct pw_census *census, const struct pw_run_metadata *m,
                      struct pw_err *err);
 /* Rolls back the year in progress, marks the run 'failed' with the message of err
  * (may be NULL) and frees o. Committed years stay, for --resume. */
 void pw_output_abort(struct pw_output *o, const struct pw_err *why);
+/* Reads the scenario's run_metadata row; st->exists is false for a new database or
+ * scenario. A database of another output layout is an error. */
+int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_run_status *st, struct pw_err *err);
 /* Rows the output writer appended so far, per kind (perf monitor). */
 size_t pw_output_rows(const struct pw_output *o);
 

@@ -133,7 +133,8 @@ const char *const pw_output_ddl[] = {
     " program_version VARCHAR, duckdb_version VARCHAR, census_path VARCHAR, census_rows_read BIGINT,"
     " census_rows_rejected BIGINT, starting_roster BIGINT, threads INTEGER, started_at TIMESTAMP,"
     " wall_seconds DOUBLE, stage_seconds VARCHAR, event_rows BIGINT, snapshot_rows BIGINT,"
-    " status VARCHAR NOT NULL, last_completed_year INTEGER, resumed_from_year INTEGER, error VARCHAR)",
+    " status VARCHAR NOT NULL, last_completed_year INTEGER, resumed_from_year INTEGER, from_checkpoint VARCHAR,"
+    " error VARCHAR)",
     0,
 };
 

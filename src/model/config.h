@@ -94,7 +94,7 @@ struct pw_config {
     struct pw_plan_config plan;
 
     /* execution settings (performance.*): they change speed, never results */
-    struct {
+    struct pw_perf_settings {
         int threads;                        /* 0 = CPU count, at most 8; else 1-256 */
         char memory_limit[32];              /* "NN%" of physical RAM (10-95) or a size "4GB", "512MiB" */
         char temp_directory[PW_PATH_MAX];   /* "" = DuckDB's default <db>.tmp */
@@ -126,6 +126,11 @@ int pw_config_finalize(struct pw_config *cfg, struct pw_err *err);
  * one commented line per key (doc and allowed values). Call after finalize.
  * Returns 0 or PW_EIO. */
 int pw_config_write_yaml(const struct pw_config *cfg, FILE *out);
+
+/* SHA-1 of the YAML pw_config_write_yaml prints for cfg, without the "# from:"
+ * provenance line and run-time settings (threads): equal hashes mean the same
+ * simulation settings. Checkpoints record it. Returns 0 or PW_ENOMEM. */
+int pw_config_hash(const struct pw_config *cfg, uint8_t out[20]);
 
 /* Seeds for the stream families of MODEL 3.3. */
 static inline uint64_t pw_config_seed_termination(const struct pw_config *c) { return c->seed_termination; }

@@ -1,20 +1,11 @@
-/* workforce.c: column allocation and row copies for struct pw_workforce. The
- * column list below must name every array field of the struct. */
+/* workforce.c: column allocation and row copies for struct pw_workforce, driven
+ * by the column list PW_WORKFORCE_COLUMNS of workforce.h. */
 #include "model/workforce.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define PW__WF_COLUMNS(X)                                                  \
-    X(employee_id) X(id_len) X(key) X(ssn) X(is_census) X(birth_date)      \
-    X(hire_date) X(level) X(salary) X(hours_per_week) X(plan_excluded)     \
-    X(auto_escalation_opt_out) X(eligibility_override_false)               \
-    X(deferral_rate) X(prior_prorated_comp) X(eligibility_date) X(is_eligible) X(is_enrolled)     \
-    X(enrollment_date) X(enrollment_method) X(ever_opted_out) X(opt_out_date) X(window_decided)     \
-    X(voluntary_decided) X(planned_enrollment_method) X(planned_enrollment_date)                   \
-    X(planned_enrollment_rate) X(planned_enrollment_prob) X(planned_opt_out_date)                  \
-    X(planned_opt_out_prob) X(original_deferral_rate) X(escalation_count) X(last_escalation_date)  \
-    X(match_balance) X(core_balance)
+#define PW__WF_COLUMNS PW_WORKFORCE_COLUMNS
 
 int pw_workforce_init(struct pw_workforce *wf, struct pw_strpool *strings, size_t capacity)
 {

@@ -57,6 +57,21 @@ struct pw_workforce {
     double *core_balance;           /* employer core dollars to date */
 };
 
+/* Every array field of struct pw_workforce, in declaration order. Allocation,
+ * row copies (workforce.c) and the checkpoint column directory (io/checkpoint.c)
+ * are generated from this list: a new column added to the struct and here is
+ * carried, copied and checkpointed without further changes. */
+#define PW_WORKFORCE_COLUMNS(X)                                                                    \
+    X(employee_id) X(id_len) X(key) X(ssn) X(is_census) X(birth_date)                              \
+    X(hire_date) X(level) X(salary) X(hours_per_week) X(plan_excluded)                             \
+    X(auto_escalation_opt_out) X(eligibility_override_false)                                       \
+    X(deferral_rate) X(prior_prorated_comp) X(eligibility_date) X(is_eligible) X(is_enrolled)     \
+    X(enrollment_date) X(enrollment_method) X(ever_opted_out) X(opt_out_date) X(window_decided)     \
+    X(voluntary_decided) X(planned_enrollment_method) X(planned_enrollment_date)                   \
+    X(planned_enrollment_rate) X(planned_enrollment_prob) X(planned_opt_out_date)                  \
+    X(planned_opt_out_prob) X(original_deferral_rate) X(escalation_count) X(last_escalation_date)  \
+    X(match_balance) X(core_balance)
+
 /* How an employee joined the plan (snapshot enrollment_method). */
 enum pw_enrollment_method {
     PW_ENROLL_NONE = 0,

@@ -124,6 +124,7 @@ static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, st
         if (rc) return rc;
     }
     TIMED(sim, PW_STAGE_YEAR_CLOSE, sim->year.n_pop, rc = pw_step_year_close(sim, err));
+    if (rc == 0 && sink && sink->after_year) rc = sink->after_year(sink->ctx, sim, err);
     return rc;
 }
 
@@ -132,7 +133,8 @@ int pw_sim_run(struct pw_sim *sim, const struct pw_sink *sink, struct pw_err *er
     for (int s = 0; s < PW_STAGE_COUNT; s++)
         if ((sim->perf_stage[s] = pw_perf_stage(sim->perf, pw_stage_names[s])) < 0)
             return pw_err_set(err, PW_ENOMEM, "out of memory for the performance monitor");
-    for (int year = sim->cfg->start_year; year <= sim->cfg->end_year; year++) {
+    int first = sim->first_year > 0 ? sim->first_year : sim->cfg->start_year;
+    for (int year = first; year <= sim->cfg->end_year; year++) {
         int rc = run_year(sim, year, sink, err);
         if (rc) return rc;
     }

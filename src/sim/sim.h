@@ -11,6 +11,7 @@
 #include "core/perf.h"
 #include "core/pool.h"
 #include "core/strpool.h"
+#include "model/carried.h"
 #include "model/census.h"
 #include "model/config.h"
 #include "model/events.h"
@@ -23,10 +24,15 @@
 
 struct pw_sim;
 
-/* Receives each finished year; returning non-zero stops the run. */
+/* Receives each finished year; returning non-zero stops the run.
+ * write_year sees year Y before its close (struct pw_year, plan, money and
+ * events of Y); after_year (optional, NULL = none) sees the sim after the close
+ * of Y, when sim->wf is R_{Y+1} and pw_sim_carried() describes what a checkpoint
+ * must hold. */
 struct pw_sink {
     void *ctx;
     int (*write_year)(void *ctx, const struct pw_sim *sim, struct pw_err *err);
+    int (*after_year)(void *ctx, const struct pw_sim *sim, struct pw_err *err);
 };
 
 /* Stages of the year loop that the engine records in sim->perf (core/perf.h),
@@ -70,6 +76,7 @@ struct pw_sim {
 
     size_t census_roster_size;       /* actives(S-1) */
     int64_t prior_year_hires_active; /* H_prev for the next year */
+    int first_year;                  /* first year pw_sim_run simulates; 0 = cfg->start_year (resume: Y+1) */
 
     /* scratch and per-year outputs */
     struct pw_scored *scored;        /* selection scratch, one per row */
@@ -89,8 +96,22 @@ struct pw_sim {
 int pw_sim_init(struct pw_sim *sim, const struct pw_config *cfg, const struct pw_tables *tables,
                 struct pw_census *census, struct pw_pool *pool, struct pw_err *err);
 void pw_sim_release(struct pw_sim *sim);
-/* Simulates start_year..end_year, calling sink->write_year after each year. */
+/* Simulates first_year (start_year unless resumed)..end_year, calling the sink
+ * after each year. */
 int pw_sim_run(struct pw_sim *sim, const struct pw_sink *sink, struct pw_err *err);
+
+/* Carried state (model/carried.h; sim/sim_state.c). After the close of year Y
+ * (in sink->after_year), the state a later run needs is sim->wf (R_{Y+1}), the
+ * strings it points to, and the scalars pw_sim_carried fills (c->year = Y).
+ * pw_sim_init_resume builds a sim that continues with year Y+1 from such a
+ * state instead of a census: it takes over wf (left empty; its strings pool
+ * must outlive the sim) and reproduces the straight-through run exactly.
+ * Returns 0, PW_ENOMEM, or PW_ECHECKPOINT when c->year is not in
+ * [start_year, end_year] of cfg. */
+void pw_sim_carried(const struct pw_sim *sim, struct pw_carried *c);
+int pw_sim_init_resume(struct pw_sim *sim, const struct pw_config *cfg, const struct pw_tables *tables,
+                       struct pw_workforce *wf, const struct pw_carried *c, struct pw_pool *pool,
+                       struct pw_err *err);
 
 /* Steps of the year pipeline (one file each). */
 int pw_step_start_year(struct pw_sim *sim, int year, struct pw_err *err);

@@ -120,7 +120,7 @@ static void world_run(year_check_fn check)
     assert_non_null(W.pool);
     assert_int_equal(pw_sim_init(&W.sim, &W.cfg, &tables, &W.census, W.pool, &err), 0);
     W.check = check;
-    struct pw_sink sink = {NULL, sink_write};
+    struct pw_sink sink = {NULL, sink_write, NULL};
     int rc = pw_sim_run(&W.sim, &sink, &err);
     if (rc != 0) print_error("run: %s\n", err.msg);
     assert_int_equal(rc, 0);
