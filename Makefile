@@ -31,7 +31,8 @@ LDLIBS   := -lduckdb -lyaml -llz4 -lm
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/model/*.c src/sim/*.c src/io/*.c src/dag/*.c src/report/*.c)) \
             $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
-GEN_SRC  := $(BUILD)/gen/default_tables.c
+GEN_SRC  := $(BUILD)/gen/default_tables.c $(BUILD)/gen/builtin_models.c
+MODEL_SQL := models/macros.sql $(sort $(wildcard models/marts/*.sql)) $(sort $(wildcard models/checks/*.sql))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 BIN      := $(BUILD)/planwise
 
@@ -54,6 +55,13 @@ $(DUCKDB)/.stamp: scripts/setup-deps.sh
 $(BUILD)/gen/default_tables.c: scripts/embed.sh $(sort $(wildcard data/defaults/*.csv))
 	@mkdir -p $(dir $@)
 	scripts/embed.sh pw_default_tables $(sort $(wildcard data/defaults/*.csv)) > $@
+
+$(BUILD)/gen/builtin_models.c: scripts/embed.sh $(MODEL_SQL)
+	@mkdir -p $(dir $@)
+	scripts/embed.sh -C models pw_builtin_models $(MODEL_SQL) > $@
+# SQL models are longer than the 4,095 characters ISO C promises per string literal;
+# gcc and clang take any length.
+$(BUILD)/gen/builtin_models.o: CFLAGS += -Wno-overlength-strings
 
 $(BUILD)/%.o: %.c | $(DUCKDB)/.stamp
 	@mkdir -p $(dir $@)

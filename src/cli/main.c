@@ -9,6 +9,7 @@ static const struct pw_command commands[] = {
     {"census", "generate a synthetic census (census generate)", pw_cmd_census},
     {"config", "show the effective configuration with defaults filled in (config show)", pw_cmd_config},
     {"query", "run a SQL query against an output database", pw_cmd_query},
+    {"models", "list, plan or run the SQL models: marts and data-quality checks", pw_cmd_models},
 };
 
 static void print_help(FILE *out)

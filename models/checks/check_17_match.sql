@@ -1,4 +1,5 @@
 -- Invariant 17 (MODEL 7, rules of MODEL 4.14): employer match.
+-- planwise: kind=check materialized=view
 --   0 <= match <= m_max x B_cap + 0.01, m_max = the active formula's largest match as a
 --   share of pay in the employee's YOS band (least(sum of tier rate x width, cap):
 --   tiered_match / safe_harbor_basic 0.04, qaca 0.035, simple_match 0.03, loyalty_match

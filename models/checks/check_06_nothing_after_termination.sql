@@ -1,4 +1,5 @@
 -- Invariant 6 (MODEL 7): nothing after termination.
+-- planwise: kind=check materialized=view
 --   every event of an employee with termination date T is dated <= T; no event or
 --   snapshot row exists for that employee in years after year(T); the snapshot row
 --   of year(T) is 'terminated' with termination_date = T and the reason of the

@@ -1,4 +1,5 @@
 -- Invariant 8 (MODEL 7, definitions of MODEL 6.1): events unique and ordered.
+-- planwise: kind=check materialized=view
 --   event_id unique, and equal to the UUID v5 (SHA-1) of
 --   'scenario_id|employee_id|simulation_year|event_type|event_sequence' in the
 --   namespace 96ce0876-0fb7-5911-899e-f6c2b8b36d20; event_sequence is 1..n per

@@ -1,4 +1,5 @@
 -- Invariant 5 (MODEL 7): uniqueness of events.
+-- planwise: kind=check materialized=view
 --   at most one termination per employee over the horizon; at most one promotion
 --   and one raise per employee-year; exactly one hire event for every new hire (an
 --   employee whose first snapshot row is new_hire_active / new_hire_termination),

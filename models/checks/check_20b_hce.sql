@@ -1,4 +1,5 @@
 -- Invariant 20, HCE part (MODEL 7, rule of MODEL 4.18): is_hce.
+-- planwise: kind=check materialized=view
 --   hires of Y are not HCE in Y; otherwise is_hce iff prior-year compensation >
 --   hce_threshold of Y-1 (built-in IRS table: 2024 155,000, 2025 160,000, 2026 160,000,
 --   2027 165,000, 2028 170,000, 2029 175,000, 2030 180,000, ...), where prior-year

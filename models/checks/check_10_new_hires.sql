@@ -1,4 +1,5 @@
 -- Invariant 10 (MODEL 7, rules of MODEL 4.5): new hires.
+-- planwise: kind=check materialized=view
 --   ids NH_<Y>_<at least 6 digits> with Y = the hire year, numbered 1..H without
 --   gaps, in level order (the level never decreases as the number grows); hire
 --   dates in Y and equal to the snapshot hire_date; age_at_hire in event_details =

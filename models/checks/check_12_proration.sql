@@ -1,4 +1,5 @@
 -- Invariant 12 (MODEL 7, rules of MODEL 4.9): proration, pay segments and hours.
+-- planwise: kind=check materialized=view
 --   with a = max(hire_date, Jan 1 Y), b = termination_date or Dec 31 Y, D = days in Y:
 --   prorated_annual_compensation = round2(sum over pay segments of salary x days / D),
 --   where the salary is s0 (the first promotion/raise's previous_compensation, or

@@ -1,4 +1,5 @@
 -- Invariant 16 (MODEL 7, rules of MODEL 4.13): employee contributions.
+-- planwise: kind=check materialized=view
 --   0 <= D = prorated_annual_contributions <= applicable_deferral_limit; the limit and
 --   limit_type follow age_Y and the built-in IRS table (SUPER_CATCH_UP 60-63, CATCH_UP
 --   >= 50, else BASE); irs_402g_limit_applied => D = the limit (unless 415(c) then cut

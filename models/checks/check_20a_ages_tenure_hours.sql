@@ -1,4 +1,5 @@
 -- Invariant 20 (MODEL 7, definitions of MODEL 1.3 and 6.1/6.2): ages, tenure, bands, hours.
+-- planwise: kind=check materialized=view
 --   current_age = age(birth, Dec 31 Y) = Y - year(birth); current_tenure = the
 --   reported tenure floor(days(hire, as_of) / 365.25), as_of = termination_date or
 --   Dec 31 Y (0 if as_of < hire); age_band / tenure_band per the built-in

@@ -1,4 +1,5 @@
 -- Invariant 9 (MODEL 7, rules of MODEL 4.7 and 4.8): promotions and raises.
+-- planwise: kind=check materialized=view
 --   a promotion raises the level by exactly 1 (event_details from_level/to_level,
 --   level_id = to_level) from a level < L_max, only for members of R_Y (hired
 --   before Jan 1 Y) with tenure_Y >= 1 and age_Y < 65, and

@@ -1,4 +1,5 @@
 -- Invariant 2 (MODEL 7): growth exactness.
+-- planwise: kind=check materialized=view
 --   target_ending = rha(N x (1 + g)) (rha with the 1e-9 guard of MODEL 1.4);
 --   ending_headcount_actual = the snapshot's actives at Dec 31 of Y;
 --   reconciliation_error = ending_actual - target;

@@ -1,4 +1,5 @@
 -- Invariant 18 (MODEL 7, rules of MODEL 4.15-4.16): employer core and 415(c).
+-- planwise: kind=check materialized=view
 --   0 <= core <= max schedule rate x B_cap + disparity part + 0.01 (max rate of the
 --   configured status, see pw_config.core_max_rate; disparity part = disparity_rate x
 --   B_cap bound when integration is enabled); core = 0 when the core is disabled,

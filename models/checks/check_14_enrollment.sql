@@ -1,4 +1,5 @@
 -- Invariant 14 (MODEL 7, rules of MODEL 4.11): enrollment.
+-- planwise: kind=check materialized=view
 --   at most one enrollment event and one opt-out (enrollment_change) per employee over
 --   the horizon; every enrollment is dated >= E (eligible that year, status eligible),
 --   not for an excluded employee, not after an opt-out, never for a pre-enrolled

@@ -1,4 +1,5 @@
 -- Invariant 1 (MODEL 7): headcount continuity.
+-- planwise: kind=check materialized=view
 --   actives(Y) = actives(Y-1) + hires(Y) - terminations(Y), and actives(S-1) = the
 --   census roster size (run_metadata.starting_roster of the scenario's latest run).
 -- Also: the solver's starting headcount N of Y is actives(Y-1), and the start-of-year

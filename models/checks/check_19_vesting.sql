@@ -1,4 +1,5 @@
 -- Invariant 19 (MODEL 7, rules of MODEL 4.17): vesting, balances, forfeitures.
+-- planwise: kind=check materialized=view
 --   match_vested_pct and core_vested_pct in [0, 1]; vesting_years = reported tenure,
 --   minus 1 when vesting.require_hours_credit and annual hours < hours_credit_threshold
 --   (floor 0); each share = its schedule (built-in vesting_schedules.csv) at

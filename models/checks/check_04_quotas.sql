@@ -1,4 +1,5 @@
 -- Invariant 4 (MODEL 7, rules of MODEL 4.3): level quotas.
+-- planwise: kind=check materialized=view
 --   sum of termination quotas = total_experienced_terminations; each quota <= the
 --   level's starting headcount; realised experienced terminations per level (by the
 --   level at the start of the year) = quota; sum of hires by level = total_hires;

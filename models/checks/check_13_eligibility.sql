@@ -1,4 +1,5 @@
 -- Invariant 13 (MODEL 7, rules of MODEL 4.10): plan eligibility.
+-- planwise: kind=check materialized=view
 --   E = employee_eligibility_date = max(hire_date + waiting_period_days,
 --   birthday(birth, minimum_age)) (pre-enrolled census rows: min(that, census date));
 --   E is the same in every snapshot year of an employee; every eligibility event is

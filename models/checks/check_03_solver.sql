@@ -1,4 +1,5 @@
 -- Invariant 3 (MODEL 7, rules of MODEL 4.2): the growth solver trace.
+-- planwise: kind=check materialized=view
 --   Exp = N - H_prev, H_prev = the new_hire_active rows of Y-1 (0 in the first year);
 --   exp_terms = floor(Exp t + H_prev n); net = target - (N - exp_terms);
 --   net > 0  => hires = ceil(net / (1 - n)), hires - nh_terms = net, 0 <= nh_terms < hires, rif = 0;

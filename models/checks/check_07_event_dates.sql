@@ -1,4 +1,5 @@
 -- Invariant 7 (MODEL 7): event dates.
+-- planwise: kind=check materialized=view
 --   every event lies in [Jan 1 Y, Dec 31 Y] of its simulation_year and on or after
 --   the employee's hire_date; hire events are dated hire_date; new-hire
 --   terminations lie in (hire_date, Dec 31]; experienced terminations only for

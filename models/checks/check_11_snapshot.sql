@@ -1,4 +1,5 @@
 -- Invariant 11 (MODEL 7, columns of MODEL 6.2): the workforce snapshot.
+-- planwise: kind=check materialized=view
 --   one row per employee in P_Y: key (scenario, year, employee) unique; every
 --   employee active at Dec 31 of Y-1 has a row in Y (Y <= end year), and every row of
 --   Y not hired in Y was active at Dec 31 of Y-1 (Y > S);

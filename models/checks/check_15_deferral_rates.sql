@@ -1,4 +1,5 @@
 -- Invariant 15 (MODEL 7, rules of MODEL 4.11-4.12): deferral rates.
+-- planwise: kind=check materialized=view
 --   snapshot current_deferral_rate and every event rate in [0, plan_deferral_cap];
 --   participation_status = participating iff current rate > 0;
 --   escalation: dated Y-<effective_day>, prev > 0, new > prev, new <= maximum_rate,

@@ -14,45 +14,45 @@
 --   tier (simple = one tier [0, max) at match_rate), with YOS bands for tenure_graded.
 
 -- newline-terminated YAML text of a scenario's latest run ('' without --config)
-CREATE OR REPLACE TEMP MACRO pw_cfg_text(scen) AS (
+CREATE OR REPLACE MACRO pw_cfg_text(scen) AS (
     SELECT coalesce(arg_max(coalesce(config_text, ''), started_at), '') || chr(10)
     FROM run_metadata WHERE scenario_id = scen);
 -- lines of top-level section `name:` (up to the next line starting in column 0)
-CREATE OR REPLACE TEMP MACRO pw_section(t, name) AS
+CREATE OR REPLACE MACRO pw_section(t, name) AS
     regexp_extract(t, '(?m)^' || name || ':[^\n]*\n((?:[ \t]+[^\n]*\n|[ \t]*\n)*)', 1);
 -- lines of a second-level subsection `  name:` of a section
-CREATE OR REPLACE TEMP MACRO pw_sub(sec, name) AS
+CREATE OR REPLACE MACRO pw_sub(sec, name) AS
     regexp_extract(sec, '(?m)^  ' || name || ':[^\n]*\n((?:   [^\n]*\n|[ \t]*\n)*)', 1);
 -- the scalar of the first `key:` line of a section (NULL when absent, empty or null)
-CREATE OR REPLACE TEMP MACRO pw_key(sec, k) AS
+CREATE OR REPLACE MACRO pw_key(sec, k) AS
     nullif(nullif(regexp_extract(sec, '(?m)^[ \t]+' || k || ':[ \t]*"?([^"#\s,}]*)', 1), ''), 'null');
 -- the same for a key directly under the section (two-space indent), where a nested
 -- block has a key of the same name (employer_core_contribution.integration.enabled)
-CREATE OR REPLACE TEMP MACRO pw_top(sec, k) AS
+CREATE OR REPLACE MACRO pw_top(sec, k) AS
     nullif(nullif(regexp_extract(sec, '(?m)^  ' || k || ':[ \t]*"?([^"#\s,}]*)', 1), ''), 'null');
-CREATE OR REPLACE TEMP MACRO pw_num(sec, k, dflt) AS coalesce(TRY_CAST(pw_key(sec, k) AS DOUBLE), dflt);
-CREATE OR REPLACE TEMP MACRO pw_bool(sec, k, dflt) AS coalesce(TRY_CAST(pw_key(sec, k) AS BOOLEAN), dflt);
-CREATE OR REPLACE TEMP MACRO pw_date(sec, k) AS TRY_CAST(pw_key(sec, k) AS DATE);
+CREATE OR REPLACE MACRO pw_num(sec, k, dflt) AS coalesce(TRY_CAST(pw_key(sec, k) AS DOUBLE), dflt);
+CREATE OR REPLACE MACRO pw_bool(sec, k, dflt) AS coalesce(TRY_CAST(pw_key(sec, k) AS BOOLEAN), dflt);
+CREATE OR REPLACE MACRO pw_date(sec, k) AS TRY_CAST(pw_key(sec, k) AS DATE);
 -- `key: null` written explicitly (as opposed to absent)
-CREATE OR REPLACE TEMP MACRO pw_is_null(sec, k) AS regexp_matches(sec, '(?m)^[ \t]+' || k || ':[ \t]*null');
+CREATE OR REPLACE MACRO pw_is_null(sec, k) AS regexp_matches(sec, '(?m)^[ \t]+' || k || ':[ \t]*null');
 -- birthday(b, A) of MODEL 1.3: Feb 29 -> Mar 1 in non-leap years
-CREATE OR REPLACE TEMP MACRO pw_birthday(b, a) AS
+CREATE OR REPLACE MACRO pw_birthday(b, a) AS
     CASE WHEN month(b) = 2 AND day(b) = 29 AND NOT ((year(b) + a) % 4 = 0 AND ((year(b) + a) % 100 <> 0 OR (year(b) + a) % 400 = 0))
          THEN make_date(CAST(year(b) + a AS BIGINT), 3, 1)
          ELSE make_date(CAST(year(b) + a AS BIGINT), month(b), day(b)) END;
 -- cents of a money amount
-CREATE OR REPLACE TEMP MACRO pw_cents(x) AS CAST(round(x * 100) AS BIGINT);
+CREATE OR REPLACE MACRO pw_cents(x) AS CAST(round(x * 100) AS BIGINT);
 -- MODEL 4.11 groups
-CREATE OR REPLACE TEMP MACRO pw_age_group(age) AS
+CREATE OR REPLACE MACRO pw_age_group(age) AS
     CASE WHEN age <= 30 THEN 'young' WHEN age <= 45 THEN 'mid_career' WHEN age <= 55 THEN 'mature' ELSE 'senior' END;
-CREATE OR REPLACE TEMP MACRO pw_income_group(pay) AS
+CREATE OR REPLACE MACRO pw_income_group(pay) AS
     CASE WHEN pay < 50000 THEN 'low' WHEN pay < 100000 THEN 'moderate' WHEN pay < 200000 THEN 'high' ELSE 'executive' END;
 
 -- the largest `rate:` of a block of schedule rows (NULL if none)
-CREATE OR REPLACE TEMP MACRO pw_max_rate(sec) AS
+CREATE OR REPLACE MACRO pw_max_rate(sec) AS
     list_max(list_transform(regexp_extract_all(sec, '[ \t{,]rate:[ \t]*([0-9.]+)', 1), x -> TRY_CAST(x AS DOUBLE)));
 
-CREATE OR REPLACE TEMP MACRO pw_config() AS TABLE
+CREATE OR REPLACE MACRO pw_config() AS TABLE
 WITH raw AS (
     SELECT scenario_id, arg_max(start_year, started_at) AS start_year, arg_max(end_year, started_at) AS end_year,
            coalesce(arg_max(coalesce(config_text, ''), started_at), '') || chr(10) AS t
@@ -176,7 +176,7 @@ SELECT scenario_id, start_year, end_year,
        pw_num(s_v, 'hours_credit_threshold', 1000) AS hours_credit_threshold
 FROM sec;
 
-CREATE OR REPLACE TEMP MACRO pw_irs() AS TABLE
+CREATE OR REPLACE MACRO pw_irs() AS TABLE
 SELECT * FROM (VALUES
     (2024, 23000, 30500, 30500, 345000, 155000, 69000, 168600),
     (2025, 23500, 31000, 34750, 350000, 160000, 70000, 176100),
@@ -193,9 +193,9 @@ SELECT * FROM (VALUES
     AS t(year, deferral_limit, catch_up_total_limit, super_catch_up_total_limit, compensation_limit,
          hce_threshold, annual_additions_limit, ss_wage_base);
 -- the IRS row of year y (nearest year outside the table)
-CREATE OR REPLACE TEMP MACRO pw_irs_year(y) AS greatest(2024, least(2035, y));
+CREATE OR REPLACE MACRO pw_irs_year(y) AS greatest(2024, least(2035, y));
 
-CREATE OR REPLACE TEMP MACRO pw_vesting() AS TABLE
+CREATE OR REPLACE MACRO pw_vesting() AS TABLE
 SELECT * FROM (VALUES
     ('immediate', 0, 1.0),
     ('cliff_1', 0, 0.0), ('cliff_1', 1, 1.0),
@@ -210,7 +210,7 @@ SELECT * FROM (VALUES
     ('graded_6', 5, 0.80), ('graded_6', 6, 1.0))
     AS t(schedule, years_of_service, vested_pct);
 -- vested share of a schedule after n vesting years (the last row beyond the schedule)
-CREATE OR REPLACE TEMP MACRO pw_vested(sched, n) AS (
+CREATE OR REPLACE MACRO pw_vested(sched, n) AS (
     SELECT arg_max(vested_pct, years_of_service) FROM pw_vesting()
     WHERE schedule = sched AND years_of_service <= greatest(n, 0));
 
@@ -219,7 +219,7 @@ CREATE OR REPLACE TEMP MACRO pw_vested(sched, n) AS (
 -- is the YOS band (tenure_graded only); cap = max_match_percentage of a tiered formula.
 -- m_max of a band = least(sum of rate x width, cap); ceiling = the band's largest
 -- employee_max with rate > 0.
-CREATE OR REPLACE TEMP MACRO pw_formula_tiers() AS TABLE
+CREATE OR REPLACE MACRO pw_formula_tiers() AS TABLE
 SELECT * FROM (VALUES
     ('simple_match', 'simple', 0, NULL, 0.00, 0.06, 0.50, NULL),
     ('tiered_match', 'tiered', 0, NULL, 0.00, 0.03, 1.00, 0.04),
@@ -237,7 +237,7 @@ SELECT * FROM (VALUES
     ('loyalty_match', 'tenure_graded', 10, NULL, 0.00, 0.06, 1.00, NULL))
     AS t(formula_name, formula_type, min_years, max_years, employee_min, employee_max, match_rate, cap);
 -- per formula and YOS band: m_max (largest match as a share of pay) and the ceiling C
-CREATE OR REPLACE TEMP MACRO pw_formula_bands() AS TABLE
+CREATE OR REPLACE MACRO pw_formula_bands() AS TABLE
 SELECT formula_name, any_value(formula_type) AS formula_type, min_years, max_years,
        least(sum(match_rate * (employee_max - employee_min)), coalesce(any_value(cap), 1e9)) AS m_max,
        max(employee_max) FILTER (WHERE match_rate > 0) AS ceiling
@@ -245,7 +245,7 @@ FROM pw_formula_tiers() GROUP BY formula_name, min_years, max_years;
 
 -- Census pre-enrolled employees (2.1a): census employees whose first snapshot row has
 -- enrollment_method 'census'.
-CREATE OR REPLACE TEMP MACRO pw_pre_enrolled() AS TABLE
+CREATE OR REPLACE MACRO pw_pre_enrolled() AS TABLE
 SELECT s.scenario_id, s.employee_id FROM fct_workforce_snapshot s
 JOIN (SELECT scenario_id, employee_id, min(simulation_year) AS y FROM fct_workforce_snapshot GROUP BY ALL) f
   ON f.scenario_id = s.scenario_id AND f.employee_id = s.employee_id AND f.y = s.simulation_year
