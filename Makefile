@@ -74,6 +74,11 @@ $(BUILD)/libplanwise.a: $(LIB_OBJ)
 $(BIN): $(BUILD)/src/cli/main.o $(BUILD)/libplanwise.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# A helper of the invariant tests: writes to a database (corrupts a copy on purpose).
+$(BUILD)/tools/sql_exec: $(BUILD)/tests/tools/sql_exec.o $(BUILD)/libplanwise.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplanwise.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -86,7 +91,7 @@ unit-test: $(TEST_BIN)
 cli-test: $(BIN)
 	@tests/cli/run.sh $(BIN)
 
-invariant-test: $(BIN)
+invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/run.sh $(BIN)
 
 demo: $(BIN)

@@ -1,13 +1,15 @@
--- tests/invariants/macros.sql: helpers for the plan checks (MODEL 7, invariants 13-20).
--- run.sh and plan_stats.sh prepend this file to every query (temporary macros only, so
--- the output database stays read-only); to run a check by hand:
---   planwise query --db X --csv -- "$(cat tests/invariants/macros.sql tests/invariants/checks/13_eligibility.sql)"
+-- models/macros.sql: SQL macros of the built-in models (the plan checks of MODEL 7,
+-- invariants 13-20, and the marts). Every model execution creates them first, as
+-- persistent macros of the output database, so the check views also work later from
+-- any SQL tool, and user models may call them too. To run a check by hand after a
+-- run: planwise query --db X "SELECT * FROM check_13_eligibility".
 --
 -- pw_config(): one row per scenario with the effective plan parameters of its latest
 -- run. They are read from run_metadata.config_text (the run's YAML as written) with
 -- small regular expressions; an absent key, or `null`, gives the MODEL 2.2 default.
--- The parser only understands what the test configurations use: block-style YAML,
--- two-space indentation, one `key: value` per line.
+-- The reader understands block-style YAML with two-space indentation and one
+-- `key: value` per line (the layout of config/simulation_config.yaml); other
+-- layouts may make the plan checks report rows.
 -- pw_irs(): the built-in irs_limits.csv (years outside 2024-2035 use the nearest year).
 -- pw_vesting(): the built-in vesting_schedules.csv.
 -- pw_formula_tiers(): the tiers of the match formulas the test runs use, one row per

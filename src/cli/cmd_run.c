@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/uuid.h"
+#include "dag/dag.h"
 #include "io/census_reader.h"
 #include "io/db.h"
 #include "io/output.h"
@@ -41,22 +42,29 @@ static const char usage[] =
     "      --on-bad-rows MODE   fail (default): stop on any invalid census row;\n"
     "                           skip: simulate the valid rows and record the rejected\n"
     "                           ones in table census_rejected_rows\n"
+    "      --models DIR         also run the SQL models in DIR (see 'planwise models')\n"
+    "      --no-models          do not run the SQL models (marts, data-quality checks)\n"
+    "                           after the last year\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print stage timings\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Exit codes: 0 success, 1 data or runtime error, 2 usage error.\n";
+    "Exit codes: 0 success, 1 data or runtime error (a failed data-quality check\n"
+    "included; the simulation outputs are kept), 2 usage error.\n";
 
 struct run_options {
     const char *config, *census, *db, *tables, *scenario;
     int first_year, last_year, threads, on_bad_rows;
     bool years_set, seed_set;
     uint64_t seed;
+    const char *models_dir;   /* --models DIR: user SQL models run after the last year */
+    bool no_models;           /* --no-models */
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS };
     static const struct option longopts[] = {
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},       {"years", required_argument, 0, OPT_YEARS},
@@ -64,6 +72,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"threads", required_argument, 0, OPT_THREADS}, {"tables", required_argument, 0, OPT_TABLES},
         {"on-bad-rows", required_argument, 0, OPT_BAD_ROWS}, {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
+        {"models", required_argument, 0, OPT_MODELS}, {"no-models", no_argument, 0, OPT_NO_MODELS},
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -104,6 +113,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             else if (strcmp(optarg, "skip") == 0) o->on_bad_rows = PW_BAD_ROWS_SKIP;
             else return pw_cli_usage_error("run", "invalid --on-bad-rows '%s' (expected fail or skip)", optarg);
             break;
+        case OPT_MODELS: o->models_dir = optarg; break;
+        case OPT_NO_MODELS: o->no_models = true; break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'v': pw_log_set_verbosity(PW_VERBOSE); break;
         case 'h': fputs(usage, stdout); return -1;
@@ -338,6 +349,32 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     return 0;
 }
 
+/* ---- SQL models after the last year (src/dag) ---------------------------------
+ * The marts and data-quality checks run on the committed database, reopened so that
+ * the simulation's own timings stay those of the simulation. A failed model or check
+ * is reported and gives exit code 1; the simulation outputs are complete and stay. */
+static int run_models(const struct run_options *o, int threads)
+{
+    struct pw_err err = {0};
+    struct pw_db *db;
+    struct pw_db_options dbo = {.threads = threads};
+    int rc = pw_db_open(&db, o->db, &dbo, &err);
+    if (rc) return pw_cli_fail(&err);
+    struct pw_dag_options opt = {.threads = threads, .models_dir = o->models_dir, .diag = stderr};
+    struct pw_dag_summary sum;
+    rc = pw_dag_run(db, &opt, &sum, &err);
+    bool verbose = pw_log_verbosity() >= PW_VERBOSE;
+    if (sum.count > 0 && pw_log_verbosity() >= PW_NORMAL) pw_dag_print_summary(&sum, stdout, verbose, verbose);
+    pw_dag_summary_release(&sum);
+    pw_db_close(db);
+    if (rc == PW_EMODEL) {
+        fprintf(stderr, "planwise: %s; the simulation results in '%s' are complete and kept\n", err.msg, o->db);
+        return PW_EXIT_ERROR;
+    }
+    return rc ? pw_cli_fail(&err) : PW_EXIT_OK;
+}
+/* ---- end of the SQL-model step ---- */
+
 int pw_cmd_run(int argc, char **argv)
 {
     double t_start = pw_wall_seconds();
@@ -363,6 +400,7 @@ int pw_cmd_run(int argc, char **argv)
     s.report.close_seconds = pw_wall_seconds() - t_close;
     s.report.total_seconds = pw_wall_seconds() - t_start;
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
+    int exit_code = o.no_models ? PW_EXIT_OK : run_models(&o, s.cfg.threads);
     cleanup(&s, false, o.db);
-    return PW_EXIT_OK;
+    return exit_code;
 }

@@ -81,10 +81,14 @@ static int materialize(struct pw_db *conn, const struct pw_model *m, const char 
     return rc;
 }
 
-static int count_rows(struct pw_db *conn, const char *name, int64_t *rows, struct pw_err *err)
+/* Rows of the model's relation. A view is counted as whole rows (count of the row
+ * value t), so every column is computed: count(*) alone would let DuckDB skip the
+ * columns, and with them the errors and the cost of computing them. */
+static int count_rows(struct pw_db *conn, const struct pw_model *m, int64_t *rows, struct pw_err *err)
 {
     char sql[PW_MODEL_NAME_MAX + 64];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", name);
+    if (m->materialized == PW_MAT_VIEW) snprintf(sql, sizeof sql, "SELECT count(t) FROM \"%s\" t", m->name);
+    else snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", m->name);
     return pw_db_query_int(conn, sql, rows, err);
 }
 
@@ -96,7 +100,7 @@ static int build(struct exec_ctx *ctx, struct pw_db *conn, const struct pw_model
     if (rc) return rc;
     rc = materialize(conn, m, sql, err);
     free(sql);
-    if (!rc) rc = count_rows(conn, m->name, &r->rows, err);
+    if (!rc) rc = count_rows(conn, m, &r->rows, err);
     if (rc || m->kind != PW_MODEL_CHECK || r->rows == 0) return rc;
     char query[PW_MODEL_NAME_MAX + 32];
     snprintf(query, sizeof query, "SELECT * FROM \"%s\"", m->name);
