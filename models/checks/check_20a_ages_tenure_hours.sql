@@ -3,9 +3,10 @@
 --   current_age = age(birth, Dec 31 Y) = Y - year(birth); current_tenure = the
 --   reported tenure floor(days(hire, as_of) / 365.25), as_of = termination_date or
 --   Dec 31 Y (0 if as_of < hire); age_band / tenure_band per the built-in
---   age_bands.csv / tenure_bands.csv (runs that replace those tables need their own
---   labels); every event carries the snapshot's age, tenure and bands of its
---   employee-year; 0 <= annual_hours_worked <= rha(hours_per_week x 52);
+--   age_bands.csv / tenure_bands.csv; a scenario with a label that is not built in
+--   (a replaced band table) is held to its own bands instead: every row has the band
+--   most rows of the same age (tenure) have; every event carries the snapshot's age,
+--   tenure and bands of its employee-year; 0 <= annual_hours_worked <= rha(hours_per_week x 52);
 --   scheduled_hours_per_week in (0, 80].
 -- Returns one row per violating snapshot row or event; no rows = pass.
 WITH s AS (
@@ -17,13 +18,26 @@ WITH s AS (
            END AS want_tenure
     FROM fct_workforce_snapshot
 ),
+labels AS (
+    SELECT scenario_id,
+           bool_or(age_band NOT IN ('< 25', '25-34', '35-44', '45-54', '55-64', '65+')) AS custom_age,
+           bool_or(tenure_band NOT IN ('< 2', '2-4', '5-9', '10-19', '20+')) AS custom_tenure
+    FROM fct_workforce_snapshot GROUP BY ALL
+),
+age_mode AS (SELECT scenario_id, current_age, mode(age_band) AS band FROM fct_workforce_snapshot GROUP BY ALL),
+tenure_mode AS (SELECT scenario_id, current_tenure, mode(tenure_band) AS band FROM fct_workforce_snapshot GROUP BY ALL),
 banded AS (
-    SELECT *,
-           CASE WHEN current_age < 25 THEN '< 25' WHEN current_age < 35 THEN '25-34' WHEN current_age < 45 THEN '35-44'
+    SELECT s.*,
+           CASE WHEN l.custom_age THEN am.band
+                WHEN current_age < 25 THEN '< 25' WHEN current_age < 35 THEN '25-34' WHEN current_age < 45 THEN '35-44'
                 WHEN current_age < 55 THEN '45-54' WHEN current_age < 65 THEN '55-64' ELSE '65+' END AS want_age_band,
-           CASE WHEN current_tenure < 2 THEN '< 2' WHEN current_tenure < 5 THEN '2-4' WHEN current_tenure < 10 THEN '5-9'
+           CASE WHEN l.custom_tenure THEN tm.band
+                WHEN current_tenure < 2 THEN '< 2' WHEN current_tenure < 5 THEN '2-4' WHEN current_tenure < 10 THEN '5-9'
                 WHEN current_tenure < 20 THEN '10-19' ELSE '20+' END AS want_tenure_band
     FROM s
+    JOIN labels l USING (scenario_id)
+    JOIN age_mode am USING (scenario_id, current_age)
+    JOIN tenure_mode tm USING (scenario_id, current_tenure)
 )
 SELECT scenario_id, simulation_year, employee_id, NULL::INTEGER AS event_sequence, CASE
         WHEN current_age <> want_age THEN 'current_age <> age(birth, Dec 31 Y)'

@@ -31,12 +31,12 @@ static const char usage_list[] =
     "usage: planwise models list [--models DIR]\n"
     "\n"
     "List the models: name, kind (mart or check), materialization (table or view),\n"
-    "source (built-in or file) and description. Problems in the models (bad header,\n"
-    "unknown ref, cycle, duplicate name, ...) are printed with file and line.\n"
+    "source (built-in or file) and description. Problems found while reading the\n"
+    "files (bad header, bad template) are printed with file and line; 'models plan'\n"
+    "also checks refs, vars, cycles and duplicate names.\n"
     "\n"
     "options:\n"
     "      --models DIR       folder of user models (*.sql, subfolders included)\n"
-    "      --var NAME=VALUE   value of {{ var('NAME') }} (repeatable)\n"
     "  -h, --help             show this help\n"
     "\n"
     "Exit codes: 0 success, 1 problems in the models, 2 usage error.\n";
@@ -113,6 +113,7 @@ static int parse(int argc, char **argv, struct models_options *o)
         case OPT_DB: o->db = optarg; break;
         case OPT_MODELS: o->models = optarg; break;
         case OPT_VAR:
+            if (o->sub == SUB_LIST) return pw_cli_usage_error(cmd, "'models list' takes no --var");
             if (!strchr(optarg, '=') || optarg[0] == '=')
                 return pw_cli_usage_error(cmd, "invalid --var '%s' (expected NAME=VALUE)", optarg);
             o->vars[o->var_count++] = optarg;
@@ -158,14 +159,19 @@ static int report_problems(const struct pw_dag *dag)
     return PW_EXIT_ERROR;
 }
 
+/* Lists what was loaded; problems found while reading the files (headers,
+ * templates) are reported too. Refs, vars and cycles are 'models plan' work. */
 static int cmd_list(const struct models_options *o)
 {
     struct pw_dag *dag;
     struct pw_err err = {0};
     int rc = load(o, &dag, &err), exit_code = PW_EXIT_OK;
-    if (rc) exit_code = pw_cli_fail(&err);
-    else if (pw_dag_plan(dag)) exit_code = report_problems(dag);
-    else pw_dag_print_list(dag, stdout);
+    if (rc) {
+        exit_code = pw_cli_fail(&err);
+    } else {
+        pw_dag_print_list(dag, stdout);
+        if (pw_dag_problem_count(dag)) exit_code = report_problems(dag);
+    }
     pw_dag_free(dag);
     return exit_code;
 }

@@ -43,6 +43,7 @@ static const char usage[] =
     "                           skip: simulate the valid rows and record the rejected\n"
     "                           ones in table census_rejected_rows\n"
     "      --models DIR         also run the SQL models in DIR (see 'planwise models')\n"
+    "      --var NAME=VALUE     value of {{ var('NAME') }} in the SQL models (repeatable)\n"
     "      --no-models          do not run the SQL models (marts, data-quality checks)\n"
     "                           after the last year\n"
     "  -q, --quiet              print nothing but errors\n"
@@ -59,12 +60,14 @@ struct run_options {
     uint64_t seed;
     const char *models_dir;   /* --models DIR: user SQL models run after the last year */
     bool no_models;           /* --no-models */
+    const char *vars[64];     /* --var NAME=VALUE for the SQL models */
+    int var_count;
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS };
-    enum { OPT_MODELS = 512, OPT_NO_MODELS };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR };
     static const struct option longopts[] = {
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},       {"years", required_argument, 0, OPT_YEARS},
@@ -73,6 +76,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"on-bad-rows", required_argument, 0, OPT_BAD_ROWS}, {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         {"models", required_argument, 0, OPT_MODELS}, {"no-models", no_argument, 0, OPT_NO_MODELS},
+        {"var", required_argument, 0, OPT_VAR},
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -115,6 +119,13 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             break;
         case OPT_MODELS: o->models_dir = optarg; break;
         case OPT_NO_MODELS: o->no_models = true; break;
+        case OPT_VAR:
+            if (!strchr(optarg, '=') || optarg[0] == '=')
+                return pw_cli_usage_error("run", "invalid --var '%s' (expected NAME=VALUE)", optarg);
+            if (o->var_count == (int)(sizeof o->vars / sizeof *o->vars))
+                return pw_cli_usage_error("run", "too many --var options (at most 64)");
+            o->vars[o->var_count++] = optarg;
+            break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'v': pw_log_set_verbosity(PW_VERBOSE); break;
         case 'h': fputs(usage, stdout); return -1;
@@ -360,7 +371,8 @@ static int run_models(const struct run_options *o, int threads)
     struct pw_db_options dbo = {.threads = threads};
     int rc = pw_db_open(&db, o->db, &dbo, &err);
     if (rc) return pw_cli_fail(&err);
-    struct pw_dag_options opt = {.threads = threads, .models_dir = o->models_dir, .diag = stderr};
+    struct pw_dag_options opt = {
+        .threads = threads, .models_dir = o->models_dir, .vars = o->vars, .var_count = o->var_count, .diag = stderr};
     struct pw_dag_summary sum;
     rc = pw_dag_run(db, &opt, &sum, &err);
     bool verbose = pw_log_verbosity() >= PW_VERBOSE;

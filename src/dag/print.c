@@ -3,6 +3,7 @@
  * rows, and the summary of an execution. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dag/dag_int.h"
@@ -13,14 +14,32 @@
 static const char *kind_name(int kind) { return kind == PW_MODEL_CHECK ? "check" : "mart"; }
 static const char *mat_name(int mat) { return mat == PW_MAT_VIEW ? "view" : "table"; }
 
+/* Problems by file, then line (in the order found within one line), so the
+ * problems of one file read together. */
 void pw_dag_print_problems(const struct pw_dag *dag, FILE *out)
 {
-    for (size_t i = 0; i < dag->problem_count; i++) {
-        const struct pw_dag_problem *p = &dag->problems[i];
+    size_t n = dag->problem_count;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        if (order) {
+            const struct pw_dag_problem *p = &dag->problems[i];
+            for (; j > 0; j--) {
+                const struct pw_dag_problem *q = &dag->problems[order[j - 1]];
+                int c = strcmp(q->file, p->file);
+                if (c < 0 || (c == 0 && q->line <= p->line)) break;
+                order[j] = order[j - 1];
+            }
+            order[j] = i;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct pw_dag_problem *p = &dag->problems[order ? order[i] : i];
         if (p->line > 0) fprintf(out, "planwise: %s:%d: %s\n", p->file, p->line, p->message);
         else if (p->file[0]) fprintf(out, "planwise: %s: %s\n", p->file, p->message);
         else fprintf(out, "planwise: %s\n", p->message);
     }
+    free(order);
 }
 
 static int name_width(const struct pw_dag *dag)
