@@ -237,7 +237,7 @@ int pw_dag_add_dir(struct pw_dag *dag, const char *dir, struct pw_err *err)
     char **paths = NULL;
     size_t n = 0, cap = 0;
     int rc = collect(dag, dir, &paths, &n, &cap, 0);
-    if (!rc) qsort(paths, n, sizeof *paths, cmp_str);
+    if (!rc && n > 1) qsort(paths, n, sizeof *paths, cmp_str);
     for (size_t i = 0; i < n && !rc; i++) {
         int errnum = 0;
         char *text = read_file(paths[i], &errnum);

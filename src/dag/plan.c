@@ -71,7 +71,7 @@ static int resolve(struct pw_dag *dag, size_t i, const bool *dup)
         }
         if (rc) return rc;
     }
-    qsort(m->deps, m->dep_count, sizeof *m->deps, cmp_int);
+    if (m->dep_count > 1) qsort(m->deps, m->dep_count, sizeof *m->deps, cmp_int);
     size_t n = 0;
     for (size_t k = 0; k < m->dep_count; k++)
         if (n == 0 || m->deps[n - 1] != m->deps[k]) m->deps[n++] = m->deps[k];
