@@ -33,7 +33,8 @@ LDLIBS   := -lduckdb -lyaml -llz4 -lm
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/model/*.c src/sim/*.c src/io/*.c src/dag/*.c src/report/*.c)) \
             $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
-GEN_SRC  := $(BUILD)/gen/default_tables.c
+GEN_SRC  := $(BUILD)/gen/default_tables.c $(BUILD)/gen/builtin_models.c
+MODEL_SQL := models/macros.sql $(sort $(wildcard models/marts/*.sql)) $(sort $(wildcard models/checks/*.sql))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 BIN      := $(BUILD)/planwise
 
@@ -61,6 +62,13 @@ $(BUILD)/gen/default_tables.c: scripts/embed.sh $(sort $(wildcard data/defaults/
 	@mkdir -p $(dir $@)
 	scripts/embed.sh pw_default_tables $(sort $(wildcard data/defaults/*.csv)) > $@
 
+$(BUILD)/gen/builtin_models.c: scripts/embed.sh $(MODEL_SQL)
+	@mkdir -p $(dir $@)
+	scripts/embed.sh -C models pw_builtin_models $(MODEL_SQL) > $@
+# SQL models are longer than the 4,095 characters ISO C promises per string literal;
+# gcc and clang take any length.
+$(BUILD)/gen/builtin_models.o: CFLAGS += -Wno-overlength-strings
+
 $(BUILD)/%.o: %.c | $(DUCKDB)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
@@ -70,6 +78,11 @@ $(BUILD)/libplanwise.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/src/cli/main.o $(BUILD)/libplanwise.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A helper of the invariant tests: writes to a database (corrupts a copy on purpose).
+$(BUILD)/tools/sql_exec: $(BUILD)/tests/tools/sql_exec.o $(BUILD)/libplanwise.a
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplanwise.a
@@ -88,7 +101,7 @@ unit-test: $(TEST_BIN)
 cli-test: $(BIN)
 	@tests/cli/run.sh $(BIN)
 
-invariant-test: $(BIN)
+invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/run.sh $(BIN)
 
 demo: $(BIN)

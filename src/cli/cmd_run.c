@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/perf.h"
 #include "core/uuid.h"
+#include "dag/dag.h"
 #include "io/census_reader.h"
 #include "io/db.h"
 #include "io/checkpoint.h"
@@ -46,12 +47,17 @@ static const char usage[] =
     "                           skip: simulate the valid rows and record the rejected\n"
     "                           ones in table census_rejected_rows\n"
     PW_RUN_PERF_USAGE
+    "      --models DIR         also run the SQL models in DIR (see 'planwise models')\n"
+    "      --var NAME=VALUE     value of {{ var('NAME') }} in the SQL models (repeatable)\n"
+    "      --no-models          do not run the SQL models (marts, data-quality checks)\n"
+    "                           after the last year\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the performance summary (per stage: calls,\n"
     "                           wall and CPU s, rows, rows/s, peak RSS) and per-year detail\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Exit codes: 0 success, 1 data or runtime error, 2 usage error.\n";
+    "Exit codes: 0 success, 1 data or runtime error (a failed data-quality check\n"
+    "included; the simulation outputs are kept), 2 usage error.\n";
 
 struct run_options {
     const char *config, *census, *db, *tables, *scenario, *memory_limit;
@@ -60,6 +66,10 @@ struct run_options {
     const char *from_checkpoint, *checkpoint_dir;
     uint64_t seed;
     struct pw_run_perf perf;    /* --perf-json, --baseline, --target-improvement (run_perf.h) */
+    const char *models_dir;   /* --models DIR: user SQL models run after the last year */
+    bool no_models;           /* --no-models */
+    const char *vars[64];     /* --var NAME=VALUE for the SQL models */
+    int var_count;
 };
 
 static int parse_options(int argc, char **argv, struct run_options *o)
@@ -67,6 +77,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
            OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
            OPT_NO_CHECKPOINTS };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR };
     static const struct option longopts[] = {
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},       {"years", required_argument, 0, OPT_YEARS},
@@ -80,6 +91,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"no-checkpoints", no_argument, 0, OPT_NO_CHECKPOINTS},
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         PW_RUN_PERF_LONGOPTS,
+        {"models", required_argument, 0, OPT_MODELS}, {"no-models", no_argument, 0, OPT_NO_MODELS},
+        {"var", required_argument, 0, OPT_VAR},
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -146,6 +159,15 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         case PW_RUN_OPT_BASELINE:
         case PW_RUN_OPT_TARGET:
             if ((rc = pw_run_perf_option(&o->perf, c, optarg))) return rc;
+            break;
+        case OPT_MODELS: o->models_dir = optarg; break;
+        case OPT_NO_MODELS: o->no_models = true; break;
+        case OPT_VAR:
+            if (!strchr(optarg, '=') || optarg[0] == '=')
+                return pw_cli_usage_error("run", "invalid --var '%s' (expected NAME=VALUE)", optarg);
+            if (o->var_count == (int)(sizeof o->vars / sizeof *o->vars))
+                return pw_cli_usage_error("run", "too many --var options (at most 64)");
+            o->vars[o->var_count++] = optarg;
             break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'v': pw_log_set_verbosity(PW_VERBOSE); break;
@@ -587,6 +609,45 @@ static void perf_run_facts(const struct run_state *s, double wall_seconds, doubl
     r->peak_rss_bytes = pw_peak_rss_bytes();
 }
 
+/* ---- SQL models after the last year (src/dag) ---------------------------------
+ * The marts and data-quality checks run on the committed database, reopened so that
+ * the simulation's own timings stay those of the simulation. A failed model or check
+ * is reported and gives exit code 1; the simulation outputs are complete and stay. */
+static int run_models(const struct run_options *o, struct run_state *s)
+{
+    int threads = o->baseline ? 1 : s->cfg.perf.connections;   /* baseline: sequential models */
+    struct pw_err err = {0};
+    struct pw_db *db;
+    struct pw_db_options dbo = {.threads = s->cfg.threads, .duckdb_defaults = o->baseline};
+    int rc = pw_db_open(&db, o->db, &dbo, &err);
+    if (rc) return pw_cli_fail(&err);
+    struct pw_dag_options opt = {
+        .threads = threads, .models_dir = o->models_dir, .vars = o->vars, .var_count = o->var_count, .diag = stderr};
+    struct pw_dag_summary sum;
+    struct pw_perf_mark mark = pw_perf_start();
+    rc = pw_dag_run(db, &opt, &sum, &err);
+    pw_perf_record_named(s->perf, "models", PW_PERF_NO_YEAR, mark, sum.count);
+    for (size_t i = 0; i < sum.count; i++) {
+        /* Models of one level run in parallel: only their wall times are their own. */
+        char name[PW_MODEL_NAME_MAX + 8];
+        snprintf(name, sizeof name, "model:%s", sum.results[i].name);
+        int id = pw_perf_stage(s->perf, name);
+        if (id >= 0)
+            pw_perf_add(s->perf, id, PW_PERF_NO_YEAR, sum.results[i].seconds, 0.0,
+                        sum.results[i].rows > 0 ? (uint64_t)sum.results[i].rows : 0, pw_peak_rss_bytes());
+    }
+    bool verbose = pw_log_verbosity() >= PW_VERBOSE;
+    if (sum.count > 0 && pw_log_verbosity() >= PW_NORMAL) pw_dag_print_summary(&sum, stdout, verbose, verbose);
+    pw_dag_summary_release(&sum);
+    pw_db_close(db);
+    if (rc == PW_EMODEL) {
+        fprintf(stderr, "planwise: %s; the simulation results in '%s' are complete and kept\n", err.msg, o->db);
+        return PW_EXIT_ERROR;
+    }
+    return rc ? pw_cli_fail(&err) : PW_EXIT_OK;
+}
+/* ---- end of the SQL-model step ---- */
+
 int pw_cmd_run(int argc, char **argv)
 {
     double t_start = pw_wall_seconds(), cpu_start = pw_cpu_seconds();
@@ -623,8 +684,12 @@ int pw_cmd_run(int argc, char **argv)
     struct pw_perf_run facts;
     perf_run_facts(&s, s.report.total_seconds, pw_cpu_seconds() - cpu_start, &facts);
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
+    int exit_code = o.no_models ? PW_EXIT_OK : run_models(&o, &s);
+    facts.wall_seconds = pw_wall_seconds() - t_start;
+    facts.cpu_seconds = pw_cpu_seconds() - cpu_start;
+    facts.peak_rss_bytes = pw_peak_rss_bytes();
     int code = pw_run_perf_finish(&o.perf, s.perf, &facts, PW_VERSION);
     pw_run_perf_release(&o.perf);
     cleanup(&s, NULL, o.db);
-    return code;
+    return exit_code ? exit_code : code;
 }

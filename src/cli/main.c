@@ -12,6 +12,7 @@ static const struct pw_command commands[] = {
     {"benchmark", "time the baseline and optimized execution of one scenario", pw_cmd_benchmark},
     {"validate", "check the environment, configuration, tables and census without simulating", pw_cmd_validate},
     {"checkpoint", "inspect and verify a year checkpoint (checkpoint inspect)", pw_cmd_checkpoint},
+    {"models", "list, plan or run the SQL models: marts and data-quality checks", pw_cmd_models},
 };
 
 static void print_help(FILE *out)

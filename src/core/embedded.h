@@ -4,12 +4,16 @@
 #define PW_CORE_EMBEDDED_H
 
 struct pw_embedded_file {
-    const char *name;     /* base file name, e.g. "job_levels.csv"; NULL ends the array */
+    const char *name;     /* file name, e.g. "job_levels.csv" (or a path below the embedded
+                             folder, e.g. "marts/x.sql"); NULL ends the array */
     const char *text;     /* whole contents, NUL-terminated, LF line ends */
 };
 
 /* Built-in assumption tables (data/defaults/ CSV files). */
 extern const struct pw_embedded_file pw_default_tables[];
+/* Built-in SQL models (models/), named by their path below models/:
+ * "macros.sql", "marts/<name>.sql", "checks/<name>.sql". */
+extern const struct pw_embedded_file pw_builtin_models[];
 
 /* Returns the entry named name, or NULL. */
 const struct pw_embedded_file *pw_embedded_find(const struct pw_embedded_file *files, const char *name);

@@ -122,7 +122,7 @@ int pw_db_query_int(struct pw_db *db, const char *sql, int64_t *out, struct pw_e
     return 0;
 }
 
-int pw_db_query_text(struct pw_db *db, const char *sql, char *out, size_t size, struct pw_err *err)
+int pw_db_query_string(struct pw_db *db, const char *sql, char *out, size_t size, struct pw_err *err)
 {
     duckdb_result res;
     int rc = pw__db_query(db, sql, &res, "query failed", err);

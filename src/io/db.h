@@ -31,7 +31,7 @@ int pw_db_exec(struct pw_db *db, const char *sql, struct pw_err *err);
 /* Runs one query that returns a single BIGINT/INTEGER value. */
 int pw_db_query_int(struct pw_db *db, const char *sql, int64_t *out, struct pw_err *err);
 /* Runs one query that returns a single value and copies its text into out. */
-int pw_db_query_text(struct pw_db *db, const char *sql, char *out, size_t size, struct pw_err *err);
+int pw_db_query_string(struct pw_db *db, const char *sql, char *out, size_t size, struct pw_err *err);
 const char *pw_db_path(const struct pw_db *db);
 /* The settings DuckDB actually runs with, one line: threads, memory limit, temp
  * directory, extension auto-install/auto-load. */

@@ -431,7 +431,7 @@ int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_ru
              "scenario_id = %s UNION ALL SELECT NULL LIMIT 1",
              quoted);
     char text[160];
-    if ((rc = pw_db_query_text(db, sql, text, sizeof text, err))) return rc;
+    if ((rc = pw_db_query_string(db, sql, text, sizeof text, err))) return rc;
     if (!text[0]) return 0;
     long long year = 0, read = 0, rejected = 0, roster = 0;
     char status[16] = "";

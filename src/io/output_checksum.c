@@ -29,7 +29,7 @@ int pw_output_checksums(struct pw_db *db, const char *scenario_id, char *out, si
         snprintf(sql, sizeof sql,
                  "SELECT count(*) || ':' || coalesce(md5(string_agg(t::VARCHAR, chr(10) ORDER BY %s)), '-') FROM %s t %s",
                  keyed_tables[i].key, keyed_tables[i].table, where);
-        int rc = pw_db_query_text(db, sql, value, sizeof value, err);
+        int rc = pw_db_query_string(db, sql, value, sizeof value, err);
         if (rc) return rc;
         int n = snprintf(out + used, size - used, "%s %s\n", keyed_tables[i].table, value);
         if (n < 0 || (size_t)n >= size - used) return pw_err_set(err, PW_EINTERNAL, "checksum buffer too small");

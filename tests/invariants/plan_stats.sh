@@ -50,9 +50,8 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); printf 'ok   %-14s %s\n' plan_stats "$1"; }
 not_ok() { FAIL=$((FAIL + 1)); printf 'FAIL %-14s %s\n' plan_stats "$1"; }
 
-MACROS=$(cat "$HERE/macros.sql") || exit 2
-query() { "$BIN" query --db "$1" --csv -- "$MACROS
-$2"; }
+# the pw_* macros of models/macros.sql are in the database: planwise run's models made them
+query() { "$BIN" query --db "$1" --csv -- "$2"; }
 
 # Shared CTEs: groups of MODEL 4.11 and the built-in enrollment tables, and the salary
 # in force on a date of 2025 (the last hire / promotion / raise event on or before it,

@@ -9,12 +9,18 @@
 # retirement-plan runs: every example design of config/examples on two 3,000-employee
 # censuses, the shipped default configuration on 20,000 employees, match response,
 # hours-credit vesting with part-time and excluded hires, a 25% core that triggers
-# 415(c), a tiny census of plan edge cases) and runs every SQL check of
-# tests/invariants/checks/ against each output database through `planwise query`,
-# with the macros of tests/invariants/macros.sql prepended. A check returns the
-# violating rows, so zero rows = pass; the first rows of a failing check are
-# printed. Some runs add run-specific expectations (e.g. the reduction-in-force
-# branch really ran). Afterwards tests/invariants/plan_stats.sh (statistical checks
+# 415(c), a tiny census of plan edge cases). `planwise run` runs the built-in SQL
+# models after the last year, among them one data-quality check per invariant
+# (models/checks/*.sql); for every run this script reads each check's outcome from
+# the run's rows in planwise_model_runs and prints one line per check. A check
+# returns the violating rows, so zero rows = pass; the first rows of a failing check
+# are printed from its view. A check that did not run counts as failed. Some runs
+# add run-specific expectations (e.g. the reduction-in-force branch really ran),
+# written as SQL that returns violating rows too; they may use the macros of
+# models/macros.sql, which the models run created in the database. A copy of one
+# output database with one corrupted snapshot row must make `planwise models run`
+# fail the matching check with a count and sample rows. Afterwards
+# tests/invariants/plan_stats.sh (statistical checks
 # of the enrollment probabilities) and tests/invariants/determinism.sh run and
 # their results are counted too. Prints one line per check per run and a final
 # "N passed, M failed"; exits 1 on any failure.
@@ -28,7 +34,8 @@ fi
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 KEEP=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
-CHECKS=$HERE/checks
+CHECKS=$(cd "$HERE/../../models/checks" && pwd)
+SQL_EXEC=$(dirname "$BIN")/tools/sql_exec
 if [ ! -x "$BIN" ]; then
     echo "run.sh: '$1' is not an executable" >&2
     exit 2
@@ -47,14 +54,8 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); printf 'ok   %-14s %s\n' "$1" "$2"; }
 not_ok() { FAIL=$((FAIL + 1)); printf 'FAIL %-14s %s\n' "$1" "$2"; }
 
-# query DB SQL: CSV output of a read-only query ("--" so SQL may start with a comment),
-# after the temporary macros the plan checks use (MODEL 7, invariants 13-20)
-MACROS=$(cat "$HERE/macros.sql") || exit 2
-query() { "$BIN" query --db "$1" --csv -- "$MACROS
-$2"; }
-
-# Strips a trailing semicolon so a check can be wrapped in a subquery.
-check_sql() { sed -e 's/;[[:space:]]*$//' "$1"; }
+# query DB SQL: CSV output of a read-only query ("--" so SQL may start with a comment)
+query() { "$BIN" query --db "$1" --csv -- "$2"; }
 
 # expect_none RUN DB LABEL SQL: passes when SQL returns no rows.
 expect_none() {
@@ -76,38 +77,36 @@ $sql
     fi
 }
 
-# all_checks RUN DB: every check of $CHECKS against DB. One query counts the violating
-# rows of all checks (one planwise start and one pass over the tables instead of one
-# per check); a check with rows (or a failing combined query) is rerun on its own
-# through expect_none, which prints the first violating rows.
+# all_checks RUN DB: the outcome of every built-in check (models/checks/*.sql) in the
+# latest models run recorded in DB (planwise_model_runs), one line per check; a
+# failing check shows its first violating rows (its view), a missing one fails.
 all_checks() {
-    local run=$1 db=$2 f name sql="" counts
-    for f in "$CHECKS"/*.sql; do
-        [ -n "$sql" ] && sql="$sql
-UNION ALL
-"
-        sql="${sql}SELECT '$(basename "$f" .sql)' AS check_name, count(*) AS n FROM (
-$(check_sql "$f")
-)"
-    done
-    counts=$(query "$db" "$sql" 2>/dev/null | tail -n +2)
+    local run=$1 db=$2 f name line results
+    results=$(query "$db" "SELECT model_name, status, coalesce(row_count, -1), coalesce(error, '') FROM planwise_model_runs
+        WHERE kind = 'check' AND run_number = (SELECT max(run_number) FROM planwise_model_runs)" 2>"$TMP/query.err" | tail -n +2)
     for f in "$CHECKS"/*.sql; do
         name=$(basename "$f" .sql)
-        if echo "$counts" | grep -qx "$name,0"; then
-            ok "$run" "$name"
-        else
-            expect_none "$run" "$db" "$name" "$(check_sql "$f")"
-        fi
+        line=$(echo "$results" | grep "^$name," | head -n 1)
+        case $line in
+        "$name,ok,0,") ok "$run" "$name" ;;
+        "") not_ok "$run" "$name: did not run $(head -c 300 "$TMP/query.err")" ;;
+        "$name,check_failed,"*)
+            not_ok "$run" "$name: $(echo "$line" | cut -d, -f3) violating rows, first ones:"
+            query "$db" "SELECT COLUMNS(*)::VARCHAR FROM $name LIMIT 5" 2>&1 | sed 's/^/       | /' ;;
+        *) not_ok "$run" "$name: $line" ;;
+        esac
     done
 }
 
-# simulate RUN CENSUS [run options...]: runs planwise into $TMP/RUN.duckdb, then all checks.
+# simulate RUN CENSUS [run options...]: runs planwise into $TMP/RUN.duckdb (which runs
+# the built-in models, checks included), then reports every check. Exit status 1 with
+# a database that holds the models run means failed checks, reported by all_checks.
 simulate() {
     local run=$1 census=$2 db=$TMP/$1.duckdb rc
     shift 2
     "$BIN" run -q --census "$census" --db "$db" "$@" >"$TMP/$run.out" 2>"$TMP/$run.err"
     rc=$?
-    if [ "$rc" -ne 0 ]; then
+    if [ "$rc" -ne 0 ] && ! query "$db" "SELECT 1 FROM planwise_model_runs LIMIT 1" >/dev/null 2>&1; then
         not_ok "$run" "planwise run $* failed (exit $rc):"
         sed 's/^/       | /' "$TMP/$run.err"
         return 1
@@ -164,6 +163,57 @@ WHERE (event_category = 'experienced_termination' AND abs(event_probability - 0.
         * CASE WHEN ten_y < 2 THEN 0.5 WHEN ten_y < 5 THEN 1.5 WHEN ten_y < 10 THEN 1.8 WHEN ten_y < 20 THEN 0.8 ELSE 0.2 END
         * greatest(0, 1 - 0.15 * (start_level - 1)))) > 1e-9)"
 
+# the marts agree with the solver trace, the snapshot and the match rows
+expect_none gen2k_seed1 "$TMP/gen2k_seed1.duckdb" "expect: marts reconcile with fct_workforce_needs, snapshot and match rows" "
+WITH w AS (SELECT scenario_id, simulation_year, sum(active_headcount) AS a, sum(hires) AS h, sum(terminations) AS t,
+                  sum(payroll) AS p FROM mart_workforce_by_level GROUP BY ALL),
+c AS (SELECT * FROM mart_employer_cost),
+m AS (SELECT scenario_id, simulation_year, sum(pw_cents(employer_match_amount)) / 100.0 AS match FROM fct_employer_match_events GROUP BY ALL),
+p AS (SELECT scenario_id, simulation_year, sum(employees) AS e, sum(participating) AS part FROM mart_participation GROUP BY ALL),
+s AS (SELECT scenario_id, simulation_year, count(*) AS e, count(*) FILTER (WHERE current_deferral_rate > 0) AS part
+      FROM fct_workforce_snapshot GROUP BY ALL)
+SELECT n.simulation_year, 'workforce_by_level' AS mart FROM fct_workforce_needs n LEFT JOIN w USING (scenario_id, simulation_year)
+WHERE w.a IS DISTINCT FROM n.ending_headcount_actual OR w.h IS DISTINCT FROM n.total_hires
+   OR w.t IS DISTINCT FROM n.total_experienced_terminations + n.expected_new_hire_terminations
+UNION ALL SELECT w.simulation_year, 'payroll' FROM w JOIN c USING (scenario_id, simulation_year) WHERE abs(w.p - c.payroll) > 0.001
+UNION ALL SELECT c.simulation_year, 'employer_cost' FROM c LEFT JOIN m USING (scenario_id, simulation_year)
+WHERE abs(c.employer_match - coalesce(m.match, 0)) > 0.001
+   OR abs(c.net_employer_cost - (c.employer_match + c.employer_core - c.forfeitures)) > 0.001
+UNION ALL SELECT s.simulation_year, 'participation' FROM s LEFT JOIN p USING (scenario_id, simulation_year)
+WHERE p.e IS DISTINCT FROM s.e OR p.part IS DISTINCT FROM s.part
+UNION ALL SELECT NULL, 'growth rows' WHERE (SELECT count(*) FROM fct_compensation_growth) <> 3 * (SELECT count(*) FROM fct_workforce_needs)"
+
+# ---- a check really fails: one corrupted snapshot row in a copy of an output database ----
+# tenure_band of one employee-year is read by check 20a only; that check must report
+# the snapshot row and the employee's events of that year (whose bands now differ),
+# with a sample naming the employee, and every other check must still pass.
+corrupt_test() {
+    local db=$TMP/corrupt.duckdb src=$TMP/gen2k_seed1.duckdb victim want rc others
+    victim=$(query "$src" "SELECT min(employee_id) FROM fct_workforce_snapshot WHERE simulation_year = 2027" | tail -n 1)
+    want=$(query "$src" "SELECT 1 + count(*) FROM fct_yearly_events WHERE employee_id = '$victim' AND simulation_year = 2027" | tail -n 1)
+    cp "$src" "$db" || return 1
+    if ! "$SQL_EXEC" "$db" "UPDATE fct_workforce_snapshot SET tenure_band = 'corrupted'
+                             WHERE employee_id = '$victim' AND simulation_year = 2027"; then
+        not_ok corrupt "could not corrupt the copy with $SQL_EXEC"
+        return 1
+    fi
+    "$BIN" models run -q --db "$db" >"$TMP/corrupt.out" 2>"$TMP/corrupt.err"
+    rc=$?
+    others=$(query "$db" "SELECT count(*) FROM planwise_model_runs WHERE run_number = (SELECT max(run_number) FROM planwise_model_runs)
+        AND status <> 'ok' AND model_name <> 'check_20a_ages_tenure_hours'" | tail -n 1)
+    if [ "$rc" -eq 1 ] \
+        && grep -q "^planwise: data-quality check 'check_20a_ages_tenure_hours' failed: $want violating rows; " "$TMP/corrupt.err" \
+        && grep -q "$victim.*tenure_band <> band of current_tenure" "$TMP/corrupt.err" \
+        && grep -q "^planwise: 1 of $(ls "$CHECKS"/*.sql | wc -l) data-quality checks failed (check_20a_ages_tenure_hours)" "$TMP/corrupt.err" \
+        && [ "$others" = "0" ]; then
+        ok corrupt "one corrupted snapshot row: check_20a fails with $want rows and a sample, exit 1"
+    else
+        not_ok corrupt "corrupted snapshot row of $victim not reported as expected (exit $rc, want $want rows, $others other failures):"
+        sed 's/^/       | /' "$TMP/corrupt.err"
+    fi
+}
+corrupt_test
+
 # ---- 20,000 employees, the shipped default configuration (= no configuration) ----
 CONFIGS=$(cd "$HERE/../../config" && pwd)
 generate 20000 7 "$TMP/c20k.csv"
@@ -187,6 +237,36 @@ SELECT simulation_year FROM fct_workforce_needs
 WHERE starting_headcount <> 1 OR ending_headcount_actual <> 1 OR total_hires <> 0
 UNION ALL
 SELECT 0 WHERE (SELECT count(*) FROM fct_yearly_events WHERE event_type = 'raise') <> 5"
+
+# MODEL 6.4 for one employee: every method compares the same person; the prior
+# figures of 2025 are the census pay (70,000)
+expect_none tiny1 "$TMP/tiny1.duckdb" "expect: fct_compensation_growth of one employee (MODEL 6.4)" "
+WITH s AS (
+    SELECT simulation_year AS y, prorated_annual_compensation AS p, current_compensation AS c,
+           coalesce(lag(current_compensation) OVER (ORDER BY simulation_year), 70000) AS prev_c,
+           coalesce(lag(prorated_annual_compensation) OVER (ORDER BY simulation_year), 70000) AS prev_p
+    FROM fct_workforce_snapshot),
+want AS (SELECT y, 'A_current' AS m, p AS avg, prev_p AS prior FROM s
+         UNION ALL SELECT y, 'B_continuous', p, prev_p FROM s
+         UNION ALL SELECT y, 'C_incumbent', c, prev_c FROM s)
+SELECT w.y, w.m, g.* FROM want w FULL JOIN fct_compensation_growth g ON g.simulation_year = w.y AND g.calculation_method = w.m
+WHERE g.employee_count IS DISTINCT FROM 1 OR g.prior_employee_count IS DISTINCT FROM 1
+   OR abs(g.avg_compensation - round(w.avg, 2)) > 0.005 OR abs(g.prior_avg_compensation - round(w.prior, 2)) > 0.005
+   OR NOT abs(g.growth_rate - round(w.avg / w.prior - 1, 6)) < 1e-9"
+# a second scenario in the same database: the marts keep both, and the first one's
+# rows do not change
+growth_before=$(query "$TMP/tiny1.duckdb" "SELECT md5(string_agg(g::VARCHAR, ',' ORDER BY simulation_year, calculation_method)) FROM fct_compensation_growth g" | tail -n 1)
+if "$BIN" run -q --census "$TMP/tiny1.csv" --db "$TMP/tiny1.duckdb" --years 2025-2027 --scenario second >/dev/null 2>"$TMP/second.err"; then
+    expect_none tiny1 "$TMP/tiny1.duckdb" "expect: marts keep scenario_id, two scenarios in one database" "
+SELECT t FROM (SELECT 'fct_compensation_growth' AS t, count(DISTINCT scenario_id) AS n FROM fct_compensation_growth
+    UNION ALL SELECT 'mart_workforce_by_level', count(DISTINCT scenario_id) FROM mart_workforce_by_level
+    UNION ALL SELECT 'mart_employer_cost', count(DISTINCT scenario_id) FROM mart_employer_cost
+    UNION ALL SELECT 'mart_participation', count(DISTINCT scenario_id) FROM mart_participation) WHERE n <> 2
+UNION ALL SELECT 'default changed' WHERE (SELECT md5(string_agg(g::VARCHAR, ',' ORDER BY simulation_year, calculation_method))
+    FROM fct_compensation_growth g WHERE scenario_id = 'default') <> '$growth_before'"
+else
+    not_ok tiny1 "second scenario run failed: $(cat "$TMP/second.err")"
+fi
 
 # one employee, growth -60%: the RIF empties the company in 2025, then zero-headcount years
 cat >"$TMP/shrink.yaml" <<'EOF'

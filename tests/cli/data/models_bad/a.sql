@@ -1,0 +1,2 @@
+-- One half of a cycle.
+SELECT * FROM {{ ref('b') }}

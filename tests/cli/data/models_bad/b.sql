@@ -1,0 +1,3 @@
+-- The other half.
+SELECT *
+FROM {{ ref('a') }}

@@ -1,0 +1,2 @@
+-- planwise: kind=report materialized=view
+SELECT 1

@@ -1,0 +1,2 @@
+-- My own employer cost.
+SELECT 1 AS cost
