@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "dag/dag.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/pool.h"
@@ -44,6 +45,8 @@ static const char usage[] =
     "      --tables DIR         folder of assumption CSVs replacing built-in tables\n"
     "      --on-bad-rows MODE   fail (default): invalid census rows are a problem;\n"
     "                           skip: they are a warning\n"
+    "      --models DIR         also load and plan the SQL models in DIR\n"
+    "      --var NAME=VALUE     value of {{ var('NAME') }} in the SQL models (repeatable)\n"
     "  -q, --quiet              print only problems, warnings and the final count\n"
     "  -h, --help               show this help\n"
     "\n"
@@ -54,6 +57,9 @@ static const char usage[] =
 
 struct options {
     const char *config, *census, *db, *tables, *scenario;
+    const char *models_dir;          /* --models DIR */
+    const char *vars[64];            /* --var NAME=VALUE */
+    int var_count;
     int first_year, last_year, on_bad_rows, threads;
     bool years_set, seed_set;
     uint64_t seed;
@@ -141,13 +147,15 @@ static void on_config_problem(void *ctx, const struct pw_err *problem)
 
 static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
 {
-    enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS };
+    enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
+           OPT_MODELS, OPT_VAR };
     static const struct option longopts[] = {
         {"config", required_argument, 0, 'c'},   {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},     {"years", required_argument, 0, OPT_YEARS},
         {"seed", required_argument, 0, OPT_SEED}, {"threads", required_argument, 0, OPT_THREADS},
         {"scenario", required_argument, 0, OPT_SCENARIO}, {"tables", required_argument, 0, OPT_TABLES},
         {"on-bad-rows", required_argument, 0, OPT_BAD_ROWS}, {"quiet", no_argument, 0, 'q'},
+        {"models", required_argument, 0, OPT_MODELS}, {"var", required_argument, 0, OPT_VAR},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -161,6 +169,14 @@ static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
         switch (c) {
         case 'c': o->config = optarg; break;
         case OPT_CENSUS: o->census = optarg; break;
+        case OPT_MODELS: o->models_dir = optarg; break;
+        case OPT_VAR:
+            if (!strchr(optarg, '=') || optarg[0] == '=')
+                return pw_cli_usage_error("validate", "invalid --var '%s' (expected NAME=VALUE)", optarg);
+            if (o->var_count == (int)(sizeof o->vars / sizeof *o->vars))
+                return pw_cli_usage_error("validate", "too many --var options (at most 64)");
+            o->vars[o->var_count++] = optarg;
+            break;
         case OPT_DB: o->db = optarg; break;
         case OPT_YEARS:
             if (!pw_cli_parse_years(optarg, &o->first_year, &o->last_year))
@@ -440,16 +456,35 @@ static void check_memory(struct validate *v, size_t employees)
               pw_fmt_grouped((long long)employees, n, sizeof n), gib(need, a, sizeof a), gib(have, b, sizeof b));
 }
 
-/* ---- SQL models: the slot for the DAG check ------------------------------------
- * The SQL-model DAG (src/dag/: parsing the built-in and user models, resolving
- * their refs, finding cycles, planning levels) is built separately. Its check
- * belongs here: call it with cfg and report each problem with
- * check(v, FAIL, "models", ...) and success with check(v, OK, "models", ...).
- * Until then nothing is checked and no line is printed. */
-static void check_sql_models(struct validate *v, const struct pw_config *cfg)
+/* The SQL models a run would execute after its last year: the built-in ones and
+ * --models DIR, with --var values; every load or plan problem (unknown ref or var,
+ * cycle, duplicate name, bad header) with its file and line. */
+static void check_sql_models(struct validate *v, const struct options *o)
 {
-    (void)v;
-    (void)cfg;
+    struct pw_err err = {0};
+    struct pw_dag *dag = pw_dag_new();
+    if (!dag) {
+        check(v, FAIL, "models", "out of memory");
+        return;
+    }
+    int rc = pw_dag_add_builtin(dag, &err);
+    if (!rc && o->models_dir) rc = pw_dag_add_dir(dag, o->models_dir, &err);
+    for (int i = 0; i < o->var_count && !rc; i++) rc = pw_dag_set_var_arg(dag, o->vars[i], &err);
+    if (rc) {
+        check(v, FAIL, "models", "%s", err.msg);
+        pw_dag_free(dag);
+        return;
+    }
+    size_t problems = pw_dag_plan(dag);
+    for (size_t i = 0; i < problems; i++) {
+        const struct pw_dag_problem *p = pw_dag_problem_at(dag, i);
+        check(v, FAIL, "models", "'%s' line %d: %s", p->file, p->line, p->message);
+    }
+    if (!problems)
+        check(v, OK, "models", "%zu SQL models (built-in%s%s) plan in %d level%s", pw_dag_model_count(dag),
+              o->models_dir ? " and " : "", o->models_dir ? o->models_dir : "", pw_dag_level_count(dag),
+              pw_dag_level_count(dag) == 1 ? "" : "s");
+    pw_dag_free(dag);
 }
 
 int pw_cmd_validate(int argc, char **argv)
@@ -470,7 +505,7 @@ int pw_cmd_validate(int argc, char **argv)
     bool tables_ok = check_tables(&v, &cfg, &tables);
     size_t employees = check_census(&v, &cfg, &tables, tables_ok);
     check_memory(&v, employees);
-    check_sql_models(&v, &cfg);
+    check_sql_models(&v, &o);
     if (tmpdir[0]) rmdir(tmpdir);
 
     /* -q leaves the time out, so the output of a given setup never changes. */

@@ -503,9 +503,9 @@ static void test_builtin_models_on_empty_outputs(void **state)
     pw_dag_summary_release(&sum);
 
     assert_int_equal(pw_db_exec(db,
-                                "INSERT INTO run_metadata (scenario_id, run_id, start_year, end_year, started_at) VALUES"
-                                " ('old', uuid(), 2020, 2021, TIMESTAMP '2024-01-01'),"
-                                " ('new', uuid(), 2025, 2029, TIMESTAMP '2025-01-01')",
+                                "INSERT INTO run_metadata (scenario_id, run_id, start_year, end_year, started_at, status) VALUES"
+                                " ('old', uuid(), 2020, 2021, TIMESTAMP '2024-01-01', 'complete'),"
+                                " ('new', uuid(), 2025, 2029, TIMESTAMP '2025-01-01', 'complete')",
                                 &err),
                      0);
     struct pw_dag *dag = pw_dag_new();
