@@ -81,14 +81,27 @@ static int materialize(struct pw_db *conn, const struct pw_model *m, const char 
     return rc;
 }
 
+/* The built-in checks judge a scenario against its whole history from the census.
+ * A branched scenario (--from-checkpoint) starts after another scenario's year N and
+ * holds only the later years, so its rows are not counted (docs/decisions.md). */
+static const char branch_filter[] =
+    " WHERE scenario_id NOT IN (SELECT scenario_id FROM run_metadata"
+    " WHERE resumed_from_year IS NOT NULL AND start_year > resumed_from_year)";
+
+static const char *check_filter(const struct pw_model *m)
+{
+    return m->kind == PW_MODEL_CHECK && m->builtin ? branch_filter : "";
+}
+
 /* Rows of the model's relation. A view is counted as whole rows (count of the row
  * value t), so every column is computed: count(*) alone would let DuckDB skip the
  * columns, and with them the errors and the cost of computing them. */
 static int count_rows(struct pw_db *conn, const struct pw_model *m, int64_t *rows, struct pw_err *err)
 {
-    char sql[PW_MODEL_NAME_MAX + 64];
-    if (m->materialized == PW_MAT_VIEW) snprintf(sql, sizeof sql, "SELECT count(t) FROM \"%s\" t", m->name);
-    else snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", m->name);
+    char sql[PW_MODEL_NAME_MAX + sizeof branch_filter + 64];
+    if (m->materialized == PW_MAT_VIEW)
+        snprintf(sql, sizeof sql, "SELECT count(t) FROM \"%s\" t%s", m->name, check_filter(m));
+    else snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"%s", m->name, check_filter(m));
     return pw_db_query_int(conn, sql, rows, err);
 }
 
@@ -102,8 +115,8 @@ static int build(struct exec_ctx *ctx, struct pw_db *conn, const struct pw_model
     free(sql);
     if (!rc) rc = count_rows(conn, m, &r->rows, err);
     if (rc || m->kind != PW_MODEL_CHECK || r->rows == 0) return rc;
-    char query[PW_MODEL_NAME_MAX + 32];
-    snprintf(query, sizeof query, "SELECT * FROM \"%s\"", m->name);
+    char query[PW_MODEL_NAME_MAX + sizeof branch_filter + 32];
+    snprintf(query, sizeof query, "SELECT * FROM \"%s\"%s", m->name, check_filter(m));
     /* Without a sample the count still says the check failed. */
     if (pw_db_query_text(conn, query, SAMPLE_ROWS, &r->sample, NULL)) memset(&r->sample, 0, sizeof r->sample);
     return 0;
