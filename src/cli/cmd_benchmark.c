@@ -42,6 +42,7 @@ static const char usage[] =
     "      --reps N             repetitions of each mode, 1 to 50 (default 3)\n"
     "  -c, --config FILE        YAML configuration for both modes\n"
     "      --seed N             random seed (default 42)\n"
+    "      --no-models          leave out the SQL models that follow each run\n"
     "      --output FILE        also write the results as JSON\n"
     "      --keep DIR           keep the census and databases in DIR (must not exist)\n"
     "  -q, --quiet              print nothing but errors\n"
@@ -60,6 +61,7 @@ struct bench_options {
     const char *census, *config, *output, *keep;
     int first_year, last_year;
     uint64_t seed;
+    bool no_models;
 };
 
 struct mode_result {
@@ -71,12 +73,13 @@ struct mode_result {
 
 static int parse_options(int argc, char **argv, struct bench_options *o)
 {
-    enum { OPT_EMPLOYEES = 256, OPT_CENSUS, OPT_YEARS, OPT_REPS, OPT_SEED, OPT_OUTPUT, OPT_KEEP };
+    enum { OPT_EMPLOYEES = 256, OPT_CENSUS, OPT_YEARS, OPT_REPS, OPT_SEED, OPT_OUTPUT, OPT_KEEP, OPT_NO_MODELS };
     static const struct option longopts[] = {
         {"employees", required_argument, 0, OPT_EMPLOYEES}, {"census", required_argument, 0, OPT_CENSUS},
         {"years", required_argument, 0, OPT_YEARS},         {"reps", required_argument, 0, OPT_REPS},
         {"config", required_argument, 0, 'c'},              {"seed", required_argument, 0, OPT_SEED},
         {"output", required_argument, 0, OPT_OUTPUT},       {"keep", required_argument, 0, OPT_KEEP},
+        {"no-models", no_argument, 0, OPT_NO_MODELS},
         {"quiet", no_argument, 0, 'q'},                     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -113,6 +116,7 @@ static int parse_options(int argc, char **argv, struct bench_options *o)
             break;
         case OPT_OUTPUT: o->output = optarg; break;
         case OPT_KEEP: o->keep = optarg; break;
+        case OPT_NO_MODELS: o->no_models = true; break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'h': fputs(usage, stdout); return -1;
         case ':': return pw_cli_usage_error("benchmark", "option '%s' needs a value", argv[optind - 1]);
@@ -206,7 +210,7 @@ static int write_json(const char *path, const struct bench_options *o, const cha
             o->census ? -1LL : (long long)o->employees, o->first_year, o->last_year, (unsigned long long)o->seed);
     if (o->config) json_string(f, o->config);
     else fputs("null", f);
-    fprintf(f, ", \"repetitions\": %lld},\n", (long long)o->reps);
+    fprintf(f, ", \"repetitions\": %lld, \"models\": %s},\n", (long long)o->reps, o->no_models ? "false" : "true");
     fprintf(f, "  \"employee_years\": %lld,\n  \"output_rows\": %lld,\n", (long long)t->employee_years,
             (long long)t->output_rows);
     fprintf(f, "  \"modes\": {\n");
@@ -288,9 +292,10 @@ static void print_summary(const struct bench_options *o, const char *census, con
 {
     char generated[64];
     snprintf(generated, sizeof generated, "generated census of %lld employees", (long long)o->employees);
-    printf("scenario: %s, years %d-%d, seed %llu, %lld repetition%s per mode (alternating)\n",
+    printf("scenario: %s, years %d-%d, seed %llu, %s, %lld repetition%s per mode (alternating)\n",
            o->census ? census : generated, o->first_year,
-           o->last_year, (unsigned long long)o->seed, (long long)o->reps, o->reps == 1 ? "" : "s");
+           o->last_year, (unsigned long long)o->seed, o->no_models ? "without the SQL models" : "SQL models included",
+           (long long)o->reps, o->reps == 1 ? "" : "s");
     printf("%-10s %9s %8s %8s %17s %12s %10s\n", "mode", "median s", "min s", "max s", "employee-years/s",
            "rows/s", "peak RSS");
     for (int m = 0; m < MODE_COUNT; m++) {
@@ -340,6 +345,7 @@ static int benchmark(const struct bench_options *o, const char dir[1024], struct
             argv[a++] = "--years", argv[a++] = years, argv[a++] = "--seed", argv[a++] = seed;
             argv[a++] = "--execution", argv[a++] = (char *)mode_names[m];
             if (o->config) argv[a++] = "--config", argv[a++] = (char *)o->config;
+            if (o->no_models) argv[a++] = "--no-models";
             argv[a] = NULL;
             int status = run_child(argv, log, &wall, &rss);
             if (status != 0)
