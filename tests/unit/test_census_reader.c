@@ -18,36 +18,16 @@
 #include "io/census_reader.h"
 #include "io/census_writer.h"
 #include "model/census_gen.h"
+#include "support/scratch.h"
 
-static char dir[64];
 static struct pw_config cfg;
 static struct pw_tables tables;
-
-static const char *path_of(const char *name)
-{
-    static char buf[4][512];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", dir, name);
-    return p;
-}
-
-static const char *write_file(const char *name, const char *text)
-{
-    const char *p = path_of(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
 
 static int group_setup(void **state)
 {
     (void)state;
     struct pw_err err = {0};
-    snprintf(dir, sizeof dir, "/tmp/pw_census_reader_XXXXXX");
-    if (!mkdtemp(dir)) return -1;
+    if (pw_test_scratch_create("pw_census_reader")) return -1;
     pw_config_init_defaults(&cfg);
     if (pw_config_finalize(&cfg, &err) != 0 || pw_tables_load(&tables, "", &err) != 0) {
         fprintf(stderr, "setup: %s\n", err.msg);
@@ -59,14 +39,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    if (d) {
-        for (struct dirent *e; (e = readdir(d));)
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(path_of(e->d_name));
-        closedir(d);
-    }
-    rmdir(dir);
-    return 0;
+    return pw_test_scratch_remove();
 }
 
 struct loaded {
@@ -111,7 +84,7 @@ static void check_three_rows(const struct loaded *l)
 static void test_good_csv(void **state)
 {
     (void)state;
-    const char *p = write_file("good.csv", HEADER
+    const char *p = pw_test_write_file("good.csv", HEADER
                                "C3,1990-01-31,2020-06-15,60000,0.10\n"
                                "B2,1980-05-17,2015-03-01,85000.25,\n"
                                "A1,1975-12-01,2001-09-10,120000,0.06\n");
@@ -126,7 +99,7 @@ static void test_good_csv(void **state)
 static void test_bom_crlf(void **state)
 {
     (void)state;
-    const char *p = write_file("bom.csv", "\xEF\xBB\xBF"
+    const char *p = pw_test_write_file("bom.csv", "\xEF\xBB\xBF"
                                "employee_id,employee_birth_date,employee_hire_date,employee_gross_compensation,"
                                "employee_deferral_rate\r\n"
                                "C3,1990-01-31,2020-06-15,60000,0.10\r\n"
@@ -143,7 +116,7 @@ static void test_quotes_order_extra_columns(void **state)
     (void)state;
     /* Columns in another order, an ignored column, quoted values with commas and
      * quotes, no newline at the end. */
-    const char *p = write_file("quoted.csv",
+    const char *p = pw_test_write_file("quoted.csv",
                                "notes,employee_gross_compensation,employee_hire_date,employee_id,employee_birth_date\n"
                                "\"x, y\",60000,2020-06-15,\"C,3\",1990-01-31\n"
                                "\"say \"\"hi\"\"\",70000,2019-01-01,D4,1991-02-02");
@@ -182,7 +155,7 @@ static int collect(void *ctx, const struct pw_census_fields *f, size_t row, stru
 static void test_scan_rows_in_file_order(void **state)
 {
     (void)state;
-    const char *p = write_file("scan.csv", HEADER
+    const char *p = pw_test_write_file("scan.csv", HEADER
                                "Z9,1990-01-31,2020-06-15,60000,\n"
                                "A1,,\"\",x,0.05\n"
                                "M5,1980-05-17,2015-03-01,85000.25,6\n");
@@ -201,8 +174,8 @@ static void test_glob_characters_in_name(void **state)
 {
     (void)state;
     /* DuckDB would read "glob[1].csv" as a pattern matching "glob1.csv" too. */
-    write_file("glob1.csv", HEADER "X1,1975-12-01,2001-09-10,120000,0.06\n");
-    const char *p = write_file("glob[1].csv", HEADER "A1,1975-12-01,2001-09-10,120000,0.06\n"
+    pw_test_write_file("glob1.csv", HEADER "X1,1975-12-01,2001-09-10,120000,0.06\n");
+    const char *p = pw_test_write_file("glob[1].csv", HEADER "A1,1975-12-01,2001-09-10,120000,0.06\n"
                                                      "B2,1975-12-01,2001-09-10,120000,0.06\n");
     struct loaded l;
     load(&l, p);
@@ -215,7 +188,7 @@ static void test_glob_characters_in_name(void **state)
 static void test_missing_required_column(void **state)
 {
     (void)state;
-    const char *p = write_file("nohire.csv", "employee_id,employee_birth_date,employee_gross_compensation,other\n"
+    const char *p = pw_test_write_file("nohire.csv", "employee_id,employee_birth_date,employee_gross_compensation,other\n"
                                              "A1,1975-12-01,120000,1\n");
     struct loaded l;
     load(&l, p);
@@ -230,7 +203,7 @@ static void test_missing_required_column(void **state)
 static void test_missing_file(void **state)
 {
     (void)state;
-    const char *p = path_of("nope.csv");
+    const char *p = pw_test_path("nope.csv");
     char want[400];
     snprintf(want, sizeof want, "cannot open '%s': No such file or directory", p);
     struct loaded l;
@@ -243,7 +216,7 @@ static void test_missing_file(void **state)
 static void test_unknown_extension(void **state)
 {
     (void)state;
-    const char *p = write_file("census.txt", HEADER "A1,1975-12-01,2001-09-10,120000,0.06\n");
+    const char *p = pw_test_write_file("census.txt", HEADER "A1,1975-12-01,2001-09-10,120000,0.06\n");
     struct loaded l;
     load(&l, p);
     assert_int_equal(l.rc, PW_ECENSUS);
@@ -257,7 +230,7 @@ static void test_malformed_csv(void **state)
 {
     (void)state;
     struct loaded l;
-    const char *p = write_file("ragged.csv", HEADER "A1,1975-12-01,2001-09-10,120000,0.06\n"
+    const char *p = pw_test_write_file("ragged.csv", HEADER "A1,1975-12-01,2001-09-10,120000,0.06\n"
                                                     "B2,1980-05-17,2015-03-01,85000,0.05,extra\n");
     load(&l, p);
     assert_int_equal(l.rc, PW_ECENSUS);
@@ -266,25 +239,25 @@ static void test_malformed_csv(void **state)
     assert_null(strstr(l.err.msg, "Possible fixes"));
     unload(&l);
 
-    p = write_file("quote.csv", HEADER "A1,1975-12-01,2001-09-10,\"120000,0.06\n");
+    p = pw_test_write_file("quote.csv", HEADER "A1,1975-12-01,2001-09-10,\"120000,0.06\n");
     load(&l, p);
     assert_int_equal(l.rc, PW_ECENSUS);
     assert_non_null(strstr(l.err.msg, "unterminated quote"));
     unload(&l);
 
-    p = write_file("empty.csv", "");
+    p = pw_test_write_file("empty.csv", "");
     load(&l, p);
     assert_int_equal(l.rc, PW_ECENSUS);
     assert_non_null(strstr(l.err.msg, "is empty"));
     unload(&l);
 
-    p = write_file("binary.csv", "\x89PNG\r\n\x1a\n\xff\xfe\x00\x01");
+    p = pw_test_write_file("binary.csv", "\x89PNG\r\n\x1a\n\xff\xfe\x00\x01");
     load(&l, p);
     assert_int_equal(l.rc, PW_ECENSUS);
     assert_non_null(strstr(l.err.msg, "not UTF-8"));
     unload(&l);
 
-    p = write_file("notparquet.parquet", HEADER);
+    p = pw_test_write_file("notparquet.parquet", HEADER);
     load(&l, p);
     assert_int_equal(l.rc, PW_ECENSUS);
     assert_non_null(strstr(l.err.msg, p));
@@ -294,7 +267,7 @@ static void test_malformed_csv(void **state)
 static void test_bad_rows_rejected(void **state)
 {
     (void)state;
-    const char *p = write_file("bad.csv", HEADER
+    const char *p = pw_test_write_file("bad.csv", HEADER
                                "A1,1975-12-01,2001-09-10,120000,0.06\n"
                                "B2,1980-05-17,2015-13-01,85000,\n"
                                "C3,1990-01-31,2020-06-15,60000,\n"
@@ -314,7 +287,7 @@ static void test_bad_rows_rejected(void **state)
     assert_string_equal(l.census.rejected[2].column, "employee_id");
     unload(&l);
 
-    p = write_file("allbad.csv", HEADER "B2,1980-05-17,2015-13-01,85000,\n");
+    p = pw_test_write_file("allbad.csv", HEADER "B2,1980-05-17,2015-13-01,85000,\n");
     load(&l, p);
     assert_int_not_equal(l.rc, 0);
     assert_non_null(strstr(l.err.msg, p)); /* the finish error names the file */
@@ -350,7 +323,7 @@ static void test_generated_round_trip(void **state)
     o.employees = 3000;
     o.seed = 11;
     struct pw_err err = {0};
-    const char *csv = path_of("gen.csv"), *parquet = path_of("gen.parquet");
+    const char *csv = pw_test_path("gen.csv"), *parquet = pw_test_path("gen.parquet");
     assert_int_equal(pw_census_write(csv, &o, &tables.levels, &err), 0);
     assert_int_equal(pw_census_write(parquet, &o, &tables.levels, &err), 0);
 
@@ -378,7 +351,7 @@ static void test_generated_round_trip(void **state)
 static size_t count_dir_entries(void)
 {
     size_t n = 0;
-    DIR *d = opendir(dir);
+    DIR *d = opendir(pw_test_dir);
     for (struct dirent *e; d && (e = readdir(d));) n += e->d_name[0] != '.' || strstr(e->d_name, ".tmp") != NULL;
     if (d) closedir(d);
     return n;
@@ -393,22 +366,22 @@ static void test_writer_errors(void **state)
     struct pw_err err = {0};
     size_t before = count_dir_entries();
 
-    const char *p = path_of("no/such/dir/out.csv");
+    const char *p = pw_test_path("no/such/pw_test_dir/out.csv");
     assert_int_equal(pw_census_write(p, &o, &tables.levels, &err), PW_EIO);
     assert_non_null(strstr(err.msg, p));
-    p = path_of("no/such/dir/out.parquet");
+    p = pw_test_path("no/such/pw_test_dir/out.parquet");
     assert_int_not_equal(pw_census_write(p, &o, &tables.levels, &err), 0);
     assert_non_null(strstr(err.msg, p));
-    p = path_of("out.json");
+    p = pw_test_path("out.json");
     assert_int_not_equal(pw_census_write(p, &o, &tables.levels, &err), 0);
     assert_non_null(strstr(err.msg, ".csv and .parquet"));
     o.employees = 0;
-    assert_int_equal(pw_census_write(path_of("zero.csv"), &o, &tables.levels, &err), PW_ERANGE);
+    assert_int_equal(pw_census_write(pw_test_path("zero.csv"), &o, &tables.levels, &err), PW_ERANGE);
     assert_int_equal(count_dir_entries(), before); /* nothing left behind, not even a temp file */
 
     /* An existing file is replaced whole. */
     o.employees = 5;
-    p = write_file("replace.csv", "old content that is longer than nothing\n");
+    p = pw_test_write_file("replace.csv", "old content that is longer than nothing\n");
     assert_int_equal(pw_census_write(p, &o, &tables.levels, &err), 0);
     struct loaded l;
     load(&l, p);

@@ -18,41 +18,19 @@
 #include "report/json.h"
 #include "report/perf_json.h"
 #include "report/perf_report.h"
+#include "support/scratch.h"
 
-static char dir[64];
-
-static const char *path_of(const char *name)
-{
-    static char buf[4][512];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", dir, name);
-    return p;
-}
-
-static const char *write_file(const char *name, const char *text)
-{
-    const char *p = path_of(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
 
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/pw_perf_json_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return pw_test_scratch_create("pw_perf_json");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return pw_test_scratch_remove();
 }
 
 /* A report with three stages over 2025-2026, one of them outside the years. */
@@ -103,7 +81,7 @@ static void test_round_trip(void **state)
     sample_report(&a, 1.25);
     assert_int_equal(a.stage_count, 3);
     assert_int_equal(a.year_count, 4);
-    const char *path = path_of("perf.json");
+    const char *path = pw_test_path("perf.json");
     assert_int_equal(pw_perf_json_write(path, &a, &err), 0);
     int rc = pw_perf_json_read(path, &b, &err);
     if (rc) fail_msg("%s", err.msg);
@@ -162,7 +140,7 @@ static void test_write_error(void **state)
     struct pw_perf_report a;
     struct pw_err err = {0};
     sample_report(&a, 1.0);
-    assert_int_equal(pw_perf_json_write(path_of("no_such_folder/perf.json"), &a, &err), PW_EIO);
+    assert_int_equal(pw_perf_json_write(pw_test_path("no_such_folder/perf.json"), &a, &err), PW_EIO);
     assert_non_null(strstr(err.msg, "cannot write '"));
     assert_non_null(strstr(err.msg, "no_such_folder/perf.json': No such file or directory"));
     pw_perf_report_release(&a);
@@ -249,11 +227,11 @@ static void expect_read_error(const char *name, const char *text, const char *me
 {
     struct pw_perf_report r;
     struct pw_err err = {0};
-    const char *path = text ? write_file(name, text) : path_of(name);
+    const char *path = text ? pw_test_write_file(name, text) : pw_test_path(name);
     assert_int_not_equal(pw_perf_json_read(path, &r, &err), 0);
     assert_null(r.stages);
     char want[1024];
-    snprintf(want, sizeof want, message, dir);
+    snprintf(want, sizeof want, message, pw_test_dir);
     if (strcmp(err.msg, want) != 0) fail_msg("expected: %s\n     got: %s", want, err.msg);
 }
 
@@ -272,7 +250,7 @@ static void test_bad_baselines(void **state)
     (void)state;
     struct pw_perf_report r;
     struct pw_err err = {0};
-    int rc = pw_perf_json_read(write_file("good.json", good_doc), &r, &err);
+    int rc = pw_perf_json_read(pw_test_write_file("good.json", good_doc), &r, &err);
     if (rc) fail_msg("%s", err.msg);
     assert_int_equal(r.stage_count, 1);
     assert_int_equal(r.year_count, 1);

@@ -19,41 +19,19 @@
 #include "io/env_check.h"
 #include "io/output.h"
 #include "io/yaml_config.h"
+#include "support/scratch.h"
 
-static char dir[64];
-
-static const char *path_of(const char *name)
-{
-    static char buf[4][512];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", dir, name);
-    return p;
-}
-
-static const char *write_file(const char *name, const char *text)
-{
-    const char *p = path_of(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
 
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/pw_validate_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return pw_test_scratch_create("pw_validate");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return pw_test_scratch_remove();
 }
 
 /* ---- collecting problems and warnings --------------------------------------- */
@@ -86,7 +64,7 @@ static void hook(void *ctx, int kind, const char *line)
 static void test_config_every_problem(void **state)
 {
     (void)state;
-    const char *path = write_file("bad.yaml",
+    const char *path = pw_test_write_file("bad.yaml",
                                   "simulation:\n"
                                   "  start_year: 1800\n"
                                   "  target_growth_rate: abc\n"
@@ -127,7 +105,7 @@ static void test_config_each_other_cases(void **state)
     struct pw_err err = {0};
 
     struct collected c = {0};
-    assert_int_equal(pw_config_load_file_each(&cfg, write_file("ok.yaml", "simulation:\n  random_seed: 9\n"), collect,
+    assert_int_equal(pw_config_load_file_each(&cfg, pw_test_write_file("ok.yaml", "simulation:\n  random_seed: 9\n"), collect,
                                               &c, &err),
                      0);
     assert_int_equal(c.count, 0);
@@ -135,21 +113,21 @@ static void test_config_each_other_cases(void **state)
 
     /* invalid YAML ends the load: one problem */
     memset(&c, 0, sizeof c);
-    assert_int_equal(pw_config_load_file_each(&cfg, write_file("syntax.yaml", "simulation: [1, 2\n"), collect, &c, &err),
+    assert_int_equal(pw_config_load_file_each(&cfg, pw_test_write_file("syntax.yaml", "simulation: [1, 2\n"), collect, &c, &err),
                      PW_ECONFIG);
     assert_int_equal(c.count, 1);
     assert_non_null(strstr(c.msg[0], "invalid YAML"));
 
     /* a missing file: one problem, an I/O error */
     memset(&c, 0, sizeof c);
-    assert_int_equal(pw_config_load_file_each(&cfg, path_of("none.yaml"), collect, &c, &err), PW_EIO);
+    assert_int_equal(pw_config_load_file_each(&cfg, pw_test_path("none.yaml"), collect, &c, &err), PW_EIO);
     assert_int_equal(c.count, 1);
     assert_non_null(strstr(c.msg[0], "No such file or directory"));
     assert_non_null(strstr(err.msg, "1 problem"));
 
     /* key errors and then a cross-key error of the keys that were valid */
     memset(&c, 0, sizeof c);
-    const char *both = write_file("both.yaml",
+    const char *both = pw_test_write_file("both.yaml",
                                   "simulation:\n"
                                   "  start_year: 2030\n"
                                   "  end_year: 2026\n"
@@ -161,7 +139,7 @@ static void test_config_each_other_cases(void **state)
 
     /* a key that is not a plain name does not end the walk either */
     memset(&c, 0, sizeof c);
-    const char *odd = write_file("odd.yaml",
+    const char *odd = pw_test_write_file("odd.yaml",
                                  "simulation:\n"
                                  "  ? [a, b]\n"
                                  "  : 1\n"
@@ -193,10 +171,10 @@ static void test_writable_dir(void **state)
 {
     (void)state;
     struct pw_err err = {0};
-    assert_int_equal(pw_env_check_writable_dir(dir, &err), 0);
-    assert_int_equal(pw_env_check_writable_dir(path_of("nope"), &err), PW_EIO);
+    assert_int_equal(pw_env_check_writable_dir(pw_test_dir, &err), 0);
+    assert_int_equal(pw_env_check_writable_dir(pw_test_path("nope"), &err), PW_EIO);
     assert_non_null(strstr(err.msg, "nope': No such file or directory"));
-    assert_int_equal(pw_env_check_writable_dir(write_file("plain", "x"), &err), PW_EIO);
+    assert_int_equal(pw_env_check_writable_dir(pw_test_write_file("plain", "x"), &err), PW_EIO);
     assert_non_null(strstr(err.msg, "plain' is not a folder"));
     if (access("/sys", F_OK) == 0) {
         assert_int_equal(pw_env_check_writable_dir("/sys", &err), PW_EIO);
@@ -211,10 +189,10 @@ static void test_parquet(void **state)
     struct pw_err err = {0};
     assert_int_equal(pw_db_open(&db, NULL, NULL, &err), 0);
     assert_int_equal(pw_env_check_parquet(db, NULL, &err), 0);
-    int rc = pw_env_check_parquet(db, dir, &err);
+    int rc = pw_env_check_parquet(db, pw_test_dir, &err);
     if (rc) fail_msg("%s", err.msg);
-    assert_int_not_equal(access(path_of("planwise-validate.parquet"), F_OK), 0);   /* removed */
-    assert_int_not_equal(pw_env_check_parquet(db, path_of("missing_folder"), &err), 0);
+    assert_int_not_equal(access(pw_test_path("planwise-validate.parquet"), F_OK), 0);   /* removed */
+    assert_int_not_equal(pw_env_check_parquet(db, pw_test_path("missing_folder"), &err), 0);
     assert_non_null(strstr(err.msg, "cannot write a Parquet file in '"));
     pw_db_close(db);
 }
@@ -227,21 +205,21 @@ static void test_database(void **state)
     assert_int_equal(pw_env_check_database(":memory:", "default", &info, &err), 0);
     assert_true(info.memory);
 
-    assert_int_equal(pw_env_check_database(path_of("new.duckdb"), "default", &info, &err), 0);
+    assert_int_equal(pw_env_check_database(pw_test_path("new.duckdb"), "default", &info, &err), 0);
     assert_false(info.exists);
-    assert_string_equal(info.folder, dir);
-    assert_int_not_equal(access(path_of("new.duckdb"), F_OK), 0);   /* not created */
+    assert_string_equal(info.folder, pw_test_dir);
+    assert_int_not_equal(access(pw_test_path("new.duckdb"), F_OK), 0);   /* not created */
 
-    assert_int_equal(pw_env_check_database(path_of("nowhere/x.duckdb"), "default", &info, &err), PW_EIO);
+    assert_int_equal(pw_env_check_database(pw_test_path("nowhere/x.duckdb"), "default", &info, &err), PW_EIO);
     assert_non_null(strstr(err.msg, "nowhere' does not exist"));
 
-    assert_int_equal(pw_env_check_database(write_file("junk.duckdb", "not a database\n"), "default", &info, &err),
+    assert_int_equal(pw_env_check_database(pw_test_write_file("junk.duckdb", "not a database\n"), "default", &info, &err),
                      PW_EDB);
     assert_non_null(strstr(err.msg, "cannot open database '"));
 
     /* a planwise database with one scenario */
     struct pw_db *db;
-    const char *path = path_of("planwise.duckdb");
+    const char *path = pw_test_path("planwise.duckdb");
     assert_int_equal(pw_db_open(&db, path, NULL, &err), 0);
     char sql[256];
     snprintf(sql, sizeof sql, "CREATE TABLE planwise_schema (version INTEGER); INSERT INTO planwise_schema VALUES (%d)",
@@ -268,9 +246,9 @@ static void test_database(void **state)
     assert_non_null(strstr(err.msg, "holds planwise output schema version 1"));
 
     /* a DuckDB file without planwise tables is fine */
-    assert_int_equal(pw_db_open(&db, path_of("empty.duckdb"), NULL, &err), 0);
+    assert_int_equal(pw_db_open(&db, pw_test_path("empty.duckdb"), NULL, &err), 0);
     pw_db_close(db);
-    assert_int_equal(pw_env_check_database(path_of("empty.duckdb"), "base", &info, &err), 0);
+    assert_int_equal(pw_env_check_database(pw_test_path("empty.duckdb"), "base", &info, &err), 0);
     assert_true(info.exists);
     assert_int_equal(info.schema_version, 0);
 }
