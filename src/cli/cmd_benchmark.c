@@ -307,7 +307,7 @@ static void print_summary(const struct bench_options *o, const char *census, con
     double base = res[MODE_BASELINE].median, opt = res[MODE_OPTIMIZED].median;
     printf("improvement: %.1f%% less wall time (%.2fx); %lld employee-years, %lld output rows\n",
            100.0 * (base - opt) / base, base / opt, (long long)t->employee_years, (long long)t->output_rows);
-    printf("outputs: %s\n", t->identical ? "identical in both modes (row count and md5 of all five yearly tables)"
+    printf("outputs: %s\n", t->identical ? "identical in both modes (row count and row hashes of all five yearly tables)"
                                           : "DIFFERENT between the modes");
 }
 

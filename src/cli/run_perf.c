@@ -78,7 +78,7 @@ int pw_run_perf_finish(struct pw_run_perf *p, const struct pw_perf *perf, const 
                        const char *planwise_version)
 {
     bool verbose = pw_log_verbosity() >= PW_VERBOSE, quiet = pw_log_verbosity() < PW_NORMAL;
-    if (!verbose && !p->json_path && !p->baseline_loaded) return PW_EXIT_OK;
+    if (quiet && !p->json_path && !p->baseline_loaded) return PW_EXIT_OK;
     struct pw_perf_machine machine;
     pw_perf_machine_read(&machine, planwise_version);
     struct pw_perf_report now;
@@ -88,11 +88,14 @@ int pw_run_perf_finish(struct pw_run_perf *p, const struct pw_perf *perf, const 
         return PW_EXIT_ERROR;
     }
     int code = PW_EXIT_OK;
-    if (verbose) {
-        printf("\nperformance:\n");
-        pw_perf_report_print(&now, stdout);
-        printf("\n");
-        pw_perf_report_print_years(&now, stdout);
+    if (!quiet) {
+        /* The stage table ends a run's report; -v adds each model and each year. */
+        printf("\nperformance by stage:\n");
+        pw_perf_report_print(&now, stdout, verbose);
+        if (verbose) {
+            printf("\n");
+            pw_perf_report_print_years(&now, stdout);
+        }
     }
     if (p->json_path) {
         if (pw_perf_json_write(p->json_path, &now, &err) != 0) {

@@ -8,8 +8,8 @@
 #include "core/err.h"
 #include "io/db.h"
 
-/* One line per yearly table, "<table> <rows>:<md5 of the rows as text in key
- * order>", of one scenario (NULL: all). out should hold at least 512 bytes. */
+/* One line per yearly table, "<table> <rows>:<sum>:<xor>" of 64-bit hashes of the
+ * rows as text, of one scenario (NULL: all). out should hold at least 512 bytes. */
 int pw_output_checksums(struct pw_db *db, const char *scenario_id, char *out, size_t size, struct pw_err *err);
 
 #endif

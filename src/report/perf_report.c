@@ -89,12 +89,13 @@ static void print_row(FILE *out, const char *name, const char *calls, double wal
             mib(rss, m, sizeof m));
 }
 
-void pw_perf_report_print(const struct pw_perf_report *r, FILE *out)
+void pw_perf_report_print(const struct pw_perf_report *r, FILE *out, bool models)
 {
     fprintf(out, "%-24s %6s %9s %9s %13s %12s %10s\n", "stage", "calls", "wall s", "CPU s", "rows", "rows/s",
             "peak RSS");
     for (size_t i = 0; i < r->stage_count; i++) {
         const struct pw_perf_row *s = &r->stages[i];
+        if (!models && strncmp(s->name, "model:", 6) == 0) continue;
         char calls[24];
         snprintf(calls, sizeof calls, "%llu", (unsigned long long)s->calls);
         print_row(out, s->name, calls, s->wall_seconds, s->cpu_seconds, s->rows, s->peak_rss_bytes);

@@ -72,7 +72,8 @@ double pw_perf_rate(double rows, double seconds);
 
 /* The summary table: stage, calls, wall s, CPU s, rows, rows/s, peak RSS, and a
  * total line for the whole run. */
-void pw_perf_report_print(const struct pw_perf_report *r, FILE *out);
+/* models false leaves out the one-row-per-SQL-model stages ("model:<name>"). */
+void pw_perf_report_print(const struct pw_perf_report *r, FILE *out, bool models);
 /* Per-year detail: wall seconds of each stage in each year (blocks of 8 years). */
 void pw_perf_report_print_years(const struct pw_perf_report *r, FILE *out);
 

@@ -18,7 +18,9 @@
 # PLANWISE = the binary and DATA = tests/cli/data in the environment of setup/check.
 # Normalisation before comparing: the scratch path becomes @TMP@, the data path
 # @DATA@, run timings 'in 0.52 s (115000 employee-years/s)' become
-# 'in <S> s (<R> employee-years/s)', process ids 'PID 123' become 'PID <PID>'.
+# 'in <S> s (<R> employee-years/s)', process ids 'PID 123' become 'PID <PID>', and
+# the performance table of a run (from 'performance by stage:' to its footnote) becomes one
+# line '<performance table>'.
 # After the cases, tests/cli/lock.sh (the timing-dependent locked-database test) runs.
 # Prints one line per case and a final "N passed, M failed"; exits 1 on failure.
 
@@ -54,6 +56,8 @@ FAIL=0
 normalise() {   # normalise SCRATCH < in > out
     sed -E -e "s|$1|@TMP@|g" -e "s|$DATA|@DATA@|g" \
         -e 's/in [0-9]+(\.[0-9]+)? s \([0-9,]+ employee-years\/s\)/in <S> s (<R> employee-years\/s)/g' \
+        -e '/^performance by stage:$/,/^CPU s is process CPU time/c\
+<performance table>' \
         -e 's/PID [0-9]+/PID <PID>/g'
 }
 

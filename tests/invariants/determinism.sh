@@ -4,7 +4,9 @@
 #   tests/invariants/determinism.sh build/planwise
 #
 # 1. MODEL 7 invariant 21: one census + configuration simulated with --threads 1, 2
-#    and 4, and rerun twice, give identical fct_yearly_events, fct_workforce_snapshot,
+#    and 4, with one DuckDB connection instead of four (the output tables written one
+#    after another instead of in parallel), in the baseline execution mode, and
+#    rerun twice, give identical fct_yearly_events, fct_workforce_snapshot,
 #    fct_employer_match_events, fct_workforce_needs and fct_workforce_needs_by_level
 #    (an md5 over every row, cast to text, in primary-key order). The census is larger
 #    than one work chunk (4,096 rows) so the threads really split the work. The same
@@ -37,24 +39,10 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); printf 'ok   %-14s %s\n' determinism "$1"; }
 not_ok() { FAIL=$((FAIL + 1)); printf 'FAIL %-14s %s\n' determinism "$1"; }
 
-# all_checksums DB [SCENARIO]: one line "<table> <rows>:<md5>" per table, the md5 taken
-# over every row cast to text in primary-key order (of one scenario if given); one
-# query for all five tables, since each planwise start costs a few hundred ms here.
-all_checksums() {
-    local where="" sql="" t key
-    [ -n "${2:-}" ] && where="WHERE scenario_id = '$2'"
-    for t in "fct_yearly_events:scenario_id, simulation_year, employee_id, event_sequence" \
-             "fct_workforce_snapshot:scenario_id, simulation_year, employee_id" \
-             "fct_employer_match_events:scenario_id, simulation_year, employee_id" \
-             "fct_workforce_needs:scenario_id, simulation_year" \
-             "fct_workforce_needs_by_level:scenario_id, simulation_year, level_id"; do
-        key=${t#*:}
-        t=${t%%:*}
-        [ -n "$sql" ] && sql="$sql UNION ALL "
-        sql="$sql SELECT '$t' AS name, count(*) || ':' || coalesce(md5(string_agg(t::VARCHAR, chr(10) ORDER BY $key)), '-') AS h FROM $t t $where"
-    done
-    "$BIN" query --db "$1" --csv "SELECT name || ' ' || h FROM ($sql) ORDER BY name" 2>&1 | tail -n +2
-}
+# all_checksums DB [SCENARIO]: see checksums.sh
+# shellcheck source=checksums.sh
+. "$(dirname "$0")/checksums.sh"
+all_checksums() { table_checksums "$BIN" "$@"; }
 
 # db_state DB: all_checksums of every scenario plus run_metadata and census_rejected_rows
 db_state() {
@@ -105,6 +93,12 @@ for t in 1 2 4; do
 done
 run "rerun" --census "$TMP/census.csv" --config "$TMP/config.yaml" --db "$TMP/rerun.duckdb" --threads 2
 all_checksums "$TMP/rerun.duckdb" >"$TMP/rerun.sum"
+# one connection (tables written one after another) and the baseline execution mode
+run "one connection" --census "$TMP/census.csv" --config "$TMP/config.yaml" --db "$TMP/c1.duckdb" --connections 1
+all_checksums "$TMP/c1.duckdb" >"$TMP/c1.sum"
+run "baseline mode" --census "$TMP/census.csv" --config "$TMP/config.yaml" --db "$TMP/base.duckdb" \
+    --execution baseline --no-models
+all_checksums "$TMP/base.duckdb" >"$TMP/base.sum"
 # a rerun into the same database replaces the scenario's rows
 run "rerun in place" --census "$TMP/census.csv" --config "$TMP/config.yaml" --db "$TMP/t1.duckdb" --threads 2
 all_checksums "$TMP/t1.duckdb" >"$TMP/t1_again.sum"
@@ -116,6 +110,8 @@ else
 fi
 same "--threads 1 = --threads 2 (all five tables)" "$TMP/t1.sum" "$TMP/t2.sum"
 same "--threads 1 = --threads 4 (all five tables)" "$TMP/t1.sum" "$TMP/t4.sum"
+same "--connections 1 = --connections 4 (parallel table writers)" "$TMP/t1.sum" "$TMP/c1.sum"
+same "--execution baseline = optimized (row appends, DuckDB defaults)" "$TMP/t1.sum" "$TMP/base.sum"
 same "rerun into a new database = first run" "$TMP/t1.sum" "$TMP/rerun.sum"
 same "rerun into the same database = first run (rows replaced, not added)" "$TMP/t1.sum" "$TMP/t1_again.sum"
 meta_rows=$("$BIN" query --db "$TMP/t1.duckdb" --csv "SELECT count(*) FROM run_metadata" | tail -n 1)

@@ -26,21 +26,9 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); printf 'ok   %-14s %s\n' resume "$1"; }
 not_ok() { FAIL=$((FAIL + 1)); printf 'FAIL %-14s %s\n' resume "$1"; [ -n "${2:-}" ] && sed 's/^/       | /' "$2"; }
 
-checksums() {   # checksums DB [SCENARIO]: "<table> <rows>:<md5>" per yearly table
-    local where="" sql="" t key
-    [ -n "${2:-}" ] && where="WHERE scenario_id = '$2'"
-    for t in "fct_yearly_events:scenario_id, simulation_year, employee_id, event_sequence" \
-             "fct_workforce_snapshot:scenario_id, simulation_year, employee_id" \
-             "fct_employer_match_events:scenario_id, simulation_year, employee_id" \
-             "fct_workforce_needs:scenario_id, simulation_year" \
-             "fct_workforce_needs_by_level:scenario_id, simulation_year, level_id"; do
-        key=${t#*:}
-        t=${t%%:*}
-        [ -n "$sql" ] && sql="$sql UNION ALL "
-        sql="$sql SELECT '$t' AS name, count(*) || ':' || coalesce(md5(string_agg(t::VARCHAR, chr(10) ORDER BY $key)), '-') AS h FROM $t t $where"
-    done
-    "$BIN" query --db "$1" --csv "SELECT name || ' ' || h FROM ($sql) ORDER BY name" | tail -n +2
-}
+# shellcheck source=checksums.sh
+. "$(dirname "$0")/checksums.sh"
+checksums() { table_checksums "$BIN" "$@"; }
 value() { "$BIN" query --db "$1" --csv "$2" | tail -n 1; }
 
 # expect_refused LABEL PATTERN args...: exit 1 and stderr matching PATTERN

@@ -372,7 +372,7 @@ static void test_summary_tables(void **state)
     sample_report(&r, 1.0);
     char out[4096];
     FILE *f = fmemopen(out, sizeof out, "w");
-    pw_perf_report_print(&r, f);
+    pw_perf_report_print(&r, f, true);
     pw_perf_report_print_years(&r, f);
     fclose(f);
     assert_non_null(strstr(out, "stage                     calls    wall s     CPU s          rows       rows/s   peak RSS\n"));
