@@ -81,12 +81,13 @@ static int materialize(struct pw_db *conn, const struct pw_model *m, const char 
     return rc;
 }
 
-/* The built-in checks judge a scenario against its whole history from the census.
- * A branched scenario (--from-checkpoint) starts after another scenario's year N and
- * holds only the later years, so its rows are not counted (docs/decisions.md). */
+/* The built-in checks judge a finished scenario against its whole history from the
+ * census. Rows of a scenario whose run is not complete (running, stopped, failed)
+ * or that was branched (--from-checkpoint: it starts after another scenario's year
+ * N and holds only the later years) are not counted (docs/decisions.md). */
 static const char branch_filter[] =
-    " WHERE scenario_id NOT IN (SELECT scenario_id FROM run_metadata"
-    " WHERE resumed_from_year IS NOT NULL AND start_year > resumed_from_year)";
+    " WHERE scenario_id NOT IN (SELECT scenario_id FROM run_metadata WHERE status <> 'complete'"
+    " OR (resumed_from_year IS NOT NULL AND start_year > resumed_from_year))";
 
 static const char *check_filter(const struct pw_model *m)
 {

@@ -10,7 +10,9 @@
 #    checkpoint's year.
 # 2. A resume is refused, with a message naming the problem, for: a complete
 #    scenario, a scenario without checkpoints, another seed or configuration than the
-#    checkpoint's, a corrupt or truncated checkpoint.
+#    checkpoint's, a corrupt or truncated checkpoint. A run that fails after it began
+#    writing (here: an impossible checkpoint folder) leaves run_metadata 'failed'
+#    with the error message.
 # 3. A branch (--from-checkpoint, new scenario id, same configuration) from the 2026
 #    checkpoint holds exactly the uninterrupted run's 2027-2029 snapshot rows (but its
 #    own scenario id), and needs no census; with another plan design it differs.
@@ -106,6 +108,15 @@ expect_refused "--from-checkpoint of a corrupt file" "checkpoint" --db "$TMP/bra
 head -c $((size - 100)) "$TMP/good.pwck" >"$TMP/truncated.pwck"
 expect_refused "--from-checkpoint of a truncated file" "truncated\|checkpoint" --db "$TMP/branch.duckdb" \
     --scenario b3 --from-checkpoint "$TMP/truncated.pwck"
+
+# A run that fails after it started writing is recorded as failed, with the message.
+"$BIN" run -q "${ARGS[@]}" --db "$TMP/full.duckdb" --scenario broken --checkpoint-dir /dev/null/ckpt 2>"$TMP/err"
+rc=$?
+meta=$(value "$TMP/full.duckdb" "SELECT status || ': ' || error FROM run_metadata WHERE scenario_id = 'broken'")
+case "$rc $meta" in
+"1 failed: "*checkpoint*/dev/null*) ok "a failed run is recorded: $meta" ;;
+*) not_ok "failed run: exit $rc, run_metadata '$meta'" "$TMP/err" ;;
+esac
 
 # ---- 3. branching ----
 cp "$TMP/full.duckdb.checkpoints/default/year-2026.pwck" "$TMP/y2026.pwck"
