@@ -35,9 +35,29 @@ static void failure_message(const struct pw_dag_summary *sum, struct pw_err *err
     pw_err_set(err, PW_EMODEL, "%s", msg);
 }
 
+/* The built-in models read planwise's output tables: a database without them gets
+ * one message instead of an error from every model. */
+static int check_outputs_present(struct pw_db *db, struct pw_err *err)
+{
+    int64_t n = 0;
+    int rc = pw_db_query_int(db,
+                             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND "
+                             "table_name IN ('run_metadata', 'fct_yearly_events', 'fct_workforce_snapshot')",
+                             &n, err);
+    if (rc) return rc;
+    if (n < 3)
+        return pw_err_set(err, PW_EMODEL,
+                          "database '%s' holds no planwise outputs (run_metadata, fct_yearly_events, "
+                          "fct_workforce_snapshot); write them with 'planwise run --db %s' first",
+                          pw_db_path(db), pw_db_path(db));
+    return 0;
+}
+
 int pw_dag_run(struct pw_db *db, const struct pw_dag_options *opt, struct pw_dag_summary *sum, struct pw_err *err)
 {
     memset(sum, 0, sizeof *sum);
+    int rc0 = check_outputs_present(db, err);
+    if (rc0) return rc0;
     FILE *diag = opt->diag ? opt->diag : stderr;
     struct pw_dag *dag = pw_dag_new();
     if (!dag) return pw_err_set(err, PW_ENOMEM, "out of memory");
