@@ -130,7 +130,8 @@ static int parse_options(int argc, char **argv, struct bench_options *o)
 }
 
 /* Runs this program with argv, stdout and stderr into log_path; wall time and
- * the child's peak RSS from wait4. Returns the exit status (or -1). */
+ * the child's peak RSS from wait4. Returns the exit status, 128 + the signal when a
+ * signal ended it, or -1 when it could not be started. */
 static int run_child(char *const argv[], const char *log_path, double *wall, long *rss_kb)
 {
     posix_spawn_file_actions_t fa;
@@ -147,7 +148,8 @@ static int run_child(char *const argv[], const char *log_path, double *wall, lon
     if (wait4(pid, &status, 0, &ru) < 0) return -1;
     *wall = pw_wall_seconds() - t0;
     *rss_kb = ru.ru_maxrss;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;   /* the shell's convention */
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -328,7 +330,7 @@ static int benchmark(const struct bench_options *o, const char dir[1024], struct
         char *argv[] = {"planwise", "census", "generate", "--employees", n, "--seed", seed, "--out", census, NULL};
         pw_info("generating a census of %lld employees", (long long)o->employees);
         if (run_child(argv, log, &wall, &rss) != 0)
-            return pw_err_set(err, PW_EIO, "census generation failed; see '%s'", log);
+            return pw_err_set(err, PW_EIO, "census generation failed; its messages are in '%s'", log);
     }
     static struct mode_result res[MODE_COUNT];
     memset(res, 0, sizeof res);
@@ -349,8 +351,8 @@ static int benchmark(const struct bench_options *o, const char dir[1024], struct
             argv[a] = NULL;
             int status = run_child(argv, log, &wall, &rss);
             if (status != 0)
-                return pw_err_set(err, PW_EIO, "the %s run failed (exit %d); its messages are in '%s'%s", mode_names[m],
-                                  status, log, o->keep ? "" : " (use --keep DIR to keep them)");
+                return pw_err_set(err, PW_EIO, "the %s run failed (exit %d%s); its messages are in '%s'", mode_names[m],
+                                  status, status > 128 ? ", killed by a signal" : "", log);
             res[m].wall[rep] = wall;
             res[m].rss_kb[rep] = rss;
             pw_info("%-9s repetition %d: %.3f s, peak RSS %.0f MB", mode_names[m], rep + 1, wall, (double)rss / 1024.0);
@@ -381,6 +383,7 @@ int pw_cmd_benchmark(int argc, char **argv)
     char dir[1024];
     if ((rc = make_scratch(&o, dir, sizeof dir, &err))) return pw_cli_fail(&err);
     rc = benchmark(&o, dir, &err);
-    if (!o.keep) remove_tree(dir);
+    /* A failed benchmark keeps its folder: the runs' messages are there. */
+    if (!o.keep && rc == 0) remove_tree(dir);
     return rc ? pw_cli_fail(&err) : PW_EXIT_OK;
 }

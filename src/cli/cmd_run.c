@@ -277,6 +277,7 @@ struct run_state {
     bool resume_wf_ready;
     struct pw_carried carried;
     struct pw_run_status previous;
+    bool resuming;              /* --resume: continues the scenario's stopped run */
     struct pw_perf *perf;       /* performance monitor of this run */
 };
 
@@ -334,7 +335,15 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
         .formula = ctx->cfg->plan.match_enabled ? pw_plan_active_formula(&ctx->cfg->plan) : NULL,
     };
     int rc = pw_output_write_year(ctx->out, &yo, err);
-    if (!rc) ctx->state->years_committed++;
+    if (rc) return rc;
+    struct run_state *st = ctx->state;
+    /* The first committed year replaced the scenario's earlier rows: the earlier
+     * run's checkpoints no longer describe them (also with --no-checkpoints). */
+    if (st->years_committed++ == 0 && !st->resuming) {
+        struct stat dir;
+        if (stat(st->checkpoint_dir, &dir) == 0 && (rc = pw_checkpoint_clear(st->checkpoint_dir, st->cfg.scenario_id, err)))
+            return rc;
+    }
     if (!rc) pw_debug("year %d: %zu snapshot rows, %zu events written", sim->year.year, sim->year.n_pop, sim->events_in_year);
     return rc;
 }
@@ -369,11 +378,19 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
     pw_db_pool_free(s->connections);
     pw_db_close(s->db);
     if (failed && s->db_created && s->years_committed == 0) {
-        /* The file did not exist before this run: leave nothing behind. */
-        char wal[PW_PATH_MAX + 8];
-        snprintf(wal, sizeof wal, "%s.wal", db_path);
+        /* The file did not exist before this run: leave nothing behind (the
+         * folders only when empty, i.e. made by this run). */
+        char p[PW_PATH_MAX + 160];
+        snprintf(p, sizeof p, "%s.wal", db_path);
         remove(db_path);
-        remove(wal);
+        remove(p);
+        snprintf(p, sizeof p, "%s.tmp", db_path);
+        rmdir(p);
+        if (s->checkpoint_dir[0]) {
+            snprintf(p, sizeof p, "%s/%s", s->checkpoint_dir, s->cfg.scenario_id);
+            rmdir(p);
+            rmdir(s->checkpoint_dir);
+        }
     }
     pw_checkpoint_writer_free(s->checkpoint_writer);
     if (s->resume_wf_ready) pw_workforce_release(&s->resume_wf);
@@ -384,6 +401,16 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
     pw_run_report_release(&s->report);
     free(s->config_text);
     pw_perf_free(s->perf);
+}
+
+/* The DuckDB settings of this run (performance.*), for the simulation and its models. */
+static void db_options(const struct pw_config *cfg, const struct run_options *o, struct pw_db_options *dbo)
+{
+    uint64_t memory = 0;
+    pw_config_memory_bytes(cfg->perf.memory_limit, pw_physical_memory_bytes(), &memory);
+    *dbo = (struct pw_db_options){
+        .threads = cfg->threads, .memory_limit = memory, .temp_directory = cfg->perf.temp_directory,
+        .duckdb_defaults = o->baseline};
 }
 
 /* Census of the run: read, rule-checked, rejected rows reported. */
@@ -427,6 +454,18 @@ static int load_checkpoint(struct run_state *s, const struct run_options *o, str
                               cfg->scenario_id, s->checkpoint_dir);
     } else {
         snprintf(s->resume_path, sizeof s->resume_path, "%s", o->from_checkpoint);
+    }
+    if (o->from_checkpoint) {
+        /* A branch is a new scenario: writing it over the checkpoint's own scenario
+         * would replace the history it starts from. */
+        struct pw_checkpoint_reader *r;
+        if ((rc = pw_checkpoint_open(&r, s->resume_path, err))) return rc;
+        bool same = strcmp(pw_checkpoint_header(r)->scenario_id, cfg->scenario_id) == 0;
+        pw_checkpoint_close(r);
+        if (same)
+            return pw_err_set(err, PW_EUSAGE,
+                              "checkpoint '%s' belongs to scenario '%s': give the branch another --scenario",
+                              s->resume_path, cfg->scenario_id);
     }
     struct pw_perf_mark mark = pw_perf_start();
     rc = pw_checkpoint_read(s->resume_path, o->resume ? &s->checkpoint_id : NULL, &s->strings, &s->resume_wf,
@@ -487,8 +526,6 @@ static int write_checkpoint(void *p, const struct pw_sim *sim, struct pw_err *er
 static int start_checkpoints(struct run_state *s, const struct run_options *o, struct pw_err *err)
 {
     int rc = pw_checkpoint_prepare_dir(s->checkpoint_dir, s->cfg.scenario_id, err);
-    /* A fresh run or a branch starts the scenario's checkpoints over. */
-    if (!rc && !o->resume) rc = pw_checkpoint_clear(s->checkpoint_dir, s->cfg.scenario_id, err);
     if (rc) return rc;
     struct pw_checkpoint_options co;
     pw_checkpoint_options_init(&co);
@@ -501,11 +538,8 @@ static int open_database(struct run_state *s, const struct run_options *o, struc
     const struct pw_config *cfg = &s->cfg;
     struct stat st;
     s->db_created = stat(o->db, &st) != 0;
-    uint64_t memory = 0;
-    pw_config_memory_bytes(cfg->perf.memory_limit, pw_physical_memory_bytes(), &memory);
-    struct pw_db_options dbo = {
-        .threads = cfg->threads, .memory_limit = memory, .temp_directory = cfg->perf.temp_directory,
-        .duckdb_defaults = o->baseline};
+    struct pw_db_options dbo;
+    db_options(cfg, o, &dbo);
     int rc = pw_db_open(&s->db, o->db, &dbo, err);
     if (rc) {
         if (rc != PW_ELOCKED) s->db_created = s->db_created && stat(o->db, &st) == 0;
@@ -576,11 +610,18 @@ static int simulate(struct run_state *s, const struct run_options *o, double t_s
     };
     new_run_id(m->run_id);
     config_hash(s->config_text, m->config_hash);
+    if (o->resume && s->previous.resumed_from_year > 0 && s->previous.start_year > s->previous.resumed_from_year) {
+        /* Resuming a branch: it stays a branch of the checkpoint it started from. */
+        m->start_year = s->previous.start_year;
+        m->resumed_from_year = s->previous.resumed_from_year;
+        m->from_checkpoint = s->previous.from_checkpoint;
+    }
+    bool checkpoints = cfg->perf.checkpoints;
+    if (checkpoints && (rc = start_checkpoints(s, o, err))) return rc;
+    s->resuming = o->resume;
     struct pw_output_options oo = {.connections = s->connections, .workers = s->pool, .row_appends = o->baseline,
                                    .resume_after_year = o->resume ? s->carried.year : 0};
     if ((rc = pw_output_begin(&s->out, s->db, m, &oo, err))) return rc;
-    bool checkpoints = cfg->perf.checkpoints;
-    if (checkpoints && (rc = start_checkpoints(s, o, err))) return rc;
 
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
     s->report.rejected_rows = m->census_rows_rejected;
@@ -638,7 +679,8 @@ static int run_models(const struct run_options *o, struct run_state *s)
     int threads = o->baseline ? 1 : s->cfg.perf.connections;   /* baseline: sequential models */
     struct pw_err err = {0};
     struct pw_db *db;
-    struct pw_db_options dbo = {.threads = s->cfg.threads, .duckdb_defaults = o->baseline};
+    struct pw_db_options dbo;
+    db_options(&s->cfg, o, &dbo);
     int rc = pw_db_open(&db, o->db, &dbo, &err);
     if (rc) return pw_cli_fail(&err);
     struct pw_dag_options opt = {
@@ -691,6 +733,7 @@ int pw_cmd_run(int argc, char **argv)
     rc = simulate(&s, &o, t_start, &err);
     if (rc) {
         cleanup(&s, &err, o.db);
+        pw_run_perf_release(&o.perf);
         return pw_cli_fail(&err);
     }
     /* Closing the database checkpoints it; that belongs to the measured run. */

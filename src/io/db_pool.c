@@ -24,6 +24,8 @@ int pw_db_pool_new(struct pw_db_pool **out, struct pw_db *db, int size, struct p
         free(p);
         return pw_err_set(err, PW_ENOMEM, "out of memory creating a connection pool");
     }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
     for (int i = 0; i < size; i++) {
         int rc = pw_db_connect(&p->conns[i], db, err);
         if (rc) {
@@ -33,8 +35,6 @@ int pw_db_pool_new(struct pw_db_pool **out, struct pw_db *db, int size, struct p
         }
     }
     p->size = size;
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->freed, NULL);
     *out = p;
     return 0;
 }
@@ -43,10 +43,8 @@ void pw_db_pool_free(struct pw_db_pool *pool)
 {
     if (!pool) return;
     for (int i = 0; i < pool->size; i++) pw_db_close(pool->conns[i]);
-    if (pool->conns && pool->busy) {
-        pthread_mutex_destroy(&pool->lock);
-        pthread_cond_destroy(&pool->freed);
-    }
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->freed);
     free(pool->conns);
     free(pool->busy);
     free(pool);

@@ -33,6 +33,8 @@ struct pw_output {
     bool row_appends;
     bool old_rows_pending;                   /* the first year still has to delete the old rows */
     bool shared_connection;                  /* every group on db: one transaction per year */
+    bool resume;                             /* continues a stopped run of the scenario */
+    int years_committed;                     /* years this run committed */
     char scenario_sql[2 * PW_SCENARIO_MAX + 8];  /* quoted literal */
     char run_id[37];
     size_t rows[T_COUNT];
@@ -98,13 +100,15 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_ru
     o->db = db;
     o->row_appends = opt && opt->row_appends;
     o->workers = opt ? opt->workers : NULL;
-    o->shared_connection = !(opt && opt->connections);
+    /* One connection per group, or all on the main connection one after another. */
+    o->shared_connection = !(opt && opt->connections && pw_db_pool_size(opt->connections) >= G_COUNT);
     for (int g = 0; g < G_COUNT; g++) o->conn[g] = o->shared_connection ? db : pw_db_pool_at(opt->connections, g);
     if (o->shared_connection) o->workers = NULL;
     sql_quote(o->scenario_sql, sizeof o->scenario_sql, m->scenario_id);
     memcpy(o->run_id, m->run_id, sizeof o->run_id);
     int resume_year = opt ? opt->resume_after_year : 0;
-    o->old_rows_pending = resume_year <= 0;
+    o->resume = resume_year > 0;
+    o->old_rows_pending = !o->resume;
     /* The (empty) tables are created and committed first: DuckDB commits rows
      * appended to a table created in the same transaction much more slowly, and
      * empty tables change nothing a reader can see. */
@@ -112,8 +116,21 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_ru
     for (int i = 0; pw_output_ddl[i]; i++)
         if ((rc = pw__db_query(db, pw_output_ddl[i], NULL, "cannot create the output tables", err))) goto fail;
     if ((rc = check_schema_version(db, err))) goto fail;
-    if (resume_year > 0 && (rc = drop_years_after(o, resume_year, err))) goto fail;
-    if ((rc = write_metadata_row(db, m, "running", err))) goto fail;
+    if (o->resume && (rc = drop_years_after(o, resume_year, err))) goto fail;
+    /* A new run adds its row next to the earlier run's, which goes with the earlier
+     * rows when the first year commits; a resumed run takes over the stopped run's row. */
+    if ((rc = pw_db_exec(db, "BEGIN TRANSACTION", err))) goto fail;
+    if (o->resume) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "DELETE FROM run_metadata WHERE scenario_id = %s", o->scenario_sql);
+        rc = pw__db_query(db, sql, NULL, "cannot record the run", err);
+    }
+    if (!rc) rc = write_metadata_row(db, m, "running", err);
+    if (!rc) rc = pw__db_query(db, "COMMIT", NULL, "cannot record the run", err);
+    if (rc) {
+        pw__db_query(db, "ROLLBACK", NULL, "rollback", NULL);
+        goto fail;
+    }
     *out = o;
     return 0;
 fail:
@@ -337,19 +354,29 @@ static const table_fill_fn table_fill[T_COUNT] = {write_events, write_snapshot, 
                                                   write_needs_by_level};
 
 /* One group's part of a year: its tables' rows (and, in the first year, the
- * deletion of the scenario's old rows) in one transaction of its connection. */
+ * deletion of the scenario's old rows) in one transaction of its connection. The
+ * groups append in parallel, and commit only when every group has appended, so a
+ * failure in one leaves no group's part of the year behind. */
 struct group_job {
     struct pw_output *o;
     const struct pw_year_output *y;
     int rc[G_COUNT];
     struct pw_err err[G_COUNT];
+    size_t rows[T_COUNT];
 };
 
-static int append_group(struct pw_output *o, int g, const struct pw_year_output *y, struct pw_err *err)
+static int append_group(struct pw_output *o, int g, const struct pw_year_output *y, size_t rows[T_COUNT],
+                        struct pw_err *err)
 {
     struct pw_db *c = o->conn[g];
     char sql[512];
     int rc = 0;
+    if (o->old_rows_pending && g == G_SMALL) {
+        /* The earlier run's metadata goes with its rows; this run's row stays. */
+        snprintf(sql, sizeof sql, "DELETE FROM run_metadata WHERE scenario_id = %s AND run_id <> '%s'",
+                 o->scenario_sql, o->run_id);
+        rc = pw__db_query(c, sql, NULL, "cannot replace the scenario's rows", err);
+    }
     for (int t = 0; t < T_COUNT && !rc; t++) {
         if (table_group[t] != g) continue;
         if (o->old_rows_pending) {
@@ -359,24 +386,53 @@ static int append_group(struct pw_output *o, int g, const struct pw_year_output 
         struct pw_table_writer *w;
         if ((rc = pw_table_writer_new(&w, c, table_names[t], o->row_appends, err))) break;
         rc = table_fill[t](w, y, err);
-        o->rows[t] += pw_table_writer_rows(w);
+        rows[t] = pw_table_writer_rows(w);
         if (rc) pw_table_writer_free(w);
         else rc = pw_table_writer_close(w, err);
     }
     return rc;
 }
 
-static void group_task(void *ctx, size_t g, int worker)
+static void append_task(void *ctx, size_t g, int worker)
 {
     (void)worker;
     struct group_job *job = ctx;
     struct pw_db *c = job->o->conn[g];
-    struct pw_err *err = &job->err[g];
-    int rc = pw_db_exec(c, "BEGIN TRANSACTION", err);
-    if (!rc) rc = append_group(job->o, (int)g, job->y, err);
-    if (!rc) rc = pw__db_query(c, "COMMIT", NULL, "cannot commit the year's rows", err);
-    else pw__db_query(c, "ROLLBACK", NULL, "rollback", NULL);
+    int rc = pw_db_exec(c, "BEGIN TRANSACTION", &job->err[g]);
+    if (!rc) rc = append_group(job->o, (int)g, job->y, job->rows, &job->err[g]);
     job->rc[g] = rc;
+}
+
+static void commit_task(void *ctx, size_t g, int worker)
+{
+    (void)worker;
+    struct group_job *job = ctx;
+    job->rc[g] = pw__db_query(job->o->conn[g], "COMMIT", NULL, "cannot commit the year's rows", &job->err[g]);
+}
+
+static void rollback_task(void *ctx, size_t g, int worker)
+{
+    (void)worker;
+    struct group_job *job = ctx;
+    pw__db_query(job->o->conn[g], "ROLLBACK", NULL, "rollback", NULL);
+}
+
+static void run_groups(struct pw_output *o, pw_chunk_fn fn, struct group_job *job)
+{
+    if (o->workers) pw_pool_run(o->workers, G_COUNT, fn, job);
+    else
+        for (size_t g = 0; g < G_COUNT; g++) fn(job, g, 0);
+}
+
+/* First failing group's code and message, or 0. */
+static int first_failure(const struct group_job *job, struct pw_err *err)
+{
+    for (int g = 0; g < G_COUNT; g++) {
+        if (!job->rc[g]) continue;
+        if (err) *err = job->err[g];
+        return job->rc[g];
+    }
+    return 0;
 }
 
 static int mark_year(struct pw_db *db, const char *run_id, int year, struct pw_err *err)
@@ -389,28 +445,38 @@ static int mark_year(struct pw_db *db, const char *run_id, int year, struct pw_e
 int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, struct pw_err *err)
 {
     int rc;
+    static const struct group_job zero;
+    struct group_job job = zero;
+    job.o = o;
+    job.y = y;
     if (o->shared_connection) {
         /* One connection: the whole year, run_metadata included, in one transaction. */
         if ((rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err))) return rc;
-        for (int g = 0; g < G_COUNT && !rc; g++) rc = append_group(o, g, y, err);
+        for (int g = 0; g < G_COUNT && !rc; g++) rc = append_group(o, g, y, job.rows, err);
         if (!rc) rc = mark_year(o->db, o->run_id, y->year->year, err);
         if (!rc) rc = pw__db_query(o->db, "COMMIT", NULL, "cannot commit the year's rows", err);
         if (rc) pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);
     } else {
-        static struct group_job zero;
-        struct group_job job = zero;
-        job.o = o;
-        job.y = y;
-        if (o->workers) pw_pool_run(o->workers, G_COUNT, group_task, &job);
-        else
-            for (size_t g = 0; g < G_COUNT; g++) group_task(&job, g, 0);
-        rc = 0;
-        for (int g = 0; g < G_COUNT && !rc; g++)
-            if ((rc = job.rc[g]) && err) *err = job.err[g];
-        if (!rc) rc = mark_year(o->db, o->run_id, y->year->year, err);
+        run_groups(o, append_task, &job);
+        if ((rc = first_failure(&job, err))) {
+            run_groups(o, rollback_task, &job);
+            return rc;
+        }
+        /* A commit can still fail on its own (a full disk): the run then stops
+         * with this year incomplete in some tables, last_completed_year stays at
+         * the year before, and --resume deletes the rows of later years. */
+        run_groups(o, commit_task, &job);
+        if ((rc = first_failure(&job, err))) {
+            run_groups(o, rollback_task, &job);
+            return rc;
+        }
+        rc = mark_year(o->db, o->run_id, y->year->year, err);
     }
-    if (!rc) o->old_rows_pending = false;
-    return rc;
+    if (rc) return rc;
+    for (int t = 0; t < T_COUNT; t++) o->rows[t] += job.rows[t];
+    o->old_rows_pending = false;
+    o->years_committed++;
+    return 0;
 }
 
 int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_run_status *st, struct pw_err *err)
@@ -423,24 +489,32 @@ int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_ru
                              &n, err);
     if (rc || n < 2) return rc;
     if ((rc = check_schema_version(db, err))) return rc;
-    char quoted[2 * PW_SCENARIO_MAX + 8], sql[512];
+    char quoted[2 * PW_SCENARIO_MAX + 8], sql[768];
     sql_quote(quoted, sizeof quoted, scenario_id);
+    /* The latest run of the scenario; from_checkpoint last, as it may hold '|'. */
     snprintf(sql, sizeof sql,
-             "SELECT status || '|' || coalesce(last_completed_year, 0) || '|' || coalesce(census_rows_read, 0) || '|' "
-             "|| coalesce(census_rows_rejected, 0) || '|' || coalesce(starting_roster, 0) FROM run_metadata WHERE "
-             "scenario_id = %s UNION ALL SELECT NULL LIMIT 1",
+             "SELECT coalesce((SELECT status || '|' || coalesce(last_completed_year, 0) || '|' || "
+             "coalesce(census_rows_read, 0) || '|' || coalesce(census_rows_rejected, 0) || '|' || "
+             "coalesce(starting_roster, 0) || '|' || coalesce(start_year, 0) || '|' || coalesce(resumed_from_year, 0) "
+             "|| '|' || coalesce(from_checkpoint, '') FROM run_metadata WHERE scenario_id = %s "
+             "ORDER BY started_at DESC LIMIT 1), '')",
              quoted);
-    char text[160];
+    char text[PW_PATH_MAX + 256];
     if ((rc = pw_db_query_string(db, sql, text, sizeof text, err))) return rc;
     if (!text[0]) return 0;
-    long long year = 0, read = 0, rejected = 0, roster = 0;
+    long long year = 0, read = 0, rejected = 0, roster = 0, start = 0, resumed = 0;
     char status[16] = "";
-    if (sscanf(text, "%15[^|]|%lld|%lld|%lld|%lld", status, &year, &read, &rejected, &roster) != 5)
+    int used = 0;
+    if (sscanf(text, "%15[^|]|%lld|%lld|%lld|%lld|%lld|%lld|%n", status, &year, &read, &rejected, &roster, &start,
+               &resumed, &used) != 7 || used == 0)
         return pw_err_set(err, PW_EDB, "database '%s': unreadable run_metadata row for scenario '%s'", pw_db_path(db),
                           scenario_id);
     st->exists = true;
     memcpy(st->status, status, sizeof st->status);
     st->last_completed_year = (int)year;
+    st->start_year = (int)start;
+    st->resumed_from_year = (int)resumed;
+    snprintf(st->from_checkpoint, sizeof st->from_checkpoint, "%s", text + used);
     st->census_rows_read = read;
     st->census_rows_rejected = rejected;
     st->starting_roster = roster;
@@ -492,12 +566,11 @@ static int uuid_from_text(const char *text, uint8_t out[16])
     return n == 32 ? 0 : -1;
 }
 
-/* Replaces the scenario's run_metadata row (auto-commits unless a transaction is open). */
+/* Writes (or rewrites) this run's run_metadata row, keyed by run id. */
 static int write_metadata_row(struct pw_db *db, const struct pw_run_metadata *m, const char *status, struct pw_err *err)
 {
-    char quoted[2 * PW_SCENARIO_MAX + 8], sql[256];
-    sql_quote(quoted, sizeof quoted, m->scenario_id);
-    snprintf(sql, sizeof sql, "DELETE FROM run_metadata WHERE scenario_id = %s", quoted);
+    char sql[256];
+    snprintf(sql, sizeof sql, "DELETE FROM run_metadata WHERE run_id = '%s'", m->run_id);
     int rc = pw__db_query(db, sql, NULL, "cannot record the run", err);
     if (rc) return rc;
     struct pw_table_writer *w;
@@ -545,7 +618,7 @@ int pw_output_finish(struct pw_output *o, const struct pw_census *census, const 
 {
     char sql[256];
     int rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err);
-    if (!rc && census) {
+    if (!rc && (census || !o->resume)) {
         snprintf(sql, sizeof sql, "DELETE FROM census_rejected_rows WHERE scenario_id = %s", o->scenario_sql);
         rc = pw__db_query(o->db, sql, NULL, "cannot record the rejected census rows", err);
     }
@@ -566,6 +639,15 @@ void pw_output_abort(struct pw_output *o, const struct pw_err *why)
     if (!o) return;
     /* Each connection's failed transaction was rolled back where it failed. */
     char *sql = NULL;
+    if (!o->resume && o->years_committed == 0) {
+        /* Nothing of this run was committed: the database is as it was, but for
+         * the run's own row, which goes too. */
+        char del[128];
+        snprintf(del, sizeof del, "DELETE FROM run_metadata WHERE run_id = '%s'", o->run_id);
+        pw__db_query(o->db, del, NULL, "cannot remove the run's row", NULL);
+        free(o);
+        return;
+    }
     const char *msg = why && why->msg[0] ? why->msg : "stopped";
     size_t len = strlen(msg) * 2 + 256;
     if ((sql = malloc(len))) {
@@ -578,3 +660,5 @@ void pw_output_abort(struct pw_output *o, const struct pw_err *why)
     }
     free(o);
 }
+
+size_t pw_output_years_committed(const struct pw_output *o) { return o ? (size_t)o->years_committed : 0; }

@@ -66,6 +66,9 @@ struct pw_run_status {
     char status[16];                         /* running, complete, failed */
     int last_completed_year;                 /* 0 = no year committed */
     int64_t census_rows_read, census_rows_rejected, starting_roster;
+    int start_year;                          /* first year of its rows */
+    int resumed_from_year;                   /* 0 = started from the census */
+    char from_checkpoint[PW_PATH_MAX];       /* "" = none */
 };
 
 struct pw_output;
@@ -91,12 +94,16 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
  * resumed run) keeps the rejected rows already stored. */
 int pw_output_finish(struct pw_output *o, const struct pw_census *census, const struct pw_run_metadata *m,
                      struct pw_err *err);
-/* Rolls back the year in progress, marks the run 'failed' with the message of err
- * (may be NULL) and frees o. Committed years stay, for --resume. */
+/* Rolls back the year in progress and frees o. When this run committed a year (or
+ * resumes a stopped one) it is marked 'failed' with the message of why (may be
+ * NULL) and its committed years stay, for --resume; otherwise its run_metadata row
+ * is removed and the database is as it was before the run. */
 void pw_output_abort(struct pw_output *o, const struct pw_err *why);
-/* Reads the scenario's run_metadata row; st->exists is false for a new database or
+/* Reads the latest run_metadata row of the scenario; st->exists is false for a new database or
  * scenario. A database of another output layout is an error. */
 int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_run_status *st, struct pw_err *err);
+/* Years this run has committed so far. */
+size_t pw_output_years_committed(const struct pw_output *o);
 /* Rows the output writer appended so far, per kind (perf monitor). */
 size_t pw_output_rows(const struct pw_output *o);
 

@@ -250,10 +250,10 @@ void pw_tw_uuid(struct pw_table_writer *w, int col, const uint8_t u[16])
 int pw_tw_end_row(struct pw_table_writer *w, struct pw_err *err)
 {
     if (w->row_mode) {
-        w->total++;
         if (w->row_failed || duckdb_appender_end_row(w->appender) == DuckDBError)
             return pw_err_set(err, PW_EDB, "cannot append to table '%s': %s", w->table,
                               duckdb_appender_error(w->appender));
+        w->total++;
         return 0;
     }
     w->row++;

@@ -10,9 +10,9 @@
 #    checkpoint's year.
 # 2. A resume is refused, with a message naming the problem, for: a complete
 #    scenario, a scenario without checkpoints, another seed or configuration than the
-#    checkpoint's, a corrupt or truncated checkpoint. A run that fails after it began
-#    writing (here: an impossible checkpoint folder) leaves run_metadata 'failed'
-#    with the error message.
+#    checkpoint's, a corrupt or truncated checkpoint. A rerun that fails before its
+#    first year leaves the scenario as it was; a run that fails after committing a
+#    year leaves run_metadata 'failed' with the year and the error message.
 # 3. A branch (--from-checkpoint, new scenario id, same configuration) from the 2026
 #    checkpoint holds exactly the uninterrupted run's 2027-2029 snapshot rows (but its
 #    own scenario id), and needs no census; with another plan design it differs.
@@ -109,17 +109,30 @@ head -c $((size - 100)) "$TMP/good.pwck" >"$TMP/truncated.pwck"
 expect_refused "--from-checkpoint of a truncated file" "truncated\|checkpoint" --db "$TMP/branch.duckdb" \
     --scenario b3 --from-checkpoint "$TMP/truncated.pwck"
 
-# A run that fails after it started writing is recorded as failed, with the message.
-"$BIN" run -q "${ARGS[@]}" --db "$TMP/full.duckdb" --scenario broken --checkpoint-dir /dev/null/ckpt 2>"$TMP/err"
+# A rerun that fails before it writes a year (its checkpoint folder cannot be made)
+# leaves the scenario as it was; one that fails after committing a year (its 2026
+# checkpoint name is taken by a folder) is recorded as failed, with the message.
+"$BIN" run -q "${ARGS[@]}" --db "$TMP/full.duckdb" --checkpoint-dir /dev/null/ckpt 2>"$TMP/err"
 rc=$?
-meta=$(value "$TMP/full.duckdb" "SELECT status || ': ' || error FROM run_metadata WHERE scenario_id = 'broken'")
+meta=$(value "$TMP/full.duckdb" "SELECT string_agg(status, ',') FROM run_metadata WHERE scenario_id = 'default'")
+if [ "$rc" -eq 1 ] && [ "$meta" = complete ] && [ "$(checksums "$TMP/full.duckdb" default)" = "$(cat "$TMP/full.sums")" ]; then
+    ok "a rerun failing before its first year leaves the scenario as it was"
+else
+    not_ok "a rerun failing before its first year: exit $rc, run_metadata '$meta'" "$TMP/err"
+fi
+mkdir -p "$TMP/ck/broken/year-2026.pwck/x"
+"$BIN" run -q "${ARGS[@]}" --db "$TMP/full.duckdb" --scenario broken --checkpoint-dir "$TMP/ck" 2>"$TMP/err"
+rc=$?
+meta=$(value "$TMP/full.duckdb" "SELECT status || ' ' || last_completed_year || ': ' || error FROM run_metadata WHERE scenario_id = 'broken'")
 case "$rc $meta" in
-"1 failed: "*checkpoint*/dev/null*) ok "a failed run is recorded: $meta" ;;
+"1 failed 2025: "*year-2026.pwck*) ok "a run failing after a committed year is recorded: $meta" ;;
 *) not_ok "failed run: exit $rc, run_metadata '$meta'" "$TMP/err" ;;
 esac
 
 # ---- 3. branching ----
 cp "$TMP/full.duckdb.checkpoints/default/year-2026.pwck" "$TMP/y2026.pwck"
+expect_refused "a branch over its own source scenario" "another --scenario" --db "$TMP/full.duckdb" \
+    --from-checkpoint "$TMP/y2026.pwck"
 if "$BIN" run -q --years 2025-2029 --seed 9 --db "$TMP/full.duckdb" --scenario branch --census /nonexistent.csv \
     --from-checkpoint "$TMP/y2026.pwck" 2>"$TMP/err"; then
     ok "branch from the 2026 checkpoint runs without a census"
