@@ -35,6 +35,7 @@ struct pw_output {
     bool shared_connection;                  /* every group on db: one transaction per year */
     bool resume;                             /* continues a stopped run of the scenario */
     int years_committed;                     /* years this run committed */
+    bool partly_committed;                   /* a year's commit failed after other groups committed */
     char scenario_sql[2 * PW_SCENARIO_MAX + 8];  /* quoted literal */
     char run_id[37];
     size_t rows[T_COUNT];
@@ -468,6 +469,7 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
         run_groups(o, commit_task, &job);
         if ((rc = first_failure(&job, err))) {
             run_groups(o, rollback_task, &job);
+            o->partly_committed = true;
             return rc;
         }
         rc = mark_year(o->db, o->run_id, y->year->year, err);
@@ -639,7 +641,7 @@ void pw_output_abort(struct pw_output *o, const struct pw_err *why)
     if (!o) return;
     /* Each connection's failed transaction was rolled back where it failed. */
     char *sql = NULL;
-    if (!o->resume && o->years_committed == 0) {
+    if (!o->resume && o->years_committed == 0 && !o->partly_committed) {
         /* Nothing of this run was committed: the database is as it was, but for
          * the run's own row, which goes too. */
         char del[128];
