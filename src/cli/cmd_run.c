@@ -1,31 +1,21 @@
-/* cmd_run.c: `planwise run`: load configuration, tables and census, simulate the
- * years and stream the results into DuckDB as one atomic scenario replacement,
- * then print a per-year summary. */
+/* cmd_run.c: `planwise run`: options and configuration, the outline of a run
+ * (simulate, close the database, report, SQL models, performance record) and its
+ * clean-up. The simulation itself is in run_simulate.c, checkpoints in
+ * run_checkpoints.c (shared declarations: run_int.h). */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_int.h"
 #include "cli/run_perf.h"
 #include "cli/run_report.h"
 #include "core/clock.h"
 #include "core/log.h"
-#include "core/perf.h"
-#include "core/uuid.h"
 #include "dag/dag.h"
-#include "io/census_reader.h"
-#include "io/db.h"
-#include "io/checkpoint.h"
-#include "io/db_pool.h"
-#include "io/output.h"
 #include "io/yaml_config.h"
-#include "sim/plan_money.h"
-#include "sim/sim.h"
 
 static const char usage[] =
     "usage: planwise run [--config FILE] [options]\n"
@@ -78,19 +68,6 @@ static const char usage[] =
     "\n"
     "Exit codes: 0 success, 1 data or runtime error (a failed data-quality check\n"
     "included; the simulation outputs are kept), 2 usage error.\n";
-
-struct run_options {
-    const char *config, *census, *db, *tables, *scenario, *memory_limit;
-    int first_year, last_year, threads, on_bad_rows, connections;
-    bool years_set, seed_set, baseline, resume, no_checkpoints;
-    const char *from_checkpoint, *checkpoint_dir;
-    uint64_t seed;
-    struct pw_run_perf perf;    /* --perf-json, --baseline, --target-improvement (run_perf.h) */
-    const char *models_dir;   /* --models DIR: user SQL models run after the last year */
-    bool no_models;           /* --no-models */
-    const char *vars[64];     /* --var NAME=VALUE for the SQL models */
-    int var_count;
-};
 
 static int parse_options(int argc, char **argv, struct run_options *o)
 {
@@ -238,139 +215,6 @@ static int build_config(const struct run_options *o, struct pw_config *cfg, char
     return pw_config_finalize(cfg, err);
 }
 
-static void print_rejected(const struct pw_census *c, const char *path)
-{
-    size_t shown = c->rejected_count < 10 ? c->rejected_count : 10;
-    pw_error("'%s': %zu invalid row%s; nothing was simulated or written (use --on-bad-rows skip to simulate the "
-             "valid rows)",
-             path, c->rejected_count, c->rejected_count == 1 ? "" : "s");
-    for (size_t i = 0; i < shown; i++) {
-        const struct pw_rejected_row *r = &c->rejected[i];
-        fprintf(stderr, "  row %zu (employee_id '%s'), column '%s': %s\n", r->row, r->employee_id, r->column,
-                r->reason);
-    }
-    if (c->rejected_count > shown) fprintf(stderr, "  ... and %zu more\n", c->rejected_count - shown);
-}
-
-struct run_state {
-    struct pw_config cfg;
-    struct pw_tables tables;
-    struct pw_strpool strings;
-    struct pw_census census;
-    struct pw_pool *pool;
-    struct pw_db *db;
-    struct pw_db_pool *connections;
-    struct pw_output *out;
-    struct pw_sim sim;
-    struct pw_run_report report;
-    char *config_text;
-    bool db_created, census_ready, sim_ready;
-    int years_committed;
-    struct pw_run_metadata meta;
-    /* checkpoints: where they go, which run they belong to, the writer; and for
-     * --resume / --from-checkpoint the state read back and the earlier run */
-    char checkpoint_dir[PW_PATH_MAX + 16];
-    struct pw_checkpoint_id checkpoint_id;
-    struct pw_checkpoint_writer *checkpoint_writer;
-    char resume_path[PW_PATH_MAX + 128];
-    struct pw_workforce resume_wf;
-    bool resume_wf_ready;
-    struct pw_carried carried;
-    struct pw_run_status previous;
-    bool resuming;              /* --resume: continues the scenario's stopped run */
-    struct pw_perf *perf;       /* performance monitor of this run */
-};
-
-struct sink_ctx {
-    struct run_state *state;
-    struct pw_output *out;
-    const struct pw_config *cfg;
-    const struct pw_tables *tables;
-    struct pw_run_report *report;
-    bool progress;               /* stderr is a terminal and not -q */
-    const char *stage;           /* stage in progress */
-};
-
-/* One progress line on stderr, rewritten as each stage starts, only when stderr is
- * a terminal and not -q: year, stage, rows so far. */
-static void show_progress(const struct sink_ctx *ctx, const struct pw_sim *sim, bool done)
-{
-    if (!ctx->progress) return;
-    if (done) {
-        fputs("\r\033[K", stderr);
-        return;
-    }
-    const struct pw_config *c = ctx->cfg;
-    fprintf(stderr, "\r\033[Kyear %d (%d of %d) %-22s %zu employees; %zu events and %zu snapshot rows written",
-            sim->year.year, sim->year.year - c->start_year + 1, c->end_year - c->start_year + 1, ctx->stage,
-            sim->year.n_pop, sim->total_events, sim->total_snapshot_rows);
-    fflush(stderr);
-}
-
-static void on_stage(void *p, const struct pw_sim *sim, int stage)
-{
-    struct sink_ctx *ctx = p;
-    if (stage == PW_STAGE_START_YEAR) return;   /* the new year's number is set by this stage */
-    ctx->stage = pw_stage_names[stage];
-    show_progress(ctx, sim, false);
-}
-
-static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
-{
-    struct sink_ctx *ctx = p;
-    pw_run_report_add_year(ctx->report, sim);
-    struct pw_year_output yo = {
-        .scenario_id = ctx->cfg->scenario_id,
-        .year = &sim->year,
-        .wf = &sim->wf,
-        .tables = ctx->tables,
-        .chunks = sim->chunks,
-        .chunk_count = sim->chunk_count,
-        .levels = sim->levels,
-        .growth_rate = ctx->cfg->target_growth_rate,
-        .termination_rate = ctx->cfg->total_termination_rate,
-        .new_hire_termination_rate = ctx->cfg->new_hire_termination_rate,
-        .plan = &sim->plan,
-        .money = &sim->money,
-        .formula = ctx->cfg->plan.match_enabled ? pw_plan_active_formula(&ctx->cfg->plan) : NULL,
-    };
-    int rc = pw_output_write_year(ctx->out, &yo, err);
-    if (rc) return rc;
-    struct run_state *st = ctx->state;
-    /* The first committed year replaced the scenario's earlier rows: the earlier
-     * run's checkpoints no longer describe them (also with --no-checkpoints). */
-    if (st->years_committed++ == 0 && !st->resuming) {
-        struct stat dir;
-        if (stat(st->checkpoint_dir, &dir) == 0 && (rc = pw_checkpoint_clear(st->checkpoint_dir, st->cfg.scenario_id, err)))
-            return rc;
-    }
-    if (!rc) pw_debug("year %d: %zu snapshot rows, %zu events written", sim->year.year, sim->year.n_pop, sim->events_in_year);
-    return rc;
-}
-
-static void new_run_id(char out[37])
-{
-    /* Identifies this execution only; never part of the simulated results. */
-    char seed[128];
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int n = snprintf(seed, sizeof seed, "%lld.%ld.%d", (long long)ts.tv_sec, ts.tv_nsec, (int)getpid());
-    uint8_t u[16];
-    pw_uuid5(pw_event_namespace, seed, (size_t)n, u);
-    u[6] = (uint8_t)((u[6] & 0x0F) | 0x40);   /* present as a random (v4-style) id */
-    pw_uuid_format(u, out);
-}
-
-static void config_hash(const char *text, char out[41])
-{
-    out[0] = '\0';
-    if (!text) return;
-    uint8_t d[20];
-    pw_sha1(text, strlen(text), d);
-    for (int i = 0; i < 20; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
-
 static void cleanup(struct run_state *s, const struct pw_err *failure, const char *db_path)
 {
     bool failed = failure != NULL;
@@ -401,254 +245,6 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
     pw_run_report_release(&s->report);
     free(s->config_text);
     pw_perf_free(s->perf);
-}
-
-/* The DuckDB settings of this run (performance.*), for the simulation and its models. */
-static void db_options(const struct pw_config *cfg, const struct run_options *o, struct pw_db_options *dbo)
-{
-    uint64_t memory = 0;
-    pw_config_memory_bytes(cfg->perf.memory_limit, pw_physical_memory_bytes(), &memory);
-    *dbo = (struct pw_db_options){
-        .threads = cfg->threads, .memory_limit = memory, .temp_directory = cfg->perf.temp_directory,
-        .duckdb_defaults = o->baseline};
-}
-
-/* Census of the run: read, rule-checked, rejected rows reported. */
-static int load_census(struct run_state *s, struct pw_err *err)
-{
-    const struct pw_config *cfg = &s->cfg;
-    int rc;
-    if ((rc = pw_census_init(&s->census, &s->strings))) return pw_err_set(err, rc, "out of memory");
-    s->census_ready = true;
-    struct pw_perf_mark census_mark = pw_perf_start();
-    if ((rc = pw_census_read(cfg->census_path, &s->census, cfg, &s->tables, err))) return rc;
-    double census_seconds = pw_wall_seconds() - census_mark.wall;
-    if ((rc = pw_perf_record_named(s->perf, "census_load", PW_PERF_NO_YEAR, census_mark, s->census.stats.rows_read)))
-        return pw_err_set(err, rc, "out of memory for the performance monitor");
-    if (s->census.rejected_count > 0 && cfg->on_bad_rows == PW_BAD_ROWS_FAIL) {
-        print_rejected(&s->census, cfg->census_path);
-        return pw_err_set(err, PW_ECENSUS, "census '%s' has invalid rows", cfg->census_path);
-    }
-    pw_census_log_summary(&s->census, 5);
-    if (s->census.rejected_count > 0)
-        pw_warn("'%s': %zu invalid rows skipped; they are listed in table census_rejected_rows", cfg->census_path,
-                s->census.rejected_count);
-    pw_debug("census '%s': %zu rows read, %zu rejected, %zu in the starting roster (%.3f s)", cfg->census_path,
-             s->census.stats.rows_read, s->census.rejected_count, s->census.roster.count, census_seconds);
-    return 0;
-}
-
-/* --resume / --from-checkpoint: the checkpoint to start from, read and verified
- * (a resumed run must match it exactly; a branch may change the configuration). */
-static int load_checkpoint(struct run_state *s, const struct run_options *o, struct pw_err *err)
-{
-    const struct pw_config *cfg = &s->cfg;
-    int rc, year = 0;
-    if (o->resume) {
-        rc = pw_checkpoint_find_last(s->checkpoint_dir, cfg->scenario_id, cfg->end_year, s->resume_path,
-                                     sizeof s->resume_path, &year, err);
-        if (rc < 0) return rc;
-        if (rc == 0)
-            return pw_err_set(err, PW_ECHECKPOINT,
-                              "no checkpoint of scenario '%s' in '%s': nothing to resume (run without --resume)",
-                              cfg->scenario_id, s->checkpoint_dir);
-    } else {
-        snprintf(s->resume_path, sizeof s->resume_path, "%s", o->from_checkpoint);
-    }
-    if (o->from_checkpoint) {
-        /* A branch is a new scenario: writing it over the checkpoint's own scenario
-         * would replace the history it starts from. */
-        struct pw_checkpoint_reader *r;
-        if ((rc = pw_checkpoint_open(&r, s->resume_path, err))) return rc;
-        bool same = strcmp(pw_checkpoint_header(r)->scenario_id, cfg->scenario_id) == 0;
-        pw_checkpoint_close(r);
-        if (same)
-            return pw_err_set(err, PW_EUSAGE,
-                              "checkpoint '%s' belongs to scenario '%s': give the branch another --scenario",
-                              s->resume_path, cfg->scenario_id);
-    }
-    struct pw_perf_mark mark = pw_perf_start();
-    rc = pw_checkpoint_read(s->resume_path, o->resume ? &s->checkpoint_id : NULL, &s->strings, &s->resume_wf,
-                            &s->carried, err);
-    if (rc) return rc;
-    s->resume_wf_ready = true;
-    pw_perf_record_named(s->perf, "checkpoint_load", PW_PERF_NO_YEAR, mark, s->resume_wf.count);
-    if (s->carried.year < cfg->start_year || s->carried.year > cfg->end_year)
-        return pw_err_set(err, PW_ECHECKPOINT, "checkpoint '%s' is of year %d, outside the run's years %d-%d",
-                          s->resume_path, s->carried.year, cfg->start_year, cfg->end_year);
-    pw_info("%s from checkpoint '%s' (year %d): simulating %d-%d", o->resume ? "resuming" : "branching",
-            s->resume_path, s->carried.year, s->carried.year + 1, cfg->end_year);
-    return 0;
-}
-
-/* A resumed run continues what the database holds: that scenario's run must be
- * unfinished and have committed at least the checkpoint's year. */
-static int check_resumable(struct run_state *s, struct pw_err *err)
-{
-    const struct pw_config *cfg = &s->cfg;
-    int rc = pw_output_run_status(s->db, cfg->scenario_id, &s->previous, err);
-    if (rc) return rc;
-    if (!s->previous.exists)
-        return pw_err_set(err, PW_ECHECKPOINT, "database '%s' holds no run of scenario '%s' to resume", pw_db_path(s->db),
-                          cfg->scenario_id);
-    if (strcmp(s->previous.status, "complete") == 0)
-        return pw_err_set(err, PW_ECHECKPOINT,
-                          "scenario '%s' in '%s' is complete: nothing to resume (run without --resume to replace it)",
-                          cfg->scenario_id, pw_db_path(s->db));
-    if (s->previous.last_completed_year < s->carried.year)
-        return pw_err_set(err, PW_ECHECKPOINT,
-                          "database '%s' holds scenario '%s' up to year %d but its last checkpoint is of year %d; "
-                          "run without --resume",
-                          pw_db_path(s->db), cfg->scenario_id, s->previous.last_completed_year, s->carried.year);
-    return 0;
-}
-
-/* Sink callback after each year's close: the carried state as a checkpoint. */
-static int write_checkpoint(void *p, const struct pw_sim *sim, struct pw_err *err)
-{
-    struct sink_ctx *ctx = p;
-    struct run_state *s = ctx->state;
-    struct pw_carried c;
-    pw_sim_carried(sim, &c);
-    char path[PW_PATH_MAX + 128];
-    int rc = pw_checkpoint_path(path, sizeof path, s->checkpoint_dir, s->cfg.scenario_id, c.year, err);
-    if (rc) return rc;
-    struct pw_perf_mark mark = pw_perf_start();
-    struct pw_checkpoint_stats stats;
-    if ((rc = pw_checkpoint_write(s->checkpoint_writer, path, &s->checkpoint_id, &sim->wf, &c, &stats, err))) return rc;
-    pw_perf_record_named(s->perf, "checkpoint", c.year, mark, sim->wf.count);
-    pw_debug("checkpoint '%s': %zu rows, %.1f MB raw, %.1f MB stored (%.2fx), %.3f s", path, sim->wf.count,
-             (double)stats.raw_bytes / 1e6, (double)stats.file_bytes / 1e6,
-             stats.file_bytes ? (double)stats.raw_bytes / (double)stats.file_bytes : 0.0, stats.seconds);
-    return 0;
-}
-
-static int start_checkpoints(struct run_state *s, const struct run_options *o, struct pw_err *err)
-{
-    int rc = pw_checkpoint_prepare_dir(s->checkpoint_dir, s->cfg.scenario_id, err);
-    if (rc) return rc;
-    struct pw_checkpoint_options co;
-    pw_checkpoint_options_init(&co);
-    co.transforms = !o->baseline;
-    return pw_checkpoint_writer_new(&s->checkpoint_writer, &co, err);
-}
-
-static int open_database(struct run_state *s, const struct run_options *o, struct pw_err *err)
-{
-    const struct pw_config *cfg = &s->cfg;
-    struct stat st;
-    s->db_created = stat(o->db, &st) != 0;
-    struct pw_db_options dbo;
-    db_options(cfg, o, &dbo);
-    int rc = pw_db_open(&s->db, o->db, &dbo, err);
-    if (rc) {
-        if (rc != PW_ELOCKED) s->db_created = s->db_created && stat(o->db, &st) == 0;
-        else s->db_created = false;
-        return rc;
-    }
-    if (pw_log_verbosity() >= PW_VERBOSE) {
-        char settings[512];
-        if (pw_db_describe_settings(s->db, settings, sizeof settings, err) == 0)
-            pw_debug("duckdb %s: %s; %d connection%s", pw_db_library_version(), settings, cfg->perf.connections,
-                     cfg->perf.connections == 1 ? "" : "s");
-    }
-    /* Output tables are written in three groups; more connections serve the SQL models. */
-    if (cfg->perf.connections > 1 && (rc = pw_db_pool_new(&s->connections, s->db, cfg->perf.connections, err)))
-        return rc;
-    return 0;
-}
-
-static int simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err)
-{
-    const struct pw_config *cfg = &s->cfg;
-    bool from_checkpoint = o->resume || o->from_checkpoint;
-    const char *files[PW_ASSUMPTION_TABLES];
-    for (int i = 0; i < PW_ASSUMPTION_TABLES; i++) files[i] = cfg->assumption_files[i][0] ? cfg->assumption_files[i] : NULL;
-    int rc = pw_tables_load_with(&s->tables, cfg->assumptions_directory, files, err);
-    if (rc) return rc;
-    if ((rc = pw_plan_money_check(&cfg->plan, &s->tables, err))) return rc;
-    pw_strpool_init(&s->strings);
-    if (cfg->perf.checkpoint_directory[0])
-        snprintf(s->checkpoint_dir, sizeof s->checkpoint_dir, "%s", cfg->perf.checkpoint_directory);
-    else
-        snprintf(s->checkpoint_dir, sizeof s->checkpoint_dir, "%s.checkpoints", o->db);
-    if (pw_checkpoint_id_from_config(cfg, &s->checkpoint_id)) return pw_err_set(err, PW_ENOMEM, "out of memory");
-    rc = from_checkpoint ? load_checkpoint(s, o, err) : load_census(s, err);
-    if (rc) return rc;
-
-    if ((rc = open_database(s, o, err))) return rc;
-    if (o->resume && (rc = check_resumable(s, err))) return rc;
-
-    s->pool = pw_pool_new(cfg->threads);
-    if (!s->pool) return pw_err_set(err, PW_ENOMEM, "cannot start worker threads");
-    if (from_checkpoint)
-        rc = pw_sim_init_resume(&s->sim, cfg, &s->tables, &s->resume_wf, &s->carried, s->pool, err);
-    else
-        rc = pw_sim_init(&s->sim, cfg, &s->tables, &s->census, s->pool, err);
-    if (rc) return rc;
-    s->sim_ready = true;
-    s->sim.perf = s->perf;
-
-    struct pw_run_metadata *m = &s->meta;
-    *m = (struct pw_run_metadata){
-        .scenario_id = cfg->scenario_id,
-        .seed = cfg->random_seed,
-        .start_year = o->from_checkpoint ? s->carried.year + 1 : cfg->start_year,
-        .end_year = cfg->end_year,
-        .program_version = PW_VERSION,
-        .config_path = o->config ? o->config : "",
-        .config_text = s->config_text,
-        .census_path = cfg->census_path,
-        .census_rows_read = s->census_ready ? s->census.stats.rows_read : (size_t)s->previous.census_rows_read,
-        .census_rows_rejected = s->census_ready ? s->census.rejected_count : (size_t)s->previous.census_rows_rejected,
-        .roster_size = s->sim.census_roster_size,
-        .threads = cfg->threads,
-        .started_at = (double)time(NULL),
-        .resumed_from_year = from_checkpoint ? s->carried.year : 0,
-        .from_checkpoint = from_checkpoint ? s->resume_path : NULL,
-        .last_completed_year = o->resume ? s->carried.year : 0,
-    };
-    new_run_id(m->run_id);
-    config_hash(s->config_text, m->config_hash);
-    if (o->resume && s->previous.resumed_from_year > 0 && s->previous.start_year > s->previous.resumed_from_year) {
-        /* Resuming a branch: it stays a branch of the checkpoint it started from. */
-        m->start_year = s->previous.start_year;
-        m->resumed_from_year = s->previous.resumed_from_year;
-        m->from_checkpoint = s->previous.from_checkpoint;
-    }
-    bool checkpoints = cfg->perf.checkpoints;
-    if (checkpoints && (rc = start_checkpoints(s, o, err))) return rc;
-    s->resuming = o->resume;
-    struct pw_output_options oo = {.connections = s->connections, .workers = s->pool, .row_appends = o->baseline,
-                                   .resume_after_year = o->resume ? s->carried.year : 0};
-    if ((rc = pw_output_begin(&s->out, s->db, m, &oo, err))) return rc;
-
-    pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);
-    s->report.rejected_rows = m->census_rows_rejected;
-    struct sink_ctx ctx = {s, s->out, cfg, &s->tables, &s->report,
-                           isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL, ""};
-    struct pw_sink sink = {&ctx, write_year, checkpoints ? write_checkpoint : NULL};
-    if (ctx.progress) {
-        s->sim.on_stage = on_stage;
-        s->sim.on_stage_ctx = &ctx;
-    }
-    rc = pw_sim_run(&s->sim, &sink, err);
-    show_progress(&ctx, &s->sim, true);
-    if (rc) return rc;
-
-    char timings[2048];
-    pw_run_report_timings_json(s->perf, timings, sizeof timings);
-    m->timings_json = timings;
-    m->event_rows = s->sim.total_events;
-    m->snapshot_rows = s->sim.total_snapshot_rows;
-    m->last_completed_year = cfg->end_year;
-    m->wall_seconds = pw_wall_seconds() - t_start;
-    struct pw_perf_mark mark = pw_perf_start();
-    rc = pw_output_finish(s->out, s->census_ready ? &s->census : NULL, m, err);
-    s->out = NULL;
-    if (rc) return rc;
-    pw_perf_record_named(s->perf, "finish", PW_PERF_NO_YEAR, mark, 1);
-    return 0;
 }
 
 /* The run's facts for the performance record. */
@@ -684,7 +280,7 @@ static int run_models(const struct run_options *o, struct run_state *s)
     struct pw_err err = {0};
     struct pw_db *db;
     struct pw_db_options dbo;
-    db_options(&s->cfg, o, &dbo);
+    pw__run_db_options(&s->cfg, o, &dbo);
     int rc = pw_db_open(&db, o->db, &dbo, &err);
     if (rc) return pw_cli_fail(&err);
     struct pw_dag_options opt = {
@@ -734,7 +330,7 @@ int pw_cmd_run(int argc, char **argv)
         pw_run_perf_release(&o.perf);
         return pw_cli_fail(&err);
     }
-    rc = simulate(&s, &o, t_start, &err);
+    rc = pw__run_simulate(&s, &o, t_start, &err);
     if (rc) {
         cleanup(&s, &err, o.db);
         pw_run_perf_release(&o.perf);
