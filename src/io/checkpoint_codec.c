@@ -7,7 +7,7 @@
  * integers (dates with runs of "no date", hire dates, lengths) turn into small,
  * repeating numbers under a delta. Sorted ids share long prefixes with their
  * predecessor, which front coding drops. The writer measures which combination
- * compresses best for each column (checkpoint.c); this file only transforms. */
+ * compresses best for each column (checkpoint_write.c); this file only transforms. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,13 +1,16 @@
 /* checkpoint_int.h: internals shared by the checkpoint files: the column
- * transforms (checkpoint_codec.c), used by the writer and reader (checkpoint.c). */
+ * transforms (checkpoint_codec.c), used by the writer (checkpoint_write.c) and reader
+ * (checkpoint_read.c); the column directory and header layout they share. */
 #ifndef PW_IO_CHECKPOINT_INT_H
 #define PW_IO_CHECKPOINT_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/err.h"
 #include "core/strpool.h"
+#include "model/workforce.h"
 
 #define PW__CK_NULL_LEN UINT32_MAX   /* string length that stands for NULL */
 
@@ -47,5 +50,54 @@ int pw__ck_decode_strings(const uint8_t *src, size_t size, size_t rows, int tran
  * path and fsyncs the folder; on failure it removes tmp. Both return 0 or PW_EIO. */
 int pw__ck_create_temp(const char *path, char *tmp, size_t cap, int *fd, struct pw_err *err);
 int pw__ck_commit_temp(int fd, const char *tmp, const char *path, struct pw_err *err);
+
+/* ---- the columns of this build (checkpoint.c) ---- */
+
+struct pw__ck_col {
+    const char *name;
+    uint8_t type;                                  /* enum pw_checkpoint_type */
+    void *(*ptr)(const struct pw_workforce *wf);   /* the column's array */
+};
+#define PW__CK_COUNT_ONE(col) +1
+#define PW__CK_NCOLS (0 PW_WORKFORCE_COLUMNS(PW__CK_COUNT_ONE))
+extern const struct pw__ck_col pw__ck_cols[PW__CK_NCOLS];
+extern const uint8_t pw__ck_magic[8];
+/* Bytes per value of a fixed-width type, 0 for strings. */
+int pw__ck_type_width(int type);
+/* Transforms allowed for a type (the reader refuses others). */
+int pw__ck_transform_mask(int type);
+/* SHA-1 of the column directory and the scalar field list of this build. */
+void pw__ck_schema_hash(uint8_t out[20]);
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void pw__ck_hex(const uint8_t *d, size_t n, char *out);
+
+/* ---- header layout (offsets in bytes; docs/checkpoints.md) ---- */
+
+enum {
+    H_MAGIC = 0, H_VERSION = 8, H_NCOLS = 12, H_SCHEMA = 16, H_CONFIG = 36, H_SEED = 56, H_SCENARIO = 64,
+    H_YEAR = 128, H_RESERVED = 132, H_ROWS = 136, H_BODY = 144, H_STORED = 152, H_HPREV = 160, H_SHARE = 168,
+    H_ROSTER = 176, H_EVENTS = 184, H_SNAPSHOTS = 192, H_FIXED = 200,
+    D_NAME = 0, D_TYPE = 32, D_WIDTH = 33, D_TRANSFORM = 34, D_SCALE = 35, D_RESERVED = 36, D_RAW = 40, D_BODY_OFF = 48,
+    D_BODY = 56, D_STORED_OFF = 64, D_STORED = 72, D_ENTRY = 80,
+    H_SUM = 20
+};
+
+static inline size_t header_size(size_t ncols) { return H_FIXED + D_ENTRY * ncols + H_SUM; }
+
+static inline void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint32_t get32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static inline uint64_t get64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
 
 #endif
