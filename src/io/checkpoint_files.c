@@ -95,17 +95,25 @@ int pw_checkpoint_prepare_dir(const char *dir, const char *scenario, struct pw_e
     return rc ? rc : make_dirs(sdir, err);
 }
 
+/* Opens <dir>/<scenario> for listing into *d (NULL when it does not exist) and
+ * leaves its path in sdir. */
+static int open_scenario_dir(const char *dir, const char *scenario, char sdir[PW_PATH_MAX], DIR **d,
+                             struct pw_err *err)
+{
+    *d = NULL;
+    int rc = scenario_dir(sdir, PW_PATH_MAX, dir, scenario, err);
+    if (rc) return rc;
+    if ((*d = opendir(sdir)) || errno == ENOENT) return 0;
+    return pw_err_set(err, PW_EIO, "cannot read checkpoint folder '%s': %s", sdir, strerror(errno));
+}
+
 int pw_checkpoint_find_last(const char *dir, const char *scenario, int max_year, char *path, size_t size, int *year,
                             struct pw_err *err)
 {
     char sdir[PW_PATH_MAX];
-    int rc = scenario_dir(sdir, sizeof sdir, dir, scenario, err);
-    if (rc) return rc;
-    DIR *d = opendir(sdir);
-    if (!d) {
-        if (errno == ENOENT) return 0;
-        return pw_err_set(err, PW_EIO, "cannot read checkpoint folder '%s': %s", sdir, strerror(errno));
-    }
+    DIR *d;
+    int rc = open_scenario_dir(dir, scenario, sdir, &d, err);
+    if (rc || !d) return rc;
     int best = -1;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
@@ -126,13 +134,9 @@ int pw_checkpoint_find_last(const char *dir, const char *scenario, int max_year,
 int pw_checkpoint_clear(const char *dir, const char *scenario, struct pw_err *err)
 {
     char sdir[PW_PATH_MAX];
-    int rc = scenario_dir(sdir, sizeof sdir, dir, scenario, err);
-    if (rc) return rc;
-    DIR *d = opendir(sdir);
-    if (!d) {
-        if (errno == ENOENT) return 0;
-        return pw_err_set(err, PW_EIO, "cannot read checkpoint folder '%s': %s", sdir, strerror(errno));
-    }
+    DIR *d;
+    int rc = open_scenario_dir(dir, scenario, sdir, &d, err);
+    if (rc || !d) return rc;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d)) != NULL) {
         if (year_of_name(e->d_name) < 0 && !is_temp_name(e->d_name)) continue;

@@ -108,15 +108,23 @@ int pw_db_exec(struct pw_db *db, const char *sql, struct pw_err *err)
     return pw__db_query(db, sql, NULL, "database error", err);
 }
 
+/* Runs sql, which must return at least one row and column; res is to be destroyed. */
+static int query_one_value(struct pw_db *db, const char *sql, duckdb_result *res, struct pw_err *err)
+{
+    int rc = pw__db_query(db, sql, res, "query failed", err);
+    if (rc) return rc;
+    if (duckdb_row_count(res) < 1 || duckdb_column_count(res) < 1) {
+        duckdb_destroy_result(res);
+        return pw_err_set(err, PW_EDB, "query returned no value");
+    }
+    return 0;
+}
+
 int pw_db_query_int(struct pw_db *db, const char *sql, int64_t *out, struct pw_err *err)
 {
     duckdb_result res;
-    int rc = pw__db_query(db, sql, &res, "query failed", err);
+    int rc = query_one_value(db, sql, &res, err);
     if (rc) return rc;
-    if (duckdb_row_count(&res) < 1 || duckdb_column_count(&res) < 1) {
-        duckdb_destroy_result(&res);
-        return pw_err_set(err, PW_EDB, "query returned no value");
-    }
     *out = duckdb_value_int64(&res, 0, 0);
     duckdb_destroy_result(&res);
     return 0;
@@ -125,12 +133,8 @@ int pw_db_query_int(struct pw_db *db, const char *sql, int64_t *out, struct pw_e
 int pw_db_query_string(struct pw_db *db, const char *sql, char *out, size_t size, struct pw_err *err)
 {
     duckdb_result res;
-    int rc = pw__db_query(db, sql, &res, "query failed", err);
+    int rc = query_one_value(db, sql, &res, err);
     if (rc) return rc;
-    if (duckdb_row_count(&res) < 1 || duckdb_column_count(&res) < 1) {
-        duckdb_destroy_result(&res);
-        return pw_err_set(err, PW_EDB, "query returned no value");
-    }
     char *v = duckdb_value_varchar(&res, 0, 0);
     snprintf(out, size, "%s", v ? v : "");
     duckdb_free(v);
