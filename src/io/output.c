@@ -38,7 +38,6 @@ struct pw_output {
     bool partly_committed;                   /* a year's commit failed after other groups committed */
     char scenario_sql[2 * PW_SCENARIO_MAX + 8];  /* quoted literal */
     char run_id[37];
-    size_t rows[T_COUNT];
 };
 
 /* Single quotes doubled, for the scenario literal in SQL statements. */
@@ -363,11 +362,9 @@ struct group_job {
     const struct pw_year_output *y;
     int rc[G_COUNT];
     struct pw_err err[G_COUNT];
-    size_t rows[T_COUNT];
 };
 
-static int append_group(struct pw_output *o, int g, const struct pw_year_output *y, size_t rows[T_COUNT],
-                        struct pw_err *err)
+static int append_group(struct pw_output *o, int g, const struct pw_year_output *y, struct pw_err *err)
 {
     struct pw_db *c = o->conn[g];
     char sql[512];
@@ -387,7 +384,6 @@ static int append_group(struct pw_output *o, int g, const struct pw_year_output 
         struct pw_table_writer *w;
         if ((rc = pw_table_writer_new(&w, c, table_names[t], o->row_appends, err))) break;
         rc = table_fill[t](w, y, err);
-        rows[t] = pw_table_writer_rows(w);
         if (rc) pw_table_writer_free(w);
         else rc = pw_table_writer_close(w, err);
     }
@@ -400,7 +396,7 @@ static void append_task(void *ctx, size_t g, int worker)
     struct group_job *job = ctx;
     struct pw_db *c = job->o->conn[g];
     int rc = pw_db_exec(c, "BEGIN TRANSACTION", &job->err[g]);
-    if (!rc) rc = append_group(job->o, (int)g, job->y, job->rows, &job->err[g]);
+    if (!rc) rc = append_group(job->o, (int)g, job->y, &job->err[g]);
     job->rc[g] = rc;
 }
 
@@ -453,7 +449,7 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
     if (o->shared_connection) {
         /* One connection: the whole year, run_metadata included, in one transaction. */
         if ((rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err))) return rc;
-        for (int g = 0; g < G_COUNT && !rc; g++) rc = append_group(o, g, y, job.rows, err);
+        for (int g = 0; g < G_COUNT && !rc; g++) rc = append_group(o, g, y, err);
         if (!rc) rc = mark_year(o->db, o->run_id, y->year->year, err);
         if (!rc) rc = pw__db_query(o->db, "COMMIT", NULL, "cannot commit the year's rows", err);
         if (rc) pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);
@@ -475,7 +471,6 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
         rc = mark_year(o->db, o->run_id, y->year->year, err);
     }
     if (rc) return rc;
-    for (int t = 0; t < T_COUNT; t++) o->rows[t] += job.rows[t];
     o->old_rows_pending = false;
     o->years_committed++;
     return 0;
@@ -521,13 +516,6 @@ int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_ru
     st->census_rows_rejected = rejected;
     st->starting_roster = roster;
     return 0;
-}
-
-size_t pw_output_rows(const struct pw_output *o)
-{
-    size_t n = 0;
-    for (int t = 0; t < T_COUNT; t++) n += o->rows[t];
-    return n;
 }
 
 static int write_rejected(struct pw_db *db, const char *scenario_id, const struct pw_census *census,
@@ -663,4 +651,3 @@ void pw_output_abort(struct pw_output *o, const struct pw_err *why)
     free(o);
 }
 
-size_t pw_output_years_committed(const struct pw_output *o) { return o ? (size_t)o->years_committed : 0; }

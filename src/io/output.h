@@ -102,9 +102,5 @@ void pw_output_abort(struct pw_output *o, const struct pw_err *why);
 /* Reads the latest run_metadata row of the scenario; st->exists is false for a new database or
  * scenario. A database of another output layout is an error. */
 int pw_output_run_status(struct pw_db *db, const char *scenario_id, struct pw_run_status *st, struct pw_err *err);
-/* Years this run has committed so far. */
-size_t pw_output_years_committed(const struct pw_output *o);
-/* Rows the output writer appended so far, per kind (perf monitor). */
-size_t pw_output_rows(const struct pw_output *o);
 
 #endif
