@@ -21,7 +21,6 @@ struct pw_table_writer {
     idx_t columns;
     idx_t capacity;                        /* rows per chunk */
     idx_t row;                             /* current row inside the chunk */
-    size_t total;                          /* rows appended so far */
     int chunks_since_flush;
     duckdb_vector vec[MAX_COLUMNS];
     void *data[MAX_COLUMNS];
@@ -253,12 +252,9 @@ int pw_tw_end_row(struct pw_table_writer *w, struct pw_err *err)
         if (w->row_failed || duckdb_appender_end_row(w->appender) == DuckDBError)
             return pw_err_set(err, PW_EDB, "cannot append to table '%s': %s", w->table,
                               duckdb_appender_error(w->appender));
-        w->total++;
         return 0;
     }
     w->row++;
-    w->total++;
     return w->row == w->capacity ? flush_chunk(w, err) : 0;
 }
 
-size_t pw_table_writer_rows(const struct pw_table_writer *w) { return w->total; }

@@ -37,6 +37,5 @@ void pw_tw_enum(struct pw_table_writer *w, int col, unsigned index);       /* EN
 void pw_tw_uuid(struct pw_table_writer *w, int col, const uint8_t uuid[16]);
 /* Ends the row; appends the chunk when full. */
 int pw_tw_end_row(struct pw_table_writer *w, struct pw_err *err);
-size_t pw_table_writer_rows(const struct pw_table_writer *w);
 
 #endif
