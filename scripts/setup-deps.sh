@@ -13,7 +13,10 @@ HEADER_PKG="duckdb@${DUCKDB_VERSION}"
 HEADER_TGZ="duckdb-${DUCKDB_VERSION}.tgz"
 HEADER_SHA256=5bb967dcbcd517670ba5f169f238fb9d6787e53752c60ebe24386169d76941ed
 
-DEBIAN_PACKAGES=(gcc make pkg-config libyaml-dev liblz4-dev libcmocka-dev ca-certificates time)
+# libxlsxwriter: Excel export; Open MPI: ensembles across ranks; chromium: the
+# HTML report's browser test (headless, only used by the tests).
+DEBIAN_PACKAGES=(gcc make pkg-config libyaml-dev liblz4-dev libcmocka-dev ca-certificates time
+                 libxlsxwriter-dev libopenmpi-dev openmpi-bin chromium)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/deps/duckdb"
