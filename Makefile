@@ -2,7 +2,9 @@
 # build/san-<list>/ for sanitizer builds); header dependencies are automatic.
 #   make            build build/planwise
 #   make deps       install Debian packages and the pinned DuckDB library
-#   make test       unit tests, CLI golden tests, invariant and determinism tests
+#   make test       the fast tier (under a minute): unit tests and the CLI golden tests
+#   make check      everything: the fast tier, the invariant, statistical, determinism and
+#                   resume suites, and the unit tests under AddressSanitizer and UBSan
 #   make demo       set up, build, generate a sample census, simulate 2025-2029
 #   make bench      performance benchmark (not part of the tests)
 #   make fuzz       fuzz targets (tests/fuzz/fuzz_*.c) through the replay driver: each
@@ -50,7 +52,7 @@ FUZZ_RUNS ?= 5000
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test unit-test cli-test invariant-test demo bench clean lint fuzz
+.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test demo bench clean lint fuzz
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -93,7 +95,14 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/l
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-test: unit-test cli-test invariant-test
+test: unit-test cli-test
+
+# The slow suites; .ci/run runs this target.
+check: test invariant-test san-unit-test
+
+# A separate make, since SAN changes the build folder and flags.
+san-unit-test:
+	@$(MAKE) --no-print-directory SAN=address,undefined unit-test
 
 unit-test: $(TEST_BIN)
 	@tests/run-unit.sh $(TEST_BIN)

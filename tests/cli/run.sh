@@ -21,6 +21,8 @@
 # 'in <S> s (<R> employee-years/s)', process ids 'PID 123' become 'PID <PID>', and
 # the performance table of a run (from 'performance by stage:' to its footnote) becomes one
 # line '<performance table>'.
+# Cases run in parallel (PW_TEST_JOBS at a time, default twice the number of cores;
+# each case has its own scratch folder); their lines are printed in case order.
 # After the cases, tests/cli/lock.sh (the timing-dependent locked-database test) runs.
 # Prints one line per case and a final "N passed, M failed"; exits 1 on failure.
 
@@ -85,74 +87,96 @@ compare() {
     return 0
 }
 
-run_case() {
-    local dir=$1 name work rc args problems=""
+run_case() {   # run_case DIR: writes its lines to $TMP/NAME.out/lines and ok|FAIL to .../status
+    local dir=$1 name work rc args problems="" T
     name=$(basename "$dir")
     work=$TMP/$name
-    mkdir -p "$work"
+    T=$TMP/$name.out
+    mkdir -p "$work" "$T"
     if [ ! -f "$dir/args" ]; then
         echo "FAIL $name: no args file"
-        FAIL=$((FAIL + 1))
+        echo FAIL >"$T/status"
         return
     fi
-    if [ -f "$dir/setup" ] && ! (cd "$work" && bash "$dir/setup") >"$TMP/setup.log" 2>&1; then
+    if [ -f "$dir/setup" ] && ! (cd "$work" && bash "$dir/setup") >"$T/setup.log" 2>&1; then
         echo "FAIL $name: setup failed:"
-        sed 's/^/    | /' "$TMP/setup.log"
-        FAIL=$((FAIL + 1))
+        sed 's/^/    | /' "$T/setup.log"
+        echo FAIL >"$T/status"
         return
     fi
     args=$(sed -e "s|@DATA@|$DATA|g" "$dir/args")
     # shellcheck disable=SC2086
     eval "set -- $args"
-    (cd "$work" && "$BIN" "$@") >"$TMP/stdout.raw" 2>"$TMP/stderr.raw"
+    (cd "$work" && "$BIN" "$@") >"$T/stdout.raw" 2>"$T/stderr.raw"
     rc=$?
-    normalise "$work" <"$TMP/stdout.raw" >"$TMP/stdout"
-    normalise "$work" <"$TMP/stderr.raw" >"$TMP/stderr"
-    echo "$rc" >"$TMP/exit"
+    normalise "$work" <"$T/stdout.raw" >"$T/stdout"
+    normalise "$work" <"$T/stderr.raw" >"$T/stderr"
+    echo "$rc" >"$T/exit"
     if [ -f "$dir/check" ]; then
-        (cd "$work" && bash "$dir/check") >"$TMP/check.raw" 2>&1
-        echo "exit $?" >>"$TMP/check.raw"
-        normalise "$work" <"$TMP/check.raw" >"$TMP/check.out"
+        (cd "$work" && bash "$dir/check") >"$T/check.raw" 2>&1
+        echo "exit $?" >>"$T/check.raw"
+        normalise "$work" <"$T/check.raw" >"$T/check.out"
     fi
 
     if [ "$UPDATE" -eq 1 ]; then
         local f old
         old=$(cat "$dir/exit" 2>/dev/null || echo none)
-        cp "$TMP/exit" "$dir/exit"
+        cp "$T/exit" "$dir/exit"
         for f in stdout stderr; do
-            [ -f "$dir/$f.pattern" ] || cp "$TMP/$f" "$dir/$f"
+            [ -f "$dir/$f.pattern" ] || cp "$T/$f" "$dir/$f"
         done
-        [ -f "$dir/check" ] && cp "$TMP/check.out" "$dir/check.out"
+        [ -f "$dir/check" ] && cp "$T/check.out" "$dir/check.out"
         if [ "$old" != "$rc" ]; then
             echo "updated $name (exit $old -> $rc: check that this is intended)"
         else
             echo "updated $name"
         fi
-        PASS=$((PASS + 1))
+        echo ok >"$T/status"
         return
     fi
 
-    compare "$dir" exit "$TMP/exit" >"$TMP/report" || problems=1
-    compare "$dir" stdout "$TMP/stdout" >>"$TMP/report" || problems=1
-    compare "$dir" stderr "$TMP/stderr" >>"$TMP/report" || problems=1
+    compare "$dir" exit "$T/exit" >"$T/report" || problems=1
+    compare "$dir" stdout "$T/stdout" >>"$T/report" || problems=1
+    compare "$dir" stderr "$T/stderr" >>"$T/report" || problems=1
     if [ -f "$dir/check" ]; then
-        compare "$dir" check.out "$TMP/check.out" >>"$TMP/report" || problems=1
+        compare "$dir" check.out "$T/check.out" >>"$T/report" || problems=1
     fi
     if [ -z "$problems" ]; then
         echo "ok   $name"
-        PASS=$((PASS + 1))
+        echo ok >"$T/status"
     else
         echo "FAIL $name: planwise $(cat "$dir/args")"
-        cat "$TMP/report"
-        FAIL=$((FAIL + 1))
+        cat "$T/report"
+        echo FAIL >"$T/status"
     fi
 }
 
+JOBS=${PW_TEST_JOBS:-$(( $(nproc 2>/dev/null || echo 2) * 2 ))}
 if [ "$#" -gt 0 ]; then
-    for c in "$@"; do run_case "$CASES/$c"; done
+    names=("$@")
 else
-    for c in "$CASES"/*/; do run_case "${c%/}"; done
+    names=()
+    for c in "$CASES"/*/; do c=${c%/}; names+=("${c##*/}"); done
 fi
+running=0
+for n in "${names[@]}"; do
+    if [ "$running" -ge "$JOBS" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+    mkdir -p "$TMP/$n.out"
+    run_case "$CASES/$n" >"$TMP/$n.out/lines" 2>&1 &
+    running=$((running + 1))
+done
+wait
+for n in "${names[@]}"; do
+    cat "$TMP/$n.out/lines"
+    case $(cat "$TMP/$n.out/status" 2>/dev/null) in
+        ok) PASS=$((PASS + 1)) ;;
+        *) FAIL=$((FAIL + 1))
+           [ -s "$TMP/$n.out/status" ] || echo "FAIL $n: the case ended without a result" ;;
+    esac
+done
 
 if [ "$UPDATE" -eq 0 ] && [ "$#" -eq 0 ]; then
     "$HERE/lock.sh" "$BIN" | tee "$TMP/lock.out"
