@@ -415,7 +415,7 @@ static void test_parallel_level_and_rerun(void **state)
     assert_int_equal(sum.threads, 4);
     assert_int_equal(sum.marts_ok, 24);
     for (int i = 0; i < 12; i++) {
-        char t[8], v[8];
+        char t[16], v[16];
         snprintf(t, sizeof t, "t%02d", i);
         snprintf(v, sizeof v, "v%02d", i);
         assert_int_equal(result(&sum, t)->rows, 20000 + i);
