@@ -50,7 +50,7 @@ FUZZ_RUNS ?= 5000
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test unit-test cli-test invariant-test demo bench clean lint fuzz
+.PHONY: all deps test unit-test cli-test invariant-test demo bench clean lint fuzz report-test
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -103,6 +103,10 @@ cli-test: $(BIN)
 
 invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/run.sh $(BIN)
+
+# The HTML report rendered in headless Chromium (needs chromium and python3).
+report-test: $(BIN)
+	@tests/report/browser.sh $(BIN)
 
 demo: $(BIN)
 	@scripts/demo.sh $(BIN)

@@ -306,7 +306,7 @@ void pw_svg_chart_write(FILE *out, const struct pw_chart *c)
     struct frame f = {.px0 = ML, .px1 = W - MR, .py0 = MT, .py1 = H - MB, .n_x = c->n_x};
     data_range(c, &f.lo, &f.hi);
     double step = nice_step(f.hi - f.lo);
-    f.lo = floor(f.lo / step - 1e-9) * step;
+    f.lo = floor(f.lo / step + 1e-9) * step;
     f.hi = ceil(f.hi / step - 1e-9) * step;
     if (f.hi <= f.lo) f.hi = f.lo + step;
     legend(out, c);
