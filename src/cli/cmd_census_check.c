@@ -132,3 +132,13 @@ int pw_cmd_census_check(int argc, char **argv)
     pw_census_map_release(&map);
     return exit_code;
 }
+
+int pw_cli_census_map_setup(const char *map_path, const char *config_path, struct pw_census_map *m, struct pw_err *err)
+{
+    pw_census_map_init(m);
+    int rc = 0;
+    if (map_path) rc = pw_census_map_load(m, map_path, 1, err);
+    else if (config_path) rc = pw_census_map_load(m, config_path, 0, err);
+    pw_census_map_use(rc ? NULL : m);
+    return rc;
+}
