@@ -105,7 +105,7 @@ invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/run.sh $(BIN)
 
 # The HTML report rendered in headless Chromium (needs chromium and python3).
-report-test: $(BIN)
+report-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/report/browser.sh $(BIN)
 
 demo: $(BIN)

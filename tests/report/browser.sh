@@ -20,7 +20,7 @@ cd "$TMP" || exit 1
 "$BIN" census generate --employees 500 --seed 11 --out c.csv >/dev/null || exit 1
 "$BIN" run -q --census c.csv --db r.duckdb --years 2025-2027 --scenario baseline >/dev/null || exit 1
 "$BIN" run -q --census c.csv --db r.duckdb --years 2025-2027 --scenario alt --seed 5 >/dev/null || exit 1
-"$BIN" report --db r.duckdb --out report.html >/dev/null || exit 1
+"$BIN" report --db r.duckdb --scenario baseline --scenario alt --out report.html >/dev/null || exit 1
 CHROME=(chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
         --disable-background-networking --disable-component-update --disable-sync
         --hide-scrollbars --enable-logging=stderr --v=0)
@@ -42,5 +42,23 @@ q "SELECT count(DISTINCT simulation_year) FROM fct_workforce_snapshot" >years.tx
 python3 "$HERE/check_dom.py" "$TMP/dom.html" "$TMP" || { echo "FAIL report DOM checks"; exit 1; }
 if grep -E 'CONSOLE|Uncaught|ERROR:.*(console|javascript)' "$TMP/dom.log" "$TMP/shot.log" | grep -v -E 'dbus|bus\.cc|gpu|GPU|vaapi|sandbox|Fontconfig|ozone|viz' ; then
     echo "FAIL console errors while loading the report"; exit 1
+fi
+# Optional sections: ensemble bands (fan charts) and compliance tests (pass/fail),
+# added to a copy of the database with the tables' documented columns.
+SQLX=$(dirname "$BIN")/tools/sql_exec
+if [ -x "$SQLX" ]; then
+    cp r.duckdb opt.duckdb
+    "$SQLX" opt.duckdb "CREATE TABLE fct_ensemble_bands AS SELECT 'e1' AS ensemble_id, d AS design, y AS simulation_year,
+        'active_headcount' AS metric, 'total' AS dimension, 50 AS n, 500.0 + y - 2025 AS mean, 5.0 AS sd,
+        490.0 AS p05, 493.0 AS p10, 496.0 AS p25, 500.0 + (y - 2025) * 10 AS p50, 504.0 + (y - 2025) * 10 AS p75,
+        507.0 AS p90, 512.0 + (y - 2025) * 10 AS p95 FROM range(2025, 2028) t(y), (VALUES ('a'), ('b')) v(d)" \
+        "CREATE TABLE fct_compliance_tests AS SELECT 'baseline' AS scenario_id, 2025 AS simulation_year, 'ADP' AS test, true AS passed
+         UNION ALL SELECT 'baseline', 2025, 'ACP', false" >/dev/null || { echo "FAIL cannot add optional tables"; exit 1; }
+    "$BIN" report --db opt.duckdb --scenario baseline --scenario alt --out opt.html >/dev/null || { echo "FAIL report with optional tables"; exit 1; }
+    timeout 120 "${CHROME[@]}" --user-data-dir="$TMP/p3" --dump-dom "file://$TMP/opt.html" >opt_dom.html 2>/dev/null
+    fans=$(grep -o 'data-kind="fan" data-series="1" data-points="3"' opt_dom.html | wc -l)
+    [ "$fans" = 2 ] || { echo "FAIL expected 2 fan charts of 3 points, found $fans"; exit 1; }
+    grep -q '<td>ADP</td><td>pass</td>' opt_dom.html && grep -q '<td>ACP</td><td>FAIL</td>' opt_dom.html ||
+        { echo "FAIL compliance table"; exit 1; }
 fi
 echo "report browser test: ok"
