@@ -52,7 +52,7 @@ FUZZ_RUNS ?= 5000
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test demo bench clean lint fuzz
+.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test demo bench clean lint fuzz
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -98,7 +98,7 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/l
 test: unit-test cli-test
 
 # The slow suites; .ci/run runs this target.
-check: test invariant-test san-unit-test
+check: test invariant-test report-test san-unit-test
 
 # A separate make, since SAN changes the build folder and flags.
 san-unit-test:
@@ -112,6 +112,10 @@ cli-test: $(BIN)
 
 invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/run.sh $(BIN)
+
+# The HTML report rendered in headless Chromium (needs chromium and python3).
+report-test: $(BIN) $(BUILD)/tools/sql_exec
+	@tests/report/browser.sh $(BIN)
 
 demo: $(BIN)
 	@scripts/demo.sh $(BIN)

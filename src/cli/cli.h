@@ -26,6 +26,7 @@ int pw_cmd_benchmark(int argc, char **argv);
 int pw_cmd_validate(int argc, char **argv);
 int pw_cmd_checkpoint(int argc, char **argv);
 int pw_cmd_models(int argc, char **argv);
+int pw_cmd_report(int argc, char **argv);
 
 /* Prints "planwise: <msg>" plus a hint to use --help and returns PW_EXIT_USAGE. */
 int pw_cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -36,6 +37,11 @@ bool pw_cli_parse_i64(const char *text, int64_t lo, int64_t hi, int64_t *out);
 bool pw_cli_parse_u64(const char *text, uint64_t hi, uint64_t *out);
 /* "2025-2029" or "2025" -> first and last year. */
 bool pw_cli_parse_years(const char *text, int *first, int *last);
+
+struct pw_census_map;
+/* Loads the census column mapping from map_path, else from the census.columns block
+ * of config_path (either may be NULL), and makes it the one the census reader uses. */
+int pw_cli_census_map_setup(const char *map_path, const char *config_path, struct pw_census_map *m, struct pw_err *err);
 
 #define PW_VERSION "0.1.0"
 

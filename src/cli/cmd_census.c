@@ -15,6 +15,8 @@
 #include "model/census_gen.h"
 #include "model/tables.h"
 
+int pw_cmd_census_check(int argc, char **argv); /* cmd_census_check.c */
+
 static void census_usage(FILE *out)
 {
     fputs("usage: planwise census <subcommand> [options]\n"
@@ -23,6 +25,7 @@ static void census_usage(FILE *out)
           "\n"
           "subcommands:\n"
           "  generate   write a synthetic census to a CSV or Parquet file\n"
+          "  check      show the column mapping of a census file and its first problems\n"
           "\n"
           "Run 'planwise census generate --help' for its options.\n",
           out);
@@ -151,5 +154,6 @@ int pw_cmd_census(int argc, char **argv)
         return PW_EXIT_OK;
     }
     if (strcmp(sub, "generate") == 0) return cmd_generate(argc - 1, argv + 1);
+    if (strcmp(sub, "check") == 0) return pw_cmd_census_check(argc - 1, argv + 1);
     return pw_cli_usage_error("census", "unknown census subcommand '%s'", sub);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "io/census_map.h"
 #include "cli/run_int.h"
 #include "cli/run_perf.h"
 #include "cli/run_report.h"
@@ -27,6 +28,8 @@ static const char usage[] =
     "  -c, --config FILE        YAML configuration (simulation_config.yaml layout);\n"
     "                           without it every setting has its default\n"
     "      --census FILE        census CSV or Parquet (default: setup.census_parquet_path)\n"
+    "      --census-map FILE    census column mapping, 'planwise_column: client column'\n"
+    "                           lines (default: the config's census.columns block)\n"
     "      --db FILE            output database (default: simulation.duckdb)\n"
     "      --years A-B          simulate years A..B, or one year A (default 2025-2029)\n"
     "      --seed N             random seed (simulation.random_seed)\n"
@@ -74,9 +77,9 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
            OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
            OPT_NO_CHECKPOINTS };
-    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP };
     static const struct option longopts[] = {
-        {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS},
+        {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS}, {"census-map", required_argument, 0, OPT_CENSUS_MAP},
         {"db", required_argument, 0, OPT_DB},       {"years", required_argument, 0, OPT_YEARS},
         {"seed", required_argument, 0, OPT_SEED},   {"scenario", required_argument, 0, OPT_SCENARIO},
         {"threads", required_argument, 0, OPT_THREADS}, {"tables", required_argument, 0, OPT_TABLES},
@@ -103,6 +106,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         switch (c) {
         case 'c': o->config = optarg; break;
         case OPT_CENSUS: o->census = optarg; break;
+        case OPT_CENSUS_MAP: o->census_map = optarg; break;
         case OPT_DB: o->db = optarg; break;
         case OPT_YEARS:
             if (!pw_cli_parse_years(optarg, &o->first_year, &o->last_year))
@@ -320,6 +324,11 @@ int pw_cmd_run(int argc, char **argv)
     memset(&s, 0, sizeof s);
     struct pw_err err = {0};
     if ((rc = build_config(&o, &s.cfg, &s.config_text, &err))) {
+        cleanup(&s, &err, o.db);
+        return pw_cli_fail(&err);
+    }
+    static struct pw_census_map census_map;
+    if (pw_cli_census_map_setup(o.census_map, o.config, &census_map, &err)) {
         cleanup(&s, &err, o.db);
         return pw_cli_fail(&err);
     }

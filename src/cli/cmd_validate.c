@@ -19,6 +19,7 @@
 #include "core/strpool.h"
 #include "core/sysinfo.h"
 #include "core/textbuf.h"
+#include "io/census_map.h"
 #include "io/census_reader.h"
 #include "io/db.h"
 #include "io/env_check.h"
@@ -37,6 +38,7 @@ static const char usage[] =
     "options (as for planwise run):\n"
     "  -c, --config FILE        YAML configuration (simulation_config.yaml layout)\n"
     "      --census FILE        census CSV or Parquet (default: setup.census_parquet_path)\n"
+    "      --census-map FILE    census column mapping (default: the config's census.columns)\n"
     "      --db FILE            output database (default: simulation.duckdb)\n"
     "      --years A-B          years to simulate (default 2025-2029)\n"
     "      --seed N             random seed\n"
@@ -57,6 +59,7 @@ static const char usage[] =
 
 struct options {
     const char *config, *census, *db, *tables, *scenario;
+    const char *census_map;   /* --census-map FILE (io/census_map.h) */
     const char *models_dir;          /* --models DIR */
     const char *vars[64];            /* --var NAME=VALUE */
     int var_count;
@@ -148,8 +151,9 @@ static void on_config_problem(void *ctx, const struct pw_err *problem)
 static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
 {
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
-           OPT_MODELS, OPT_VAR };
+           OPT_MODELS, OPT_VAR, OPT_CENSUS_MAP };
     static const struct option longopts[] = {
+        {"census-map", required_argument, 0, OPT_CENSUS_MAP},
         {"config", required_argument, 0, 'c'},   {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},     {"years", required_argument, 0, OPT_YEARS},
         {"seed", required_argument, 0, OPT_SEED}, {"threads", required_argument, 0, OPT_THREADS},
@@ -169,6 +173,7 @@ static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
         switch (c) {
         case 'c': o->config = optarg; break;
         case OPT_CENSUS: o->census = optarg; break;
+        case OPT_CENSUS_MAP: o->census_map = optarg; break;
         case OPT_MODELS: o->models_dir = optarg; break;
         case OPT_VAR:
             if (!strchr(optarg, '=') || optarg[0] == '=')
@@ -503,7 +508,11 @@ int pw_cmd_validate(int argc, char **argv)
     check_config(&v, &o, &cfg);
     check_database(&v, o.db, cfg.scenario_id);
     bool tables_ok = check_tables(&v, &cfg, &tables);
-    size_t employees = check_census(&v, &cfg, &tables, tables_ok);
+    static struct pw_census_map census_map;
+    struct pw_err map_err = {0};
+    size_t employees = 0;
+    if (pw_cli_census_map_setup(o.census_map, o.config, &census_map, &map_err)) check(&v, FAIL, "census", "%s", map_err.msg);
+    else employees = check_census(&v, &cfg, &tables, tables_ok);
     check_memory(&v, employees);
     check_sql_models(&v, &o);
     if (tmpdir[0]) rmdir(tmpdir);

@@ -24,6 +24,7 @@
 
 struct run_options {
     const char *config, *census, *db, *tables, *scenario, *memory_limit;
+    const char *census_map;   /* --census-map FILE: census column mapping (io/census_map.h) */
     int first_year, last_year, threads, on_bad_rows, connections;
     bool years_set, seed_set, baseline, resume, no_checkpoints;
     const char *from_checkpoint, *checkpoint_dir;

@@ -24,6 +24,7 @@
 
 #include <duckdb.h>
 
+#include "io/census_map.h"
 #include "io/census_reader_int.h"
 
 #define FOUND_LIST_MAX 400      /* bytes of "columns found" quoted in an error */
@@ -150,6 +151,7 @@ struct scan {
     duckdb_connection con;
     struct pw__names cols;      /* every column name of the file */
     int census_col[PW_CC_COUNT];/* file column of each census column, -1 if absent */
+    enum pw_census_match how[PW_CC_COUNT]; /* how each census column was found */
     int selected[PW_CC_COUNT];  /* census column of each result column */
     enum kind kind[PW_CC_COUNT];/* how each result column becomes text */
     int nselected;
@@ -185,19 +187,12 @@ static int open_db(struct scan *s, struct pw_err *err)
     return 0;
 }
 
-/* Fills census_col from the file's column names; fails naming missing columns. */
+/* Fills census_col from the file's column names (by mapping, name or alias:
+ * census_map.c); fails naming missing columns. */
 static int match_columns(struct scan *s, struct pw_err *err)
 {
-    for (int c = 0; c < PW_CC_COUNT; c++) {
-        s->census_col[c] = -1;
-        for (size_t i = 0; i < s->cols.count; i++) {
-            if (strcmp(s->cols.names[i], pw_census_column_names[c]) != 0) continue;
-            if (s->census_col[c] >= 0)
-                return pw_err_set(err, PW_ECENSUS, "census '%s' has column '%s' more than once", s->path,
-                                  pw_census_column_names[c]);
-            s->census_col[c] = (int)i;
-        }
-    }
+    int rc = pw_census_map_resolve(pw_census_map_active(), s->path, s->cols.names, s->cols.count, s->census_col, s->how, err);
+    if (rc) return rc;
     char missing[512] = "", found[FOUND_LIST_MAX + 8] = "";
     size_t nmissing = 0, n = 0;
     for (int c = 0; c < PW_CC_COUNT; c++) {
@@ -436,6 +431,8 @@ static int emit_chunk(struct scan *s, duckdb_data_chunk chunk, size_t *row, stru
                 } else {
                     memcpy(dst, src, len);
                     dst[len] = '\0';
+                    /* Client spellings (US dates, "$52,000", "5%"); room: SCALAR_TEXT_MAX. */
+                    len = pw_census_normalise(s->selected[j], dst, len);
                 }
             } else {
                 len = scalar_text(s->kind[j], data[j], r, dst);
@@ -524,6 +521,29 @@ int pw_census_scan(const char *path, pw_census_row_fn fn, void *ctx, struct pw_e
     if (s.con) duckdb_disconnect(&s.con);
     if (s.db) duckdb_close(&s.db);
     fclose(file);
+    pw__names_release(&s.cols);
+    free(s.sql.p);
+    return rc;
+}
+
+int pw_census_mapping(const char *path, char found[PW_CC_COUNT][256], int how[PW_CC_COUNT], struct pw_err *err)
+{
+    enum pw_census_format format = pw_census_format_of(path);
+    if (format == PW_CENSUS_FORMAT_UNKNOWN)
+        return pw_err_set(err, PW_ECENSUS, "cannot read census '%s': only .csv and .parquet files are supported (save .xlsx files as CSV)",
+                          path);
+    struct stat st;
+    if (stat(path, &st) != 0) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
+    struct scan s = {.path = path, .sql_path = path};
+    int rc = open_db(&s, err);
+    if (rc == 0) rc = format == PW_CENSUS_FORMAT_CSV ? build_csv_query(&s, err) : build_parquet_query(&s, err);
+    for (int c = 0; c < PW_CC_COUNT; c++) {
+        int i = rc == 0 ? s.census_col[c] : -1;
+        snprintf(found[c], 256, "%s", i >= 0 ? s.cols.names[i] : "");
+        how[c] = i >= 0 ? (int)s.how[c] : 0;
+    }
+    if (s.con) duckdb_disconnect(&s.con);
+    if (s.db) duckdb_close(&s.db);
     pw__names_release(&s.cols);
     free(s.sql.p);
     return rc;

@@ -38,4 +38,9 @@ int pw_census_scan(const char *path, pw_census_row_fn fn, void *ctx, struct pw_e
 int pw_census_read(const char *path, struct pw_census *census, const struct pw_config *cfg,
                    const struct pw_tables *tables, struct pw_err *err);
 
+/* The column of path that feeds each census column (found[c] empty when absent)
+ * and how it was found (enum pw_census_match of io/census_map.h), under the
+ * active census map; fails as pw_census_scan does for missing required columns. */
+int pw_census_mapping(const char *path, char found[PW_CC_COUNT][256], int how[PW_CC_COUNT], struct pw_err *err);
+
 #endif
