@@ -13,6 +13,7 @@ static const struct pw_command commands[] = {
     {"validate", "check the environment, configuration, tables and census without simulating", pw_cmd_validate},
     {"checkpoint", "inspect and verify a year checkpoint (checkpoint inspect)", pw_cmd_checkpoint},
     {"models", "list, plan or run the SQL models: marts and data-quality checks", pw_cmd_models},
+    {"ensemble", "many seeds and plan designs in memory: metrics, uncertainty bands, design diffs", pw_cmd_ensemble},
 };
 
 static void print_help(FILE *out)
