@@ -104,6 +104,11 @@ cli-test: $(BIN)
 invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/run.sh $(BIN)
 
+# planwise ensemble against planwise run: exactness, --threads determinism,
+# replacement, failures (and MPI ranks when the binary was built with MPI=1).
+ensemble-test: $(BIN)
+	@tests/invariants/ensemble.sh $(BIN)
+
 demo: $(BIN)
 	@scripts/demo.sh $(BIN)
 

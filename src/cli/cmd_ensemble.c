@@ -293,13 +293,27 @@ static void show_progress(const struct ensemble *e, double t0, bool last)
     fflush(stderr);
 }
 
-static int load_design(struct design *de, const struct pw_config *base, const char *name, const char *file,
+static void apply_cli_overrides(const struct ens_options *o, struct pw_config *cfg)
+{
+    if (o->census) snprintf(cfg->census_path, sizeof cfg->census_path, "%s", o->census);
+    if (o->years_set) {
+        cfg->start_year = o->first_year;
+        cfg->end_year = o->last_year;
+    }
+}
+
+/* The base plus the design's overlay, then the command line again: --census and
+ * --years win over what an overlay says, as they win over the base file. */
+static int load_design(struct design *de, const struct pw_config *base, const struct ens_options *o, const char *file,
                        struct pw_err *err)
 {
     de->cfg = *base;
     int rc;
-    if (file[0] && (rc = pw_config_apply_overlay_file(&de->cfg, file, err))) return rc;
-    (void)name;
+    if (file[0]) {
+        if ((rc = pw_config_apply_overlay_file(&de->cfg, file, err))) return rc;
+        apply_cli_overrides(o, &de->cfg);
+        if ((rc = pw_config_finalize(&de->cfg, err))) return rc;
+    }
     const char *files[PW_ASSUMPTION_TABLES];
     for (int i = 0; i < PW_ASSUMPTION_TABLES; i++)
         files[i] = de->cfg.assumption_files[i][0] ? de->cfg.assumption_files[i] : NULL;
@@ -336,11 +350,7 @@ static int build_base(const struct ens_options *o, struct pw_config *cfg, char *
         if ((rc = pw_config_read_text(o->config, text, &len, err))) return rc;
         if ((rc = pw_config_load_file(cfg, o->config, err))) return rc;
     }
-    if (o->census) snprintf(cfg->census_path, sizeof cfg->census_path, "%s", o->census);
-    if (o->years_set) {
-        cfg->start_year = o->first_year;
-        cfg->end_year = o->last_year;
-    }
+    apply_cli_overrides(o, cfg);
     return pw_config_finalize(cfg, err);
 }
 
@@ -355,12 +365,11 @@ static int ensemble_main(const struct ens_options *o, struct pw_err *err)
     memset(&e, 0, sizeof e);
     if (!designs && rc == 0) rc = pw_err_set(err, PW_ENOMEM, "out of memory");
     for (int d = 0; d < o->designs && rc == 0; d++) {
-        rc = load_design(&designs[d], &base, o->design_name[d], o->design_file[d], err);
+        rc = load_design(&designs[d], &base, o, o->design_file[d], err);
         /* The design may not change the horizon: bands line up year by year. */
         if (rc == 0 && (designs[d].cfg.start_year != base.start_year || designs[d].cfg.end_year != base.end_year))
             rc = pw_err_set(err, PW_ECONFIG, "design '%s' ('%s') changes the simulated years; use --years instead",
                             o->design_name[d], o->design_file[d]);
-        if (rc && err->code != 0 && o->design_file[d][0]) pw_debug("design '%s' failed to load", o->design_name[d]);
     }
     int threads = o->threads > 0 ? o->threads : (pw_cpu_count() < 8 ? pw_cpu_count() : 8);
     int tasks = o->designs * o->seed_count;
