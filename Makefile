@@ -26,13 +26,25 @@ SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 OPT     := -O1 -g
 endif
 
+ifeq ($(MPI),1)
+BUILD   := $(BUILD)/mpi
+CC      := mpicc
+endif
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen -isystem $(DUCKDB)/include
+ifeq ($(MPI),1)
+CPPFLAGS += -DPW_MPI
+endif
 CFLAGS   := $(WARN) $(OPT) -g -pthread $(SANFLAGS) -MMD -MP
 LDFLAGS  := -pthread $(SANFLAGS) -L$(DUCKDB)/lib -Wl,-rpath,'$$ORIGIN/../$(if $(SAN),../,)$(DUCKDB)/lib' -Wl,-rpath,$(abspath $(DUCKDB)/lib)
 LDLIBS   := -lduckdb -lyaml -llz4 -lm
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/model/*.c src/sim/*.c src/io/*.c src/dag/*.c src/report/*.c)) \
-            $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
+            $(filter-out src/cli/main.c src/cli/ensemble_mpi.c,$(sort $(wildcard src/cli/*.c)))
+# make MPI=1: `planwise ensemble` across Open MPI ranks (src/cli/ensemble_mpi.c),
+# built with mpicc into build/mpi/ so the plain build never sees MPI.
+ifeq ($(MPI),1)
+LIB_SRC  += src/cli/ensemble_mpi.c
+endif
 GEN_SRC  := $(BUILD)/gen/default_tables.c $(BUILD)/gen/builtin_models.c
 MODEL_SQL := models/macros.sql $(sort $(wildcard models/marts/*.sql)) $(sort $(wildcard models/checks/*.sql))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)

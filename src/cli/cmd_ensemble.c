@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/ensemble_int.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/uuid.h"
@@ -30,8 +31,6 @@
 #include "sim/ensemble.h"
 #include "sim/sim.h"
 
-#define MAX_DESIGNS 16
-#define MAX_SEEDS 100000
 
 static const char usage[] =
     "usage: planwise ensemble --seeds LIST [--config FILE] [options]\n"
@@ -65,15 +64,6 @@ static const char usage[] =
     "interrupted ensemble leaves the database as it was.\n"
     "Exit codes: 0 success, 1 data or runtime error, 2 usage error.\n";
 
-struct ens_options {
-    const char *config, *census, *db, *id;
-    const char *design_name[MAX_DESIGNS], *design_file[MAX_DESIGNS];
-    char design_buf[MAX_DESIGNS][128];
-    int designs, threads, first_year, last_year;
-    bool years_set;
-    uint64_t *seeds;
-    int seed_count;
-};
 
 /* "1-100" or "1,5,9-12": appends to o->seeds; false on bad text or too many. */
 static bool parse_seeds(const char *text, struct ens_options *o)
@@ -181,27 +171,6 @@ static int parse_options(int argc, char **argv, struct ens_options *o)
     return 0;
 }
 
-/* Everything one design needs, shared read-only by the tasks of that design. */
-struct design {
-    struct pw_config cfg;
-    struct pw_tables tables;
-    struct pw_strpool strings;
-    struct pw_census census;
-    bool tables_ready, census_ready;
-};
-
-struct ensemble {
-    const struct ens_options *o;
-    struct design *designs;
-    int years;
-    double *values;              /* [design][seed][year][metric] */
-    atomic_int next, done;       /* next task to take; tasks finished */
-    atomic_bool failed;
-    pthread_mutex_t lock;        /* guards the failure record */
-    int fail_task;               /* lowest failing task, for a deterministic message */
-    struct pw_err fail_err;
-};
-
 struct task_sink {
     double *values;              /* [year][metric] of this task */
     int first_year;
@@ -218,7 +187,7 @@ static int task_write_year(void *p, const struct pw_sim *sim, struct pw_err *err
 /* One (design, seed) simulation. The census roster is copied so the design's
  * census stays intact for its other seeds; hires intern their ids into a pool
  * of this task, so tasks never share a writable structure. */
-static int run_task(struct ensemble *e, int task, struct pw_err *err)
+int pw__ensemble_run_task(struct ensemble *e, int task, struct pw_err *err)
 {
     int d = task / e->o->seed_count, s = task % e->o->seed_count;
     struct design *de = &e->designs[d];
@@ -264,7 +233,7 @@ static void *worker(void *p)
         int t = atomic_fetch_add(&e->next, 1);
         if (t >= tasks) break;
         struct pw_err err = {0};
-        if (run_task(e, t, &err) != 0) {
+        if (pw__ensemble_run_task(e, t, &err) != 0) {
             pthread_mutex_lock(&e->lock);
             if (!atomic_load(&e->failed) || t < e->fail_task) {
                 e->fail_task = t;
@@ -279,7 +248,7 @@ static void *worker(void *p)
     return NULL;
 }
 
-static void show_progress(const struct ensemble *e, double t0, bool last)
+void pw__ensemble_progress(const struct ensemble *e, double t0, bool last)
 {
     int tasks = e->o->designs * e->o->seed_count, done = atomic_load(&e->done);
     double el = pw_wall_seconds() - t0;
@@ -354,6 +323,12 @@ static int build_base(const struct ens_options *o, struct pw_config *cfg, char *
     return pw_config_finalize(cfg, err);
 }
 
+/* This process's rank and the rank count (1 without MPI). */
+static int mpi_size = 1;
+#ifdef PW_MPI
+static int mpi_rank = 0;
+#endif
+
 static int ensemble_main(const struct ens_options *o, struct pw_err *err)
 {
     double t0 = pw_wall_seconds();
@@ -383,6 +358,16 @@ static int ensemble_main(const struct ens_options *o, struct pw_err *err)
         pthread_mutex_init(&e.lock, NULL);
         if (!e.values) rc = pw_err_set(err, PW_ENOMEM, "out of memory for the ensemble metrics");
     }
+#ifdef PW_MPI
+    /* Every rank reads the inputs itself (shared storage); all go on only if all could. */
+    if (!pw__ens_mpi_agree(rc) && rc == 0)
+        rc = pw_err_set(err, PW_EIO, "rank %d: another rank could not load the inputs (see its message)", mpi_rank);
+    e.ranks = mpi_size;
+    if (rc == 0 && mpi_rank > 0) {
+        pw__ens_mpi_work(&e);
+        goto out;
+    }
+#endif
     if (rc == 0) {
         pthread_t *tids = calloc((size_t)threads, sizeof *tids);
         int started = 0;
@@ -391,20 +376,23 @@ static int ensemble_main(const struct ens_options *o, struct pw_err *err)
             if (pthread_create(&tids[started], NULL, worker, &e) != 0) break;
         if (started == 0) rc = pw_err_set(err, PW_ENOMEM, "cannot start worker threads");
         bool progress = isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL;
+#ifdef PW_MPI
+        if (started > 0 && mpi_size > 1) pw__ens_mpi_serve(&e, ts, progress);
+#endif
         while (progress && atomic_load(&e.done) < tasks && !atomic_load(&e.failed) && started > 0) {
-            show_progress(&e, ts, false);
+            pw__ensemble_progress(&e, ts, false);
             struct timespec nap = {0, 200000000};
             nanosleep(&nap, NULL);
         }
         for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
-        if (progress) show_progress(&e, ts, true);
+        if (progress) pw__ensemble_progress(&e, ts, true);
         free(tids);
         sim_seconds = pw_wall_seconds() - ts;
         if (rc == 0 && atomic_load(&e.failed)) {
             int d = e.fail_task / o->seed_count, s = e.fail_task % o->seed_count;
             rc = pw_err_set(err, e.fail_err.code ? e.fail_err.code : PW_EINTERNAL,
-                            "seed %llu of design '%s' failed: %s; nothing was written",
-                            (unsigned long long)o->seeds[s], o->design_name[d], e.fail_err.msg);
+                            "seed %llu of design '%s' failed on rank %d: %s; nothing was written",
+                            (unsigned long long)o->seeds[s], o->design_name[d], e.fail_rank, e.fail_err.msg);
         }
     }
     if (rc == 0) {
@@ -439,11 +427,15 @@ static int ensemble_main(const struct ens_options *o, struct pw_err *err)
         }
         if (rc == 0) {
             double seed_years = (double)tasks * e.years;
-            pw_info("ensemble '%s': %d design%s x %d seeds x %d years in %.2f s (%.0f seed-years/s, %d threads); "
-                    "written to '%s'", o->id, o->designs, o->designs == 1 ? "" : "s", o->seed_count, e.years,
-                    sim_seconds, sim_seconds > 0 ? seed_years / sim_seconds : 0.0, threads, o->db);
+            pw_info("ensemble '%s': %d design%s x %d seeds x %d years in %.2f s (%.0f seed-years/s, %d threads, "
+                    "%d rank%s); written to '%s'", o->id, o->designs, o->designs == 1 ? "" : "s", o->seed_count, e.years,
+                    sim_seconds, sim_seconds > 0 ? seed_years / sim_seconds : 0.0, threads, mpi_size,
+                    mpi_size == 1 ? "" : "s", o->db);
         }
     }
+#ifdef PW_MPI
+out:
+#endif
     if (e.values) pthread_mutex_destroy(&e.lock);
     free(e.values);
     for (int d = 0; designs && d < o->designs; d++) release_design(&designs[d]);
@@ -461,8 +453,20 @@ int pw_cmd_ensemble(int argc, char **argv)
         free(o.seeds);
         return rc < 0 ? PW_EXIT_OK : rc;
     }
+#ifdef PW_MPI
+    if (pw__ens_mpi_init(&argc, &argv, &mpi_rank, &mpi_size) != 0) {
+        free(o.seeds);
+        fprintf(stderr, "planwise: cannot start MPI\n");
+        return PW_EXIT_ERROR;
+    }
+#endif
     struct pw_err err = {0};
     rc = ensemble_main(&o, &err);
     free(o.seeds);
-    return rc ? pw_cli_fail(&err) : PW_EXIT_OK;
+    /* Ranks > 0 report only their own errors; rank 0 reports the ensemble's. */
+    int code = rc ? pw_cli_fail(&err) : PW_EXIT_OK;
+#ifdef PW_MPI
+    pw__ens_mpi_finalize();
+#endif
+    return code;
 }

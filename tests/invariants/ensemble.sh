@@ -96,6 +96,20 @@ n=$(q t1.duckdb "SELECT count(*) FROM fct_ensemble_bands WHERE n = 6" | tail -1)
 n=$(q t1.duckdb "SELECT count(*) FROM fct_ensemble_design_diff_seeds WHERE design = 'qaca'" | tail -1)
 [ "$n" -eq $((6 * 3 * 17)) ] && ok "paired differences per seed" || bad "paired difference rows: $n"
 
+# MPI (a binary built with make MPI=1): 1, 2 and 3 ranks give the tables of the
+# threaded single-process run; rank 0 alone writes.
+if ldd "$PW" 2>/dev/null | grep -q libmpi && command -v mpirun >/dev/null; then
+    for np in 1 2 3; do
+        timeout 300 mpirun --oversubscribe --allow-run-as-root -np "$np" "$PW" ensemble --census census.csv \
+            --years 2025-2027 --seeds 1-6 --design base= --design "qaca=$QACA" --db "mpi$np.duckdb" --ensemble d \
+            --threads 1 -q || bad "mpirun -np $np"
+        [ "$(checksum "mpi$np.duckdb" d)" = "${sums[0]}" ] && ok "MPI: -np $np tables identical to the single-process run" \
+            || bad "MPI: -np $np differs"
+    done
+else
+    echo "skip MPI checks (binary not built with make MPI=1)"
+fi
+
 # Replacement: another id in the same file, then the first id rerun with fewer seeds.
 "$PW" ensemble --census census.csv --years 2025-2027 --seeds 1-2 --db t1.duckdb --ensemble other -q
 "$PW" ensemble --census census.csv --years 2025-2027 --seeds 1-6 --design base= --design "qaca=$QACA" \
