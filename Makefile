@@ -124,6 +124,9 @@ ensemble-test: $(BIN)
 demo: $(BIN)
 	@scripts/demo.sh $(BIN)
 
+demo-ensemble: $(BIN)
+	@scripts/demo_ensemble.sh $(BIN)
+
 bench: $(BIN)
 	@bench/run.sh $(BIN)
 
