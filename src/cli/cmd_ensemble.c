@@ -65,6 +65,12 @@ static const char usage[] =
     "Exit codes: 0 success, 1 data or runtime error, 2 usage error.\n";
 
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* "1-100" or "1,5,9-12": appends to o->seeds; false on bad text or too many. */
 static bool parse_seeds(const char *text, struct ens_options *o)
 {
@@ -88,13 +94,19 @@ static bool parse_seeds(const char *text, struct ens_options *o)
         if (!p) return false;
         o->seeds = p;
         for (uint64_t s = a;; s++) {
-            for (int i = 0; i < o->seed_count; i++)
-                if (o->seeds[i] == s) return false;   /* a repeated seed would be counted twice in the bands */
             o->seeds[o->seed_count++] = s;
             if (s == b) break;
         }
     }
-    return o->seed_count > 0;
+    /* A repeated seed would be counted twice in the bands: refuse it (sorted copy, O(n log n)). */
+    uint64_t *sorted = malloc((size_t)o->seed_count * sizeof *sorted);
+    if (!sorted) return false;
+    memcpy(sorted, o->seeds, (size_t)o->seed_count * sizeof *sorted);
+    qsort(sorted, (size_t)o->seed_count, sizeof *sorted, cmp_u64);
+    bool distinct = true;
+    for (int i = 1; i < o->seed_count && distinct; i++) distinct = sorted[i] != sorted[i - 1];
+    free(sorted);
+    return o->seed_count > 0 && distinct;
 }
 
 static int parse_options(int argc, char **argv, struct ens_options *o)
