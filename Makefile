@@ -28,13 +28,25 @@ SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 OPT     := -O1 -g
 endif
 
+ifeq ($(MPI),1)
+BUILD   := $(BUILD)/mpi
+CC      := mpicc
+endif
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen -isystem $(DUCKDB)/include
+ifeq ($(MPI),1)
+CPPFLAGS += -DPW_MPI
+endif
 CFLAGS   := $(WARN) $(OPT) -g -pthread $(SANFLAGS) -MMD -MP
 LDFLAGS  := -pthread $(SANFLAGS) -L$(DUCKDB)/lib -Wl,-rpath,'$$ORIGIN/../$(if $(SAN),../,)$(DUCKDB)/lib' -Wl,-rpath,$(abspath $(DUCKDB)/lib)
 LDLIBS   := -lduckdb -lyaml -llz4 -lm
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/model/*.c src/sim/*.c src/io/*.c src/dag/*.c src/report/*.c)) \
-            $(filter-out src/cli/main.c,$(sort $(wildcard src/cli/*.c)))
+            $(filter-out src/cli/main.c src/cli/ensemble_mpi.c,$(sort $(wildcard src/cli/*.c)))
+# make MPI=1: `planwise ensemble` across Open MPI ranks (src/cli/ensemble_mpi.c),
+# built with mpicc into build/mpi/ so the plain build never sees MPI.
+ifeq ($(MPI),1)
+LIB_SRC  += src/cli/ensemble_mpi.c
+endif
 GEN_SRC  := $(BUILD)/gen/default_tables.c $(BUILD)/gen/builtin_models.c
 MODEL_SQL := models/macros.sql $(sort $(wildcard models/marts/*.sql)) $(sort $(wildcard models/checks/*.sql))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
@@ -52,7 +64,7 @@ FUZZ_RUNS ?= 5000
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test demo bench clean lint fuzz
+.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test ensemble-test mpi-ensemble-test demo bench clean lint fuzz
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -98,7 +110,7 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/l
 test: unit-test cli-test
 
 # The slow suites; .ci/run runs this target.
-check: test invariant-test report-test san-unit-test
+check: test invariant-test report-test ensemble-test mpi-ensemble-test san-unit-test
 
 # A separate make, since SAN changes the build folder and flags.
 san-unit-test:
@@ -117,8 +129,20 @@ invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 report-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/report/browser.sh $(BIN)
 
+# planwise ensemble against planwise run: exactness, --threads determinism,
+# replacement, failures (and MPI ranks when the binary was built with MPI=1).
+ensemble-test: $(BIN)
+	@tests/invariants/ensemble.sh $(BIN)
+
+# The same suite with the Open MPI build: 1, 2 and 3 ranks against one process.
+mpi-ensemble-test:
+	@$(MAKE) --no-print-directory MPI=1 ensemble-test
+
 demo: $(BIN)
 	@scripts/demo.sh $(BIN)
+
+demo-ensemble: $(BIN)
+	@scripts/demo_ensemble.sh $(BIN)
 
 bench: $(BIN)
 	@bench/run.sh $(BIN)

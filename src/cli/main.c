@@ -14,6 +14,7 @@ static const struct pw_command commands[] = {
     {"checkpoint", "inspect and verify a year checkpoint (checkpoint inspect)", pw_cmd_checkpoint},
     {"models", "list, plan or run the SQL models: marts and data-quality checks", pw_cmd_models},
     {"report", "write a self-contained HTML report of the scenarios in a database", pw_cmd_report},
+    {"ensemble", "many seeds and plan designs in memory: metrics, uncertainty bands, design diffs", pw_cmd_ensemble},
 };
 
 static void print_help(FILE *out)

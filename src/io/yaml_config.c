@@ -268,14 +268,19 @@ static int resolve_paths(struct pw_config *cfg, const char *base_dir, const char
     return 0;
 }
 
+/* Set only around pw_config_apply_overlay_file: load_text then keeps cfg's values. */
+static _Thread_local bool overlay_mode;
+
 /* Loads text; with each set, key errors go to each and loading goes on (*problems counts them). */
 static int load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
                      const char *base_dir, pw_config_problem_fn each, void *each_ctx, int *problems,
                      struct pw_err *err)
 {
     const char *name = display_name && *display_name ? display_name : "<config>";
-    pw_config_init_defaults(cfg);
-    snprintf(cfg->config_path, sizeof cfg->config_path, "%s", display_name ? display_name : "");
+    if (!overlay_mode) {
+        pw_config_init_defaults(cfg);
+        snprintf(cfg->config_path, sizeof cfg->config_path, "%s", display_name ? display_name : "");
+    }
 
     int *lines = calloc(pw_config_key_count, sizeof *lines);
     struct pw_plan_lines *plan_lines = calloc(1, sizeof *plan_lines);
@@ -423,6 +428,26 @@ int pw_config_load_file(struct pw_config *cfg, const char *path, struct pw_err *
     char dir[PW_PATH_MAX];
     base_dir_of(path, dir, sizeof dir);
     rc = pw_config_load_text(cfg, text, len, path, dir, err);
+    free(text);
+    return rc;
+}
+
+/* Design overlays (planwise ensemble --design): the overlay's keys are parsed
+ * onto the already-loaded cfg instead of onto the defaults, so every key the
+ * overlay names overrides the base and lists replace whole; the rest of the
+ * base stays. Finalizes again. */
+int pw_config_apply_overlay_file(struct pw_config *cfg, const char *path, struct pw_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = pw_config_read_text(path, &text, &len, err);
+    if (rc) return rc;
+    char dir[PW_PATH_MAX];
+    base_dir_of(path, dir, sizeof dir);
+    int problems = 0;
+    overlay_mode = true;
+    rc = load_text(cfg, text, len, path, dir, NULL, NULL, &problems, err);
+    overlay_mode = false;
     free(text);
     return rc;
 }
