@@ -485,6 +485,53 @@ static void test_read_text_and_missing_file(void **state)
     assert_non_null(strstr(err.msg, "cannot read 'tests/data/config'"));
 }
 
+/* ---- scenario overlays ---- */
+
+static void test_scenario_overlays(void **state)
+{
+    (void)state;
+    const char *paths[] = {"tests/data/config/overlay/base.yaml", "tests/data/config/overlay/scen/overlay.yaml"};
+    memset(&err, 0, sizeof err);
+    int warnings = pw_log_warning_count();
+    assert_int_equal(pw_config_load_layers(&cfg, paths, 2, &err), 0);
+    /* The same key in base and overlay is the point of an overlay, not a repeated key. */
+    assert_int_equal(pw_log_warning_count(), warnings);
+    assert_string_equal(cfg.scenario_id, "scen");
+    assert_string_equal(cfg.config_path, "tests/data/config/overlay/base.yaml");
+    assert_true(cfg.random_seed == 7);            /* base only */
+    assert_true(cfg.target_growth_rate == 0.05);  /* overlay wins */
+    assert_true(cfg.total_termination_rate == 0.12);
+    /* Each relative path resolves against the folder of the file that set it. */
+    assert_string_equal(cfg.census_path, "tests/data/config/overlay/scen/other.csv");
+    /* A mapping merges entry by entry: level 1 from the base, level 2 from the overlay. */
+    assert_true(cfg.new_hire_level_distribution.set[1] && cfg.new_hire_level_distribution.value[1] == 0.6);
+    assert_true(cfg.new_hire_level_distribution.set[2] && cfg.new_hire_level_distribution.value[2] == 0.5);
+    /* A list replaces the base list whole: one row, not the base's two. */
+    assert_int_equal(cfg.plan.graded_count, 1);
+    assert_true(cfg.plan.graded[0].rate == 0.04);
+    /* A formula named again is that formula, whole. */
+    const struct pw_match_formula *f = NULL;
+    for (int i = 0; i < cfg.plan.formula_count; i++)
+        if (!strcmp(cfg.plan.formulas[i].name, "my_match")) f = &cfg.plan.formulas[i];
+    assert_non_null(f);
+
+    /* One layer is the plain load. */
+    assert_int_equal(pw_config_load_layers(&cfg, paths, 1, &err), 0);
+    assert_string_equal(cfg.scenario_id, "base");
+    assert_string_equal(cfg.census_path, "tests/data/config/overlay/census.csv");
+    assert_int_equal(cfg.plan.graded_count, 2);
+
+    /* A cross-key rule broken by the merge names the overlay's file and line. */
+    const char *cross[] = {paths[0], "tests/data/config/overlay/scen/cross.yaml"};
+    assert_int_equal(pw_config_load_layers(&cfg, cross, 2, &err), PW_ECONFIG);
+    assert_non_null(strstr(err.msg, "tests/data/config/overlay/scen/cross.yaml:3:"));
+    /* A missing overlay is an I/O error naming it; zero layers is refused. */
+    const char *missing[] = {paths[0], "tests/data/config/overlay/none.yaml"};
+    assert_int_equal(pw_config_load_layers(&cfg, missing, 2, &err), PW_EIO);
+    assert_non_null(strstr(err.msg, "none.yaml"));
+    assert_int_equal(pw_config_load_layers(&cfg, paths, 0, &err), PW_ECONFIG);
+}
+
 /* ---- shipped files and the dump ---- */
 
 static void test_shipped_configs_load(void **state)
@@ -609,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_yaml_syntax_errors),
         cmocka_unit_test(test_hostile_documents),
         cmocka_unit_test(test_read_text_and_missing_file),
+        cmocka_unit_test(test_scenario_overlays),
         cmocka_unit_test(test_shipped_configs_load),
         cmocka_unit_test(test_dump_round_trips),
     };
