@@ -208,9 +208,14 @@ static int walk_entry(struct walk *w, const char *key, yaml_node_t *keynode, yam
     return 0;
 }
 
+/* Known sections seen in one mapping, to catch a section given twice. */
+#define SEEN_MAX 128
+
 static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, int depth)
 {
     char at[PW_PATH_MAX + 32];
+    const yaml_node_t *seen[SEEN_MAX];
+    int seen_count = 0;
     if (depth > DEPTH_MAX) {
         w->stop = true;
         where(w, map, at, sizeof at);
@@ -237,6 +242,24 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, in
         if (n < 0 || n >= (int)sizeof key) {
             pw_warn("%s:%d: unknown key '%.60s...'; ignored", w->name, line_of(k), key);
             continue;
+        }
+        /* A section given twice: YAML loaders keep only the last one (the
+         * reference's drops the first whole), a key-by-key merge would be a
+         * guess, so it is an error naming both lines. Bounded by the number of
+         * distinct known sections, so hostile files cannot make it quadratic. */
+        if (v->type == YAML_MAPPING_NODE && pw_config_key_is_section(key)) {
+            const yaml_node_t *first = NULL;
+            for (int i = 0; i < seen_count && !first; i++)
+                if (!strcmp((const char *)seen[i]->data.scalar.value, (const char *)k->data.scalar.value))
+                    first = seen[i];
+            if (first) {
+                where(w, k, at, sizeof at);
+                pw_err_set(w->err, PW_ECONFIG, "%ssection '%s' is given again (first on line %d); merge the two",
+                           at, key, line_of(first));
+                if (keep_going(w)) continue;
+                return PW_ECONFIG;
+            }
+            if (seen_count < SEEN_MAX) seen[seen_count++] = k;
         }
         if (walk_entry(w, key, k, v, depth) && !keep_going(w)) return PW_ECONFIG;
     }
@@ -279,6 +302,51 @@ struct layer {
     const char *base_dir;  /* relative paths of this file resolve against it; "" or NULL: as written */
 };
 
+/* Event pass before the document is built: libyaml builds the whole node tree
+ * before the walk could see its depth, and its scanner is quadratic in the
+ * nesting of flow collections (200 KB of '[' took over half a minute), so
+ * nesting beyond DEPTH_MAX ends the load as soon as the parser reaches it. The
+ * same pass refuses a second document: a configuration is one mapping, and a
+ * stray `---` would otherwise silently drop everything after it. Returns 0, or
+ * 1 when the text has a syntax error (left for yaml_parser_load to report with
+ * its message), or PW_ECONFIG/PW_ENOMEM. */
+static int prescan(const struct layer *l, struct pw_err *err)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, documents = 0, rc = 0;
+    if (!yaml_parser_initialize(&parser)) return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", l->name);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)l->text, l->len);
+    for (bool done = false; !done && rc == 0;) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = 1;
+            break;
+        }
+        int line = (int)ev.start_mark.line + 1;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT: done = true; break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++documents > 1)
+                rc = pw_err_set(err, PW_ECONFIG,
+                                "%s:%d: a second YAML document starts here; a configuration is one document "
+                                "(give scenario files with --scenario-file)", l->name, line);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > DEPTH_MAX)
+                rc = pw_err_set(err, PW_ECONFIG, "%s:%d: nesting deeper than %d levels", l->name, line, DEPTH_MAX);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: depth--; break;
+        default: break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+
 /* Walks one layer onto cfg as it stands (no defaults reset): a mapping key
  * descends and merges key by key, a list-valued key or a scalar replaces what
  * is there, which is the deep-merge rule of the reference's scenario files.
@@ -290,7 +358,9 @@ static int apply_layer(struct pw_config *cfg, const struct layer *l, bool overla
     const char *name = l->name;
     yaml_parser_t parser;
     yaml_document_t doc;
-    int rc = 0;
+    int rc = prescan(l, err);
+    if (rc < 0) return rc;
+    rc = 0;
     if (!yaml_parser_initialize(&parser)) return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
     yaml_parser_set_input_string(&parser, (const unsigned char *)l->text, l->len);
     if (!yaml_parser_load(&parser, &doc)) {

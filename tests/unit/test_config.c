@@ -465,6 +465,38 @@ static void test_hostile_documents(void **state)
                  "'employer_match.formulas' has more than 65536 values");
 }
 
+/* The YAML-hardening rules of the loader: one document, each section once,
+ * nesting bounded before the document is built. */
+static void test_yaml_document_shape(void **state)
+{
+    (void)state;
+    /* A second document names the line of its `---`. */
+    expect_error("simulation:\n  random_seed: 1\n---\nworkforce:\n  total_termination_rate: 0.1\n",
+                 "t.yaml:3: a second YAML document starts here");
+    /* One explicit document is fine. */
+    assert_int_equal(load("---\nsimulation:\n  random_seed: 3\n...\n"), 0);
+    assert_true(cfg.random_seed == 3);
+    /* A section given twice names both lines, also when nested. */
+    expect_error("simulation:\n  random_seed: 1\nworkforce:\n  total_termination_rate: 0.1\n"
+                 "simulation:\n  target_growth_rate: 0.02\n",
+                 "t.yaml:5: section 'simulation' is given again (first on line 1)");
+    expect_error("employer_core_contribution:\n  integration:\n    enabled: true\n  integration:\n    enabled: false\n",
+                 "t.yaml:4: section 'employer_core_contribution.integration' is given again (first on line 2)");
+    /* 200 KB of nested flow lists: an error at once (the scanner alone took
+     * over half a minute on this before the event pass). */
+    size_t half = 100000;
+    char *deep = malloc(2 * half + 8);
+    assert_non_null(deep);
+    memcpy(deep, "a: ", 3);
+    memset(deep + 3, '[', half);
+    memset(deep + 3 + half, ']', half);
+    deep[3 + 2 * half] = '\0';
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pw_config_load_text(&cfg, deep, strlen(deep), "t.yaml", NULL, &err), PW_ECONFIG);
+    assert_non_null(strstr(err.msg, "t.yaml:1: nesting deeper than 64 levels"));
+    free(deep);
+}
+
 static void test_read_text_and_missing_file(void **state)
 {
     (void)state;
@@ -655,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_relative_paths),
         cmocka_unit_test(test_yaml_syntax_errors),
         cmocka_unit_test(test_hostile_documents),
+        cmocka_unit_test(test_yaml_document_shape),
         cmocka_unit_test(test_read_text_and_missing_file),
         cmocka_unit_test(test_scenario_overlays),
         cmocka_unit_test(test_shipped_configs_load),
