@@ -525,9 +525,9 @@ static void test_plan_validation_errors(void **state)
     expect_error("enrollment:\n  proactive_enrollment:\n    timing_window:\n      min_days: 40\n",
                  "t.yaml:4: 'enrollment.proactive_enrollment.timing_window.min_days' (40) must not exceed "
                  "'enrollment.proactive_enrollment.timing_window.max_days' (35)");
-    expect_error("enrollment:\n  auto_enrollment:\n    window_days: 35\n",
-                 "t.yaml:3: 'enrollment.proactive_enrollment.timing_window.max_days' must be below "
-                 "'enrollment.auto_enrollment.window_days' (35), got 35");
+    /* A proactive window (max 35 days) longer than the auto-enrollment window
+     * (30) is accepted, as the reference does. */
+    assert_int_equal(load("enrollment:\n  auto_enrollment:\n    window_days: 30\n"), 0);
     /* ...which only binds when both paths are on. */
     assert_int_equal(load("enrollment:\n  auto_enrollment:\n    window_days: 35\n  proactive_enrollment:\n"
                           "    enabled: false\n"),
