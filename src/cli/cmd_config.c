@@ -12,7 +12,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: planwise config show [--config FILE]\n"
+            "usage: planwise config show [--config FILE [--scenario-file F]...]\n"
             "\n"
             "Print the effective configuration as YAML, with defaults filled in and\n"
             "relative paths resolved against the folder of FILE. Without --config the\n"
@@ -21,6 +21,9 @@ static void usage(FILE *out)
             "\n"
             "options:\n"
             "  -c, --config FILE   configuration file (simulation_config.yaml layout)\n"
+            "  -s, --scenario-file F\n"
+            "                      partial YAML deep-merged over FILE; repeatable, in order;\n"
+            "                      the merged result is printed\n"
             "  -h, --help          show this help\n"
             "\n"
             "Exit codes: 0 success, 1 invalid configuration, 2 usage error.\n");
@@ -30,16 +33,24 @@ static int config_show(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},
+        {"scenario-file", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *path = NULL;
+    const char *paths[PW_CONFIG_LAYERS_MAX] = {NULL};
+    int overlays = 0;
     int c;
     opterr = 0;
     optind = 0; /* glibc: 0 re-initialises getopt for a fresh argument vector */
-    while ((c = getopt_long(argc, argv, "+:c:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:c:s:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'c': path = optarg; break;
+        case 'c': paths[0] = optarg; break;
+        case 's':
+            if (overlays == PW_CONFIG_LAYERS_MAX - 1)
+                return pw_cli_usage_error("config show", "too many --scenario-file options (at most %d)",
+                                          PW_CONFIG_LAYERS_MAX - 1);
+            paths[++overlays] = optarg;
+            break;
         case 'h': usage(stdout); return PW_EXIT_OK;
         case ':': return pw_cli_usage_error("config show", "option '%s' needs a value", argv[optind - 1]);
         default:
@@ -47,11 +58,13 @@ static int config_show(int argc, char **argv)
         }
     }
     if (optind < argc) return pw_cli_usage_error("config show", "unexpected argument '%s'", argv[optind]);
+    if (overlays && !paths[0])
+        return pw_cli_usage_error("config show", "--scenario-file needs --config (the base configuration)");
 
     struct pw_config cfg;
     struct pw_err err = {0};
-    if (path) {
-        if (pw_config_load_file(&cfg, path, &err)) return pw_cli_fail(&err);
+    if (paths[0]) {
+        if (pw_config_load_layers(&cfg, paths, overlays + 1, &err)) return pw_cli_fail(&err);
     } else {
         pw_config_init_defaults(&cfg);
         if (pw_config_finalize(&cfg, &err)) return pw_cli_fail(&err);

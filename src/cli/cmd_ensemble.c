@@ -283,15 +283,18 @@ static void apply_cli_overrides(const struct ens_options *o, struct pw_config *c
     }
 }
 
-/* The base plus the design's overlay, then the command line again: --census and
- * --years win over what an overlay says, as they win over the base file. */
+/* The base plus the design's overlay, merged as `planwise run --scenario-file`
+ * merges (io/yaml_config.h), then the command line again: --census and --years
+ * win over what an overlay says, as they win over the base file. */
 static int load_design(struct design *de, const struct pw_config *base, const struct ens_options *o, const char *file,
                        struct pw_err *err)
 {
     de->cfg = *base;
     int rc;
     if (file[0]) {
-        if ((rc = pw_config_apply_overlay_file(&de->cfg, file, err))) return rc;
+        const char *layers[2] = {o->config, file};
+        int first = o->config ? 0 : 1; /* no --config: the overlay lies over the defaults */
+        if ((rc = pw_config_load_layers(&de->cfg, layers + first, 2 - first, err))) return rc;
         apply_cli_overrides(o, &de->cfg);
         if ((rc = pw_config_finalize(&de->cfg, err))) return rc;
     }

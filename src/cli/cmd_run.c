@@ -27,6 +27,8 @@ static const char usage[] =
     "options:\n"
     "  -c, --config FILE        YAML configuration (simulation_config.yaml layout);\n"
     "                           without it every setting has its default\n"
+    "      --scenario-file F    partial YAML deep-merged over --config (the reference's\n"
+    "                           scenario files); repeatable, applied in order\n"
     "      --census FILE        census CSV or Parquet (default: setup.census_parquet_path)\n"
     "      --census-map FILE    census column mapping, 'planwise_column: client column'\n"
     "                           lines (default: the config's census.columns block)\n"
@@ -77,8 +79,9 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
            OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
            OPT_NO_CHECKPOINTS };
-    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE };
     static const struct option longopts[] = {
+        {"scenario-file", required_argument, 0, OPT_SCENARIO_FILE},
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS}, {"census-map", required_argument, 0, OPT_CENSUS_MAP},
         {"db", required_argument, 0, OPT_DB},       {"years", required_argument, 0, OPT_YEARS},
         {"seed", required_argument, 0, OPT_SEED},   {"scenario", required_argument, 0, OPT_SCENARIO},
@@ -117,6 +120,12 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             if (!pw_cli_parse_u64(optarg, 0x7FFFFFFFFFFFFFFFULL, &o->seed))
                 return pw_cli_usage_error("run", "invalid --seed '%s' (expected 0 to 2^63-1)", optarg);
             o->seed_set = true;
+            break;
+        case OPT_SCENARIO_FILE:
+            if (o->overlay_count == (int)(sizeof o->overlays / sizeof *o->overlays))
+                return pw_cli_usage_error("run", "too many --scenario-file options (at most %d)",
+                                          PW_CONFIG_LAYERS_MAX - 1);
+            o->overlays[o->overlay_count++] = optarg;
             break;
         case OPT_SCENARIO:
             if (!*optarg || strlen(optarg) > PW_SCENARIO_MAX)
@@ -182,10 +191,32 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         return pw_cli_usage_error("run", "--resume and --from-checkpoint exclude each other");
     if ((o->resume || o->from_checkpoint) && o->baseline)
         return pw_cli_usage_error("run", "--execution baseline runs a whole scenario; it cannot resume or branch");
+    if (o->overlay_count && !o->config)
+        return pw_cli_usage_error("run", "--scenario-file needs --config (the base configuration)");
     return pw_run_perf_check_options(&o->perf);
 }
 
-/* Defaults, then the YAML file, then the command-line overrides. */
+/* Appends "# --scenario-file NAME" and the file's text to *text. */
+static int append_overlay_text(char **text, const char *path, struct pw_err *err)
+{
+    char *more;
+    size_t len;
+    int rc = pw_config_read_text(path, &more, &len, err);
+    if (rc) return rc;
+    size_t have = strlen(*text), head = strlen(path) + 24;
+    char *joined = realloc(*text, have + head + len + 2);
+    if (!joined) {
+        free(more);
+        return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", path);
+    }
+    int n = snprintf(joined + have, head, "\n# --scenario-file %s\n", path);
+    memcpy(joined + have + (size_t)n, more, len + 1);
+    free(more);
+    *text = joined;
+    return 0;
+}
+
+/* Defaults, then the YAML file and its scenario overlays, then the command-line overrides. */
 static int build_config(const struct run_options *o, struct pw_config *cfg, char **config_text, struct pw_err *err)
 {
     *config_text = NULL;
@@ -194,7 +225,12 @@ static int build_config(const struct run_options *o, struct pw_config *cfg, char
     if (o->config) {
         size_t len;
         if ((rc = pw_config_read_text(o->config, config_text, &len, err))) return rc;
-        if ((rc = pw_config_load_file(cfg, o->config, err))) return rc;
+        const char *paths[PW_CONFIG_LAYERS_MAX] = {o->config};
+        for (int i = 0; i < o->overlay_count; i++) paths[i + 1] = o->overlays[i];
+        if ((rc = pw_config_load_layers(cfg, paths, o->overlay_count + 1, err))) return rc;
+        /* run_metadata keeps every file's text, so the stored text reproduces the run. */
+        for (int i = 0; i < o->overlay_count && rc == 0; i++) rc = append_overlay_text(config_text, o->overlays[i], err);
+        if (rc) return rc;
     }
     if (o->census) snprintf(cfg->census_path, sizeof cfg->census_path, "%s", o->census);
     if (o->tables) snprintf(cfg->assumptions_directory, sizeof cfg->assumptions_directory, "%s", o->tables);

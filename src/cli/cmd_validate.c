@@ -37,6 +37,7 @@ static const char usage[] =
     "\n"
     "options (as for planwise run):\n"
     "  -c, --config FILE        YAML configuration (simulation_config.yaml layout)\n"
+    "      --scenario-file F    partial YAML deep-merged over --config; repeatable\n"
     "      --census FILE        census CSV or Parquet (default: setup.census_parquet_path)\n"
     "      --census-map FILE    census column mapping (default: the config's census.columns)\n"
     "      --db FILE            output database (default: simulation.duckdb)\n"
@@ -60,6 +61,8 @@ static const char usage[] =
 struct options {
     const char *config, *census, *db, *tables, *scenario;
     const char *census_map;   /* --census-map FILE (io/census_map.h) */
+    const char *overlays[PW_CONFIG_LAYERS_MAX - 1]; /* --scenario-file, in order */
+    int overlay_count;
     const char *models_dir;          /* --models DIR */
     const char *vars[64];            /* --var NAME=VALUE */
     int var_count;
@@ -151,9 +154,10 @@ static void on_config_problem(void *ctx, const struct pw_err *problem)
 static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
 {
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
-           OPT_MODELS, OPT_VAR, OPT_CENSUS_MAP };
+           OPT_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE };
     static const struct option longopts[] = {
         {"census-map", required_argument, 0, OPT_CENSUS_MAP},
+        {"scenario-file", required_argument, 0, OPT_SCENARIO_FILE},
         {"config", required_argument, 0, 'c'},   {"census", required_argument, 0, OPT_CENSUS},
         {"db", required_argument, 0, OPT_DB},     {"years", required_argument, 0, OPT_YEARS},
         {"seed", required_argument, 0, OPT_SEED}, {"threads", required_argument, 0, OPT_THREADS},
@@ -174,6 +178,12 @@ static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
         case 'c': o->config = optarg; break;
         case OPT_CENSUS: o->census = optarg; break;
         case OPT_CENSUS_MAP: o->census_map = optarg; break;
+        case OPT_SCENARIO_FILE:
+            if (o->overlay_count == (int)(sizeof o->overlays / sizeof *o->overlays))
+                return pw_cli_usage_error("validate", "too many --scenario-file options (at most %d)",
+                                          PW_CONFIG_LAYERS_MAX - 1);
+            o->overlays[o->overlay_count++] = optarg;
+            break;
         case OPT_MODELS: o->models_dir = optarg; break;
         case OPT_VAR:
             if (!strchr(optarg, '=') || optarg[0] == '=')
@@ -217,6 +227,8 @@ static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
         }
     }
     if (optind < argc) return pw_cli_usage_error("validate", "unexpected argument '%s'", argv[optind]);
+    if (o->overlay_count && !o->config)
+        return pw_cli_usage_error("validate", "--scenario-file needs --config (the base configuration)");
     return 0;
 }
 
@@ -319,7 +331,11 @@ static void check_config(struct validate *v, const struct options *o, struct pw_
     struct pw_err err = {0};
     int before = v->problems;
     pw_log_set_hook(capture, v);
-    if (o->config) pw_config_load_file_each(cfg, o->config, on_config_problem, v, &err);
+    if (o->config) {
+        const char *paths[PW_CONFIG_LAYERS_MAX] = {o->config};
+        for (int i = 0; i < o->overlay_count; i++) paths[i + 1] = o->overlays[i];
+        pw_config_load_layers_each(cfg, paths, o->overlay_count + 1, on_config_problem, v, &err);
+    }
     else pw_config_init_defaults(cfg);
     pw_log_set_hook(NULL, NULL);
     if (apply_overrides(o, cfg, &err) != 0) {

@@ -17,6 +17,7 @@
 #include "io/db.h"
 #include "io/db_pool.h"
 #include "io/output.h"
+#include "io/yaml_config.h"
 #include "model/census.h"
 #include "model/config.h"
 #include "model/tables.h"
@@ -25,6 +26,8 @@
 struct run_options {
     const char *config, *census, *db, *tables, *scenario, *memory_limit;
     const char *census_map;   /* --census-map FILE: census column mapping (io/census_map.h) */
+    const char *overlays[PW_CONFIG_LAYERS_MAX - 1]; /* --scenario-file, in order */
+    int overlay_count;
     int first_year, last_year, threads, on_bad_rows, connections;
     bool years_set, seed_set, baseline, resume, no_checkpoints;
     const char *from_checkpoint, *checkpoint_dir;

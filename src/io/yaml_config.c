@@ -208,9 +208,14 @@ static int walk_entry(struct walk *w, const char *key, yaml_node_t *keynode, yam
     return 0;
 }
 
+/* Known sections seen in one mapping, to catch a section given twice. */
+#define SEEN_MAX 128
+
 static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, int depth)
 {
     char at[PW_PATH_MAX + 32];
+    const yaml_node_t *seen[SEEN_MAX];
+    int seen_count = 0;
     if (depth > DEPTH_MAX) {
         w->stop = true;
         where(w, map, at, sizeof at);
@@ -238,20 +243,41 @@ static int walk_mapping(struct walk *w, const char *prefix, yaml_node_t *map, in
             pw_warn("%s:%d: unknown key '%.60s...'; ignored", w->name, line_of(k), key);
             continue;
         }
+        /* A section given twice: YAML loaders keep only the last one (the
+         * reference's drops the first whole), a key-by-key merge would be a
+         * guess, so it is an error naming both lines. Bounded by the number of
+         * distinct known sections, so hostile files cannot make it quadratic. */
+        if (v->type == YAML_MAPPING_NODE && pw_config_key_is_section(key)) {
+            const yaml_node_t *first = NULL;
+            for (int i = 0; i < seen_count && !first; i++)
+                if (!strcmp((const char *)seen[i]->data.scalar.value, (const char *)k->data.scalar.value))
+                    first = seen[i];
+            if (first) {
+                where(w, k, at, sizeof at);
+                pw_err_set(w->err, PW_ECONFIG, "%ssection '%s' is given again (first on line %d); merge the two",
+                           at, key, line_of(first));
+                if (keep_going(w)) continue;
+                return PW_ECONFIG;
+            }
+            if (seen_count < SEEN_MAX) seen[seen_count++] = k;
+        }
         if (walk_entry(w, key, k, v, depth) && !keep_going(w)) return PW_ECONFIG;
     }
     return 0;
 }
 
 /* Prefixes relative path fields with base_dir; defaults included, so a
- * missing key means the same as the default written in the file. */
+ * missing key means the same as the default written in the file. With
+ * only_given (scenario overlays) just the keys this file wrote are resolved:
+ * the others were resolved by the layer that set them. */
 static int resolve_paths(struct pw_config *cfg, const char *base_dir, const char *name, const int *lines,
-                         struct pw_err *err)
+                         bool only_given, struct pw_err *err)
 {
     if (!base_dir || !*base_dir || strcmp(base_dir, ".") == 0) return 0;
     for (size_t i = 0; i < pw_config_key_count; i++) {
         const struct pw_config_key *k = &pw_config_keys[i];
         if (k->type != PW_KEY_PATH || k->offset == PW_KEY_NO_FIELD) continue;
+        if (only_given && !lines[i]) continue;
         char *path = (char *)cfg + k->offset;
         if (!*path || path[0] == '/') continue;
         char joined[PW_PATH_MAX];
@@ -268,37 +294,75 @@ static int resolve_paths(struct pw_config *cfg, const char *base_dir, const char
     return 0;
 }
 
-/* Set only around pw_config_apply_overlay_file: load_text then keeps cfg's values. */
-static _Thread_local bool overlay_mode;
+/* One YAML text of a layered load: the base configuration or a scenario overlay. */
+struct layer {
+    const char *text;
+    size_t len;
+    const char *name;      /* display name, never NULL */
+    const char *base_dir;  /* relative paths of this file resolve against it; "" or NULL: as written */
+};
 
-/* Loads text; with each set, key errors go to each and loading goes on (*problems counts them). */
-static int load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
-                     const char *base_dir, pw_config_problem_fn each, void *each_ctx, int *problems,
-                     struct pw_err *err)
+/* Event pass before the document is built: libyaml builds the whole node tree
+ * before the walk could see its depth, and its scanner is quadratic in the
+ * nesting of flow collections (200 KB of '[' took over half a minute), so
+ * nesting beyond DEPTH_MAX ends the load as soon as the parser reaches it. The
+ * same pass refuses a second document: a configuration is one mapping, and a
+ * stray `---` would otherwise silently drop everything after it. Returns 0, or
+ * 1 when the text has a syntax error (left for yaml_parser_load to report with
+ * its message), or PW_ECONFIG/PW_ENOMEM. */
+static int prescan(const struct layer *l, struct pw_err *err)
 {
-    const char *name = display_name && *display_name ? display_name : "<config>";
-    if (!overlay_mode) {
-        pw_config_init_defaults(cfg);
-        snprintf(cfg->config_path, sizeof cfg->config_path, "%s", display_name ? display_name : "");
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, documents = 0, rc = 0;
+    if (!yaml_parser_initialize(&parser)) return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", l->name);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)l->text, l->len);
+    for (bool done = false; !done && rc == 0;) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = 1;
+            break;
+        }
+        int line = (int)ev.start_mark.line + 1;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT: done = true; break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++documents > 1)
+                rc = pw_err_set(err, PW_ECONFIG,
+                                "%s:%d: a second YAML document starts here; a configuration is one document "
+                                "(give scenario files with --scenario-file)", l->name, line);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > DEPTH_MAX)
+                rc = pw_err_set(err, PW_ECONFIG, "%s:%d: nesting deeper than %d levels", l->name, line, DEPTH_MAX);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: depth--; break;
+        default: break;
+        }
+        yaml_event_delete(&ev);
     }
+    yaml_parser_delete(&parser);
+    return rc;
+}
 
-    int *lines = calloc(pw_config_key_count, sizeof *lines);
-    struct pw_plan_lines *plan_lines = calloc(1, sizeof *plan_lines);
-    if (!lines || !plan_lines) {
-        free(lines);
-        free(plan_lines);
-        return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
-    }
 
+/* Walks one layer onto cfg as it stands (no defaults reset): a mapping key
+ * descends and merges key by key, a list-valued key or a scalar replaces what
+ * is there, which is the deep-merge rule of the reference's scenario files.
+ * lines (zeroed by the caller) receives the line of every row this file sets. */
+static int apply_layer(struct pw_config *cfg, const struct layer *l, bool overlay, int *lines,
+                       struct pw_plan_lines *plan_lines, pw_config_problem_fn each, void *each_ctx, int *problems,
+                       struct pw_err *err)
+{
+    const char *name = l->name;
     yaml_parser_t parser;
     yaml_document_t doc;
-    int rc = 0;
-    if (!yaml_parser_initialize(&parser)) {
-        free(lines);
-        free(plan_lines);
-        return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int rc = prescan(l, err);
+    if (rc < 0) return rc;
+    rc = 0;
+    if (!yaml_parser_initialize(&parser)) return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", name);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)l->text, l->len);
     if (!yaml_parser_load(&parser, &doc)) {
         const char *problem = parser.problem ? parser.problem : "syntax error";
         if (parser.error == YAML_READER_ERROR)
@@ -310,8 +374,6 @@ static int load_text(struct pw_config *cfg, const char *text, size_t len, const 
                             parser.problem_mark.column + 1, problem, parser.context ? " " : "",
                             parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
-        free(lines);
-        free(plan_lines);
         return rc;
     }
 
@@ -328,14 +390,56 @@ static int load_text(struct pw_config *cfg, const char *text, size_t len, const 
     }
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    if (rc == 0) rc = resolve_paths(cfg, l->base_dir, name, lines, overlay, err);
+    return rc;
+}
 
-    if (rc == 0) rc = resolve_paths(cfg, base_dir, name, lines, err);
+/* Defaults, then each layer in order, then one finalize: cross-key rules judge
+ * the merged result, and their messages name the file and line that last set
+ * the key at fault. With each set, key errors go to each and loading goes on
+ * (*problems counts them). */
+static int load_layers(struct pw_config *cfg, const struct layer *layers, int n, pw_config_problem_fn each,
+                       void *each_ctx, int *problems, struct pw_err *err)
+{
+    pw_config_init_defaults(cfg);
+    snprintf(cfg->config_path, sizeof cfg->config_path, "%s", n > 0 ? layers[0].name : "");
+    int *lines = calloc(pw_config_key_count, sizeof *lines);
+    int *merged = calloc(pw_config_key_count, sizeof *merged);
+    const char **names = calloc(pw_config_key_count, sizeof *names);
+    struct pw_plan_lines *plan_lines = calloc(1, sizeof *plan_lines);
+    int rc = 0;
+    if (!lines || !merged || !names || !plan_lines) {
+        rc = pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", n > 0 ? layers[0].name : "<config>");
+        goto done;
+    }
+    for (int i = 0; i < n && rc == 0; i++) {
+        /* Fresh lines per file: a key in the base and again in an overlay is
+         * the point of an overlay, not a repeated key. */
+        memset(lines, 0, pw_config_key_count * sizeof *lines);
+        rc = apply_layer(cfg, &layers[i], i > 0, lines, plan_lines, each, each_ctx, problems, err);
+        for (size_t k = 0; k < pw_config_key_count; k++)
+            if (lines[k]) merged[k] = lines[k], names[k] = layers[i].name;
+    }
     if (rc == 0) {
-        struct pw_config_source src = {name, lines, plan_lines};
+        struct pw_config_source src = {n > 0 ? layers[0].name : "<config>", merged, plan_lines, names};
         rc = pw_config_finalize_at(cfg, &src, err);
     }
+done:
     free(lines);
+    free(merged);
+    free(names);
     free(plan_lines);
+    return rc;
+}
+
+/* Loads text; with each set, key errors go to each and loading goes on (*problems counts them). */
+static int load_text(struct pw_config *cfg, const char *text, size_t len, const char *display_name,
+                     const char *base_dir, pw_config_problem_fn each, void *each_ctx, int *problems,
+                     struct pw_err *err)
+{
+    struct layer l = {text, len, display_name && *display_name ? display_name : "<config>", base_dir};
+    int rc = load_layers(cfg, &l, 1, each, each_ctx, problems, err);
+    snprintf(cfg->config_path, sizeof cfg->config_path, "%s", display_name ? display_name : "");
     return rc;
 }
 
@@ -432,22 +536,66 @@ int pw_config_load_file(struct pw_config *cfg, const char *path, struct pw_err *
     return rc;
 }
 
-/* Design overlays (planwise ensemble --design): the overlay's keys are parsed
- * onto the already-loaded cfg instead of onto the defaults, so every key the
- * overlay names overrides the base and lists replace whole; the rest of the
- * base stays. Finalizes again. */
-int pw_config_apply_overlay_file(struct pw_config *cfg, const char *path, struct pw_err *err)
+/* Reads every file of a layered load into layers[] (texts freed by free_layers). */
+static int read_layers(const char *const *paths, int n, struct layer *layers, char (*dirs)[PW_PATH_MAX],
+                       struct pw_err *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = pw_config_read_text(path, &text, &len, err);
-    if (rc) return rc;
-    char dir[PW_PATH_MAX];
-    base_dir_of(path, dir, sizeof dir);
-    int problems = 0;
-    overlay_mode = true;
-    rc = load_text(cfg, text, len, path, dir, NULL, NULL, &problems, err);
-    overlay_mode = false;
-    free(text);
+    for (int i = 0; i < n; i++) {
+        char *text;
+        size_t len;
+        int rc = pw_config_read_text(paths[i], &text, &len, err);
+        if (rc) return rc;
+        base_dir_of(paths[i], dirs[i], PW_PATH_MAX);
+        layers[i] = (struct layer){text, len, paths[i], dirs[i]};
+    }
+    return 0;
+}
+
+static void free_layers(struct layer *layers, int n)
+{
+    for (int i = 0; i < n; i++) free((char *)layers[i].text);
+}
+
+/* Shared by pw_config_load_layers and its collecting variant. */
+static int load_paths(struct pw_config *cfg, const char *const *paths, int n, pw_config_problem_fn fn, void *ctx,
+                      int *problems, struct pw_err *err)
+{
+    if (n < 1 || n > PW_CONFIG_LAYERS_MAX) {
+        pw_config_init_defaults(cfg);
+        return pw_err_set(err, PW_ECONFIG, "between 1 and %d configuration files can be layered, got %d",
+                          PW_CONFIG_LAYERS_MAX, n);
+    }
+    struct layer layers[PW_CONFIG_LAYERS_MAX] = {{0}};
+    char (*dirs)[PW_PATH_MAX] = calloc((size_t)n, sizeof *dirs); /* heap: callers may run on worker threads */
+    if (!dirs) {
+        pw_config_init_defaults(cfg);
+        return pw_err_set(err, PW_ENOMEM, "out of memory loading '%s'", paths[0]);
+    }
+    int rc = read_layers(paths, n, layers, dirs, err);
+    if (rc) pw_config_init_defaults(cfg);
+    else rc = load_layers(cfg, layers, n, fn, ctx, problems, err);
+    free_layers(layers, n);
+    free(dirs);
     return rc;
+}
+
+int pw_config_load_layers(struct pw_config *cfg, const char *const *paths, int n, struct pw_err *err)
+{
+    int problems = 0;
+    return load_paths(cfg, paths, n, NULL, NULL, &problems, err);
+}
+
+int pw_config_load_layers_each(struct pw_config *cfg, const char *const *paths, int n, pw_config_problem_fn fn,
+                               void *ctx, struct pw_err *err)
+{
+    struct pw_err one = {0};
+    int problems = 0;
+    int rc = load_paths(cfg, paths, n, fn, ctx, &problems, &one);
+    if (rc) {
+        fn(ctx, &one);
+        problems++;
+    }
+    if (problems == 0) return 0;
+    return pw_err_set(err, rc ? rc : PW_ECONFIG, "'%s': %d problem%s", n > 0 ? paths[n - 1] : "", problems,
+                      problems == 1 ? "" : "s");
 }

@@ -48,4 +48,21 @@ int pw_config_load_file_each(struct pw_config *cfg, const char *path, pw_config_
  * Returns 0, PW_EIO or PW_ECONFIG (message names the file, line and key). */
 int pw_config_apply_overlay_file(struct pw_config *cfg, const char *path, struct pw_err *err);
 
+/* ---- scenario overlays ----
+ * paths[0] is the base configuration, paths[1..n-1] are scenario files: partial
+ * YAML in the same layout, applied in order on top of the base. The merge is
+ * the reference system's: mappings merge key by key (so a level map or the
+ * formula table keeps what the overlay does not name), a scalar or a list
+ * replaces the earlier value whole (a core schedule given in an overlay is the
+ * new schedule; a formula named in an overlay is that formula, whole). Relative
+ * paths resolve against the folder of the file that set them. Cross-key rules
+ * run once on the merged result; messages name the file and line that last
+ * set the key. cfg->config_path is paths[0]. Returns 0, PW_EIO or PW_ECONFIG. */
+#define PW_CONFIG_LAYERS_MAX 16
+int pw_config_load_layers(struct pw_config *cfg, const char *const *paths, int n, struct pw_err *err);
+
+/* pw_config_load_layers in collecting mode, as pw_config_load_file_each. */
+int pw_config_load_layers_each(struct pw_config *cfg, const char *const *paths, int n, pw_config_problem_fn fn,
+                               void *ctx, struct pw_err *err);
+
 #endif

@@ -40,7 +40,7 @@ void pw__config_where(const struct pw_config_source *src, const char *key, char 
     if (!src || !src->name) return;
     int i = pw_config_key_index(key);
     if (src->lines && i >= 0 && src->lines[i] > 0)
-        snprintf(buf, size, "%s:%d: ", src->name, src->lines[i]);
+        snprintf(buf, size, "%s:%d: ", src->names && src->names[i] ? src->names[i] : src->name, src->lines[i]);
     else
         snprintf(buf, size, "%s: ", src->name);
 }

@@ -132,6 +132,7 @@ struct pw_config_source {
     const char *name;      /* display name of the YAML file, or NULL */
     const int *lines;      /* per row index: 1-based line, 0 = not in the file; or NULL */
     const struct pw_plan_lines *plan; /* lines of list items (formulas, tiers, schedule rows), or NULL */
+    const char *const *names; /* per row index: file that set the row (scenario overlays), NULL = name; or NULL */
 };
 /* pw_config_finalize with messages that carry file and line of the key at fault. */
 int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err);

@@ -15,11 +15,26 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "model/csv.h"
 
 #define KEY_LEN 400
 
 const char *const pw__formula_type_names[] = {"simple", "tiered", "graded_by_service", "tenure_graded",
                                               "points_based", NULL};
+
+/* The reference system's own type names for formulas that are tiered formulas
+ * here: its main configuration uses `type: 'safe_harbor'` and `type: 'qaca'`
+ * with `tiers` and `max_match_percentage`; the safe-harbor character (vesting,
+ * notice rules) is not a different match computation. */
+static const struct {
+    const char *name;
+    int type;
+} type_aliases[] = {{"safe_harbor", PW_FORMULA_TIERED}, {"qaca", PW_FORMULA_TIERED}};
+
+/* Reference vesting-schedule names with a built-in equivalent in vesting_schedules. */
+static const struct {
+    const char *name, *table_name;
+} schedule_aliases[] = {{"qaca_2_year", "cliff_2"}};
 
 const struct pw_core_schedule_info pw__core_schedules[PW_CORE_SCHED_COUNT] = {
     {"employer_core_contribution.graded_schedule", "min_years", "max_years"},
@@ -391,6 +406,7 @@ static int read_formula(const struct rd *r, struct pw_plan_config *p, const stru
     memset(&f, 0, sizeof f);
     memcpy(f.name, e->key, strlen(e->key) + 1);
     f.type = -1;
+    int immediate_line = 0; /* immediate_vesting: true given */
     int line_of[K_COUNT] = {0};
     unsigned dims = 0;
     for (int i = 0; i < e->count; i++) {
@@ -408,16 +424,27 @@ static int read_formula(const struct rd *r, struct pw_plan_config *p, const stru
             int t = 0;
             const char *text = v->kind == PW_NODE_SCALAR ? v->text : "";
             while (pw__formula_type_names[t] && strcmp(pw__formula_type_names[t], text) != 0) t++;
+            for (size_t a = 0; !pw__formula_type_names[t] && a < sizeof type_aliases / sizeof *type_aliases; a++)
+                if (strcmp(type_aliases[a].name, text) == 0) t = type_aliases[a].type;
             if (!pw__formula_type_names[t]) {
                 char got[80];
                 if (v->kind == PW_NODE_SCALAR) snprintf(got, sizeof got, "'%.60s'", v->text);
                 else snprintf(got, sizeof got, "%s", shape(v));
                 return rd_fail(r, v->key_line, "'%s' must be one of 'simple', 'tiered', 'graded_by_service', "
-                                                "'tenure_graded', 'points_based', got %s", sub, got);
+                                                "'tenure_graded', 'points_based', 'safe_harbor', 'qaca', got %s", sub, got);
             }
             f.type = t;
         } else if (strcmp(v->key, "vesting_schedule") == 0) {
             rc = rd_string(r, v, sub, true, f.vesting_schedule, sizeof f.vesting_schedule);
+            for (size_t a = 0; rc == 0 && a < sizeof schedule_aliases / sizeof *schedule_aliases; a++)
+                if (strcmp(f.vesting_schedule, schedule_aliases[a].name) == 0)
+                    snprintf(f.vesting_schedule, sizeof f.vesting_schedule, "%s", schedule_aliases[a].table_name);
+        } else if (strcmp(v->key, "immediate_vesting") == 0) {
+            bool b = false;
+            const char *text = v->kind == PW_NODE_SCALAR ? v->text : "";
+            if (v->kind != PW_NODE_NULL && !pw_csv_parse_bool(text, strlen(text), &b))
+                return rd_fail(r, v->key_line, "'%s' must be true or false", sub);
+            if (b) immediate_line = v->key_line;
         } else if (kk == K_COUNT) {
             rd_unknown(r, v, key);
         } else if (v->kind == PW_NODE_NULL) {
@@ -432,6 +459,13 @@ static int read_formula(const struct rd *r, struct pw_plan_config *p, const stru
             rc = read_rows(r, v, sub, kk == K_BANDS, &f, fl.row, fl.band_tier, &dims);
         }
         if (rc) return PW_ECONFIG;
+    }
+    /* immediate_vesting: true is the schedule 'immediate' for this formula's money. */
+    if (immediate_line) {
+        if (f.vesting_schedule[0] && strcmp(f.vesting_schedule, "immediate") != 0)
+            return rd_fail(r, immediate_line, "'%s' has immediate_vesting: true and vesting_schedule '%s'; give one",
+                           key, f.vesting_schedule);
+        snprintf(f.vesting_schedule, sizeof f.vesting_schedule, "immediate");
     }
     unsigned has = 0;
     for (int kk = 0; kk < K_COUNT; kk++) has |= line_of[kk] ? BIT(kk) : 0u;

@@ -261,19 +261,18 @@ static int check_scalars(const struct ck *c, const struct pw_config *cfg)
         if (check_capped(c, cfg, key, p->yoy_deferral_by_age[g], false)) return PW_ECONFIG;
     }
 
-    /* The proactive window lies inside the auto-enrollment window; it only
-     * matters when both paths are on (MODEL 4.11 b). */
+    /* The proactive window's ends must be ordered; it only matters when both
+     * paths are on (MODEL 4.11 b). */
     if (p->ae_enabled && p->proactive_enabled) {
         if (p->proactive_min_days > p->proactive_max_days)
             return pw__config_fail(c->src, pw__config_given(c->src, PE "timing_window.min_days",
                                                             PE "timing_window.max_days", NULL), c->err,
                                    "'" PE "timing_window.min_days' (%d) must not exceed '" PE
                                    "timing_window.max_days' (%d)", p->proactive_min_days, p->proactive_max_days);
-        if (p->proactive_max_days >= p->ae_window_days)
-            return pw__config_fail(c->src, pw__config_given(c->src, PE "timing_window.max_days", AE "window_days",
-                                                            NULL), c->err,
-                                   "'" PE "timing_window.max_days' must be below '" AE "window_days' (%d), got %d",
-                                   p->ae_window_days, p->proactive_max_days);
+        /* A proactive window longer than the auto-enrollment window is
+         * accepted, as the reference does: a proactive date drawn on or after
+         * the auto-enrollment date is not reached, the employee is
+         * auto-enrolled on that date instead (sim/enrollment.c). */
     }
     if (p->magnet_min_rate > p->magnet_max_rate)
         return pw__config_fail(c->src, pw__config_given(c->src, MM "min_deferral_rate", MM "max_deferral_rate", NULL),

@@ -164,6 +164,9 @@ static void decide_window(const struct enroll_ctx *cx, size_t r, pw_date w0, str
             c.rate = magnet_rate(sim, r, cx->rates.vol_deferral[ag][ig],
                                  pw_rng_u(seed, PW_STREAM_PROACTIVE_RATE, key, yw, 0), &c.magnet);
             c.prob = prob;
+            /* Proactive window longer than the auto-enrollment window (accepted
+             * as in the reference): auto-enrollment comes first on that date. */
+            if (p->ae_enabled && c.date >= w0 + p->ae_window_days) c.date = PW_NO_DATE;
         }
     }
     pw_date opt_out = PW_NO_DATE;

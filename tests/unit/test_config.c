@@ -465,6 +465,38 @@ static void test_hostile_documents(void **state)
                  "'employer_match.formulas' has more than 65536 values");
 }
 
+/* The YAML-hardening rules of the loader: one document, each section once,
+ * nesting bounded before the document is built. */
+static void test_yaml_document_shape(void **state)
+{
+    (void)state;
+    /* A second document names the line of its `---`. */
+    expect_error("simulation:\n  random_seed: 1\n---\nworkforce:\n  total_termination_rate: 0.1\n",
+                 "t.yaml:3: a second YAML document starts here");
+    /* One explicit document is fine. */
+    assert_int_equal(load("---\nsimulation:\n  random_seed: 3\n...\n"), 0);
+    assert_true(cfg.random_seed == 3);
+    /* A section given twice names both lines, also when nested. */
+    expect_error("simulation:\n  random_seed: 1\nworkforce:\n  total_termination_rate: 0.1\n"
+                 "simulation:\n  target_growth_rate: 0.02\n",
+                 "t.yaml:5: section 'simulation' is given again (first on line 1)");
+    expect_error("employer_core_contribution:\n  integration:\n    enabled: true\n  integration:\n    enabled: false\n",
+                 "t.yaml:4: section 'employer_core_contribution.integration' is given again (first on line 2)");
+    /* 200 KB of nested flow lists: an error at once (the scanner alone took
+     * over half a minute on this before the event pass). */
+    size_t half = 100000;
+    char *deep = malloc(2 * half + 8);
+    assert_non_null(deep);
+    memcpy(deep, "a: ", 3);
+    memset(deep + 3, '[', half);
+    memset(deep + 3 + half, ']', half);
+    deep[3 + 2 * half] = '\0';
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pw_config_load_text(&cfg, deep, strlen(deep), "t.yaml", NULL, &err), PW_ECONFIG);
+    assert_non_null(strstr(err.msg, "t.yaml:1: nesting deeper than 64 levels"));
+    free(deep);
+}
+
 static void test_read_text_and_missing_file(void **state)
 {
     (void)state;
@@ -483,6 +515,53 @@ static void test_read_text_and_missing_file(void **state)
     assert_int_equal(pw_config_load_file(&cfg, "tests/data/config/none.yaml", &err), PW_EIO);
     assert_int_equal(pw_config_load_file(&cfg, "tests/data/config", &err), PW_EIO);
     assert_non_null(strstr(err.msg, "cannot read 'tests/data/config'"));
+}
+
+/* ---- scenario overlays ---- */
+
+static void test_scenario_overlays(void **state)
+{
+    (void)state;
+    const char *paths[] = {"tests/data/config/overlay/base.yaml", "tests/data/config/overlay/scen/overlay.yaml"};
+    memset(&err, 0, sizeof err);
+    int warnings = pw_log_warning_count();
+    assert_int_equal(pw_config_load_layers(&cfg, paths, 2, &err), 0);
+    /* The same key in base and overlay is the point of an overlay, not a repeated key. */
+    assert_int_equal(pw_log_warning_count(), warnings);
+    assert_string_equal(cfg.scenario_id, "scen");
+    assert_string_equal(cfg.config_path, "tests/data/config/overlay/base.yaml");
+    assert_true(cfg.random_seed == 7);            /* base only */
+    assert_true(cfg.target_growth_rate == 0.05);  /* overlay wins */
+    assert_true(cfg.total_termination_rate == 0.12);
+    /* Each relative path resolves against the folder of the file that set it. */
+    assert_string_equal(cfg.census_path, "tests/data/config/overlay/scen/other.csv");
+    /* A mapping merges entry by entry: level 1 from the base, level 2 from the overlay. */
+    assert_true(cfg.new_hire_level_distribution.set[1] && cfg.new_hire_level_distribution.value[1] == 0.6);
+    assert_true(cfg.new_hire_level_distribution.set[2] && cfg.new_hire_level_distribution.value[2] == 0.5);
+    /* A list replaces the base list whole: one row, not the base's two. */
+    assert_int_equal(cfg.plan.graded_count, 1);
+    assert_true(cfg.plan.graded[0].rate == 0.04);
+    /* A formula named again is that formula, whole. */
+    const struct pw_match_formula *f = NULL;
+    for (int i = 0; i < cfg.plan.formula_count; i++)
+        if (!strcmp(cfg.plan.formulas[i].name, "my_match")) f = &cfg.plan.formulas[i];
+    assert_non_null(f);
+
+    /* One layer is the plain load. */
+    assert_int_equal(pw_config_load_layers(&cfg, paths, 1, &err), 0);
+    assert_string_equal(cfg.scenario_id, "base");
+    assert_string_equal(cfg.census_path, "tests/data/config/overlay/census.csv");
+    assert_int_equal(cfg.plan.graded_count, 2);
+
+    /* A cross-key rule broken by the merge names the overlay's file and line. */
+    const char *cross[] = {paths[0], "tests/data/config/overlay/scen/cross.yaml"};
+    assert_int_equal(pw_config_load_layers(&cfg, cross, 2, &err), PW_ECONFIG);
+    assert_non_null(strstr(err.msg, "tests/data/config/overlay/scen/cross.yaml:3:"));
+    /* A missing overlay is an I/O error naming it; zero layers is refused. */
+    const char *missing[] = {paths[0], "tests/data/config/overlay/none.yaml"};
+    assert_int_equal(pw_config_load_layers(&cfg, missing, 2, &err), PW_EIO);
+    assert_non_null(strstr(err.msg, "none.yaml"));
+    assert_int_equal(pw_config_load_layers(&cfg, paths, 0, &err), PW_ECONFIG);
 }
 
 /* ---- shipped files and the dump ---- */
@@ -608,7 +687,9 @@ int main(void)
         cmocka_unit_test(test_relative_paths),
         cmocka_unit_test(test_yaml_syntax_errors),
         cmocka_unit_test(test_hostile_documents),
+        cmocka_unit_test(test_yaml_document_shape),
         cmocka_unit_test(test_read_text_and_missing_file),
+        cmocka_unit_test(test_scenario_overlays),
         cmocka_unit_test(test_shipped_configs_load),
         cmocka_unit_test(test_dump_round_trips),
     };

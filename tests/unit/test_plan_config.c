@@ -37,6 +37,44 @@ static void assert_tier(const struct pw_match_tier *t, double lo, double hi, dou
     assert_float_equal(t->match_rate, rate, 0);
 }
 
+/* The reference's formula types 'safe_harbor' and 'qaca' are tiered formulas;
+ * immediate_vesting and vesting_schedule pick the schedule of their money. */
+static void test_reference_formula_types(void **state)
+{
+    (void)state;
+    memset(&err, 0, sizeof err);
+    int warnings = pw_log_warning_count();
+    assert_int_equal(pw_config_load_file(&cfg, "tests/data/config/reference/safe_harbor_formulas.yaml", &err), 0);
+    assert_int_equal(pw_log_warning_count(), warnings); /* `tier: 1` and every other key understood */
+    const struct pw_match_formula *sh = formula("safe_harbor"), *q = formula("qaca_match");
+    assert_non_null(sh);
+    assert_non_null(q);
+    assert_int_equal(sh->type, PW_FORMULA_TIERED);
+    assert_int_equal(sh->tier_count, 2);
+    assert_tier(&sh->tiers[0], 0.00, 0.03, 1.00);
+    assert_tier(&sh->tiers[1], 0.03, 0.05, 0.50);
+    assert_true(sh->has_cap);
+    assert_float_equal(sh->max_match_percentage, 0.04, 0);
+    assert_string_equal(sh->vesting_schedule, "immediate");
+    assert_int_equal(q->type, PW_FORMULA_TIERED);
+    assert_float_equal(q->max_match_percentage, 0.035, 0);
+    assert_string_equal(q->vesting_schedule, "cliff_2"); /* qaca_2_year: 2-year cliff */
+
+    expect_error("employer_match:\n  formulas:\n    x:\n      type: stretchy\n      match_rate: 0.5\n",
+                 "'simple', 'tiered', 'graded_by_service', 'tenure_graded', 'points_based', 'safe_harbor', 'qaca', "
+                 "got 'stretchy'");
+    expect_error("employer_match:\n  formulas:\n    x:\n      type: simple\n      match_rate: 0.5\n"
+                 "      immediate_vesting: true\n      vesting_schedule: graded_4\n",
+                 "t.yaml:6: 'employer_match.formulas.x' has immediate_vesting: true and vesting_schedule 'graded_4'");
+    expect_error("employer_match:\n  formulas:\n    x:\n      type: simple\n      match_rate: 0.5\n"
+                 "      immediate_vesting: soon\n",
+                 "'employer_match.formulas.x.immediate_vesting' must be true or false");
+    /* immediate_vesting: false leaves the plan's match schedule in force. */
+    assert_int_equal(load("employer_match:\n  formulas:\n    x:\n      type: simple\n      match_rate: 0.5\n"
+                          "      max_match_percentage: 0.06\n      immediate_vesting: false\n"), 0);
+    assert_string_equal(formula("x")->vesting_schedule, "");
+}
+
 static void test_plan_defaults(void **state)
 {
     (void)state;
@@ -332,7 +370,7 @@ static void test_match_formulas(void **state)
     /* Reading errors name the key and line. */
     expect_error("employer_match:\n  formulas:\n    x:\n      type: fancy\n",
                  "t.yaml:4: 'employer_match.formulas.x.type' must be one of 'simple', 'tiered', 'graded_by_service', "
-                 "'tenure_graded', 'points_based', got 'fancy'");
+                 "'tenure_graded', 'points_based', 'safe_harbor', 'qaca', got 'fancy'");
     expect_error("employer_match:\n  formulas:\n    x:\n      name: nothing\n",
                  "t.yaml:3: 'employer_match.formulas.x' needs 'type'");
     expect_error("employer_match:\n  formulas:\n    x:\n      type: simple\n      match_rate: 0.5\n",
@@ -487,9 +525,9 @@ static void test_plan_validation_errors(void **state)
     expect_error("enrollment:\n  proactive_enrollment:\n    timing_window:\n      min_days: 40\n",
                  "t.yaml:4: 'enrollment.proactive_enrollment.timing_window.min_days' (40) must not exceed "
                  "'enrollment.proactive_enrollment.timing_window.max_days' (35)");
-    expect_error("enrollment:\n  auto_enrollment:\n    window_days: 35\n",
-                 "t.yaml:3: 'enrollment.proactive_enrollment.timing_window.max_days' must be below "
-                 "'enrollment.auto_enrollment.window_days' (35), got 35");
+    /* A proactive window (max 35 days) longer than the auto-enrollment window
+     * (30) is accepted, as the reference does. */
+    assert_int_equal(load("enrollment:\n  auto_enrollment:\n    window_days: 30\n"), 0);
     /* ...which only binds when both paths are on. */
     assert_int_equal(load("enrollment:\n  auto_enrollment:\n    window_days: 35\n  proactive_enrollment:\n"
                           "    enabled: false\n"),
@@ -587,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_match_formulas),
         cmocka_unit_test(test_plan_validation_errors),
         cmocka_unit_test(test_example_configs),
+        cmocka_unit_test(test_reference_formula_types),
     };
     pw_log_set_verbosity(PW_QUIET); /* warnings are counted, not shown; capture tests raise it */
     return cmocka_run_group_tests(tests, NULL, NULL);
