@@ -14,6 +14,7 @@ static const struct pw_command commands[] = {
     {"checkpoint", "inspect and verify a year checkpoint (checkpoint inspect)", pw_cmd_checkpoint},
     {"models", "list, plan or run the SQL models: marts and data-quality checks", pw_cmd_models},
     {"compare", "compare scenarios year by year, their configurations, winners and losers", pw_cmd_compare},
+    {"export", "export a scenario as an Excel workbook, Parquet or CSV files", pw_cmd_export},
 };
 
 static void print_help(FILE *out)
