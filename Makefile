@@ -38,7 +38,7 @@ CPPFLAGS += -DPW_MPI
 endif
 CFLAGS   := $(WARN) $(OPT) -g -pthread $(SANFLAGS) -MMD -MP
 LDFLAGS  := -pthread $(SANFLAGS) -L$(DUCKDB)/lib -Wl,-rpath,'$$ORIGIN/../$(if $(SAN),../,)$(DUCKDB)/lib' -Wl,-rpath,$(abspath $(DUCKDB)/lib)
-LDLIBS   := -lduckdb -lyaml -llz4 -lm
+LDLIBS   := -lduckdb -lyaml -llz4 -lxlsxwriter -lm
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/model/*.c src/sim/*.c src/io/*.c src/dag/*.c src/report/*.c)) \
             $(filter-out src/cli/main.c src/cli/ensemble_mpi.c,$(sort $(wildcard src/cli/*.c)))
