@@ -21,7 +21,11 @@ struct pw_db_options {
     bool duckdb_defaults;     /* leave threads, memory and checkpointing at DuckDB's defaults (baseline) */
 };
 
-/* path NULL or ":memory:" opens an in-memory database. */
+/* Fails, naming the file and what it looks like (CSV text, Parquet, empty...),
+ * when path exists but is not a DuckDB database; a missing path is fine (new). */
+int pw_db_check_file(const char *path, struct pw_err *err);
+/* path NULL or ":memory:" opens an in-memory database; an existing file that is
+ * not a DuckDB database is refused (pw_db_check_file). */
 int pw_db_open(struct pw_db **out, const char *path, const struct pw_db_options *opt, struct pw_err *err);
 /* A second connection to parent's database (its own transactions); close it with
  * pw_db_close before closing parent. */
