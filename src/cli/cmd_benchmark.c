@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/atomic_file.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/sysinfo.h"
@@ -192,8 +193,10 @@ struct bench_totals {
 static int write_json(const char *path, const struct bench_options *o, const char *census,
                       const struct mode_result res[MODE_COUNT], const struct bench_totals *t, struct pw_err *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) return pw_err_set(err, PW_EIO, "cannot write '%s': %s", path, strerror(errno));
+    struct pw_atomic_file af;
+    int arc = pw_atomic_file_open(&af, path, err);
+    if (arc) return arc;
+    FILE *f = af.fp;
     struct pw_sysinfo info;
     pw_sysinfo_read(&info);
     fprintf(f, "{\n  \"format\": \"planwise-benchmark\",\n  \"format_version\": 1,\n");
@@ -230,8 +233,7 @@ static int write_json(const char *path, const struct bench_options *o, const cha
     double base = res[MODE_BASELINE].median, opt = res[MODE_OPTIMIZED].median;
     fprintf(f, "  },\n  \"improvement_percent\": %.2f,\n  \"speedup\": %.3f,\n  \"outputs_identical\": %s\n}\n",
             100.0 * (base - opt) / base, base / opt, t->identical ? "true" : "false");
-    if (fclose(f) != 0) return pw_err_set(err, PW_EIO, "cannot write '%s': %s", path, strerror(errno));
-    return 0;
+    return pw_atomic_file_commit(&af, err); /* checks flush, fsync and close; renames into place */
 }
 
 /* Output checksums and row counts of one mode's database. */

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "io/census_map.h"
+#include "model/scenario_id.h"
 #include "cli/run_int.h"
 #include "cli/run_perf.h"
 #include "cli/run_report.h"
@@ -128,8 +129,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             o->overlays[o->overlay_count++] = optarg;
             break;
         case OPT_SCENARIO:
-            if (!*optarg || strlen(optarg) > PW_SCENARIO_MAX)
-                return pw_cli_usage_error("run", "invalid --scenario '%s' (1 to %d characters)", optarg, PW_SCENARIO_MAX);
+            if (!pw_scenario_id_valid(optarg))
+                return pw_cli_usage_error("run", "invalid --scenario '%s': use " PW_SCENARIO_ID_RULE, optarg);
             o->scenario = optarg;
             break;
         case OPT_THREADS:

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "model/scenario_id.h"
 #include "dag/dag.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -209,9 +210,8 @@ static int parse_options(int argc, char **argv, struct options *o, bool *quiet)
             o->threads = (int)v;
             break;
         case OPT_SCENARIO:
-            if (!*optarg || strlen(optarg) > PW_SCENARIO_MAX)
-                return pw_cli_usage_error("validate", "invalid --scenario '%s' (1 to %d characters)", optarg,
-                                          PW_SCENARIO_MAX);
+            if (!pw_scenario_id_valid(optarg))
+                return pw_cli_usage_error("validate", "invalid --scenario '%s': use " PW_SCENARIO_ID_RULE, optarg);
             o->scenario = optarg;
             break;
         case OPT_TABLES: o->tables = optarg; break;

@@ -23,6 +23,9 @@ int pw__db_query(struct pw_db *db, const char *sql, duckdb_result *res, const ch
 int pw_db_open(struct pw_db **out, const char *path, const struct pw_db_options *opt, struct pw_err *err)
 {
     *out = NULL;
+    /* Before DuckDB sees it: every command opens its database here. */
+    int frc = pw_db_check_file(path, err);
+    if (frc) return frc;
     struct pw_db *db = calloc(1, sizeof *db);
     if (!db) return pw_err_set(err, PW_ENOMEM, "out of memory");
     bool memory = !path || !*path || strcmp(path, ":memory:") == 0;

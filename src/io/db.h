@@ -21,7 +21,11 @@ struct pw_db_options {
     bool duckdb_defaults;     /* leave threads, memory and checkpointing at DuckDB's defaults (baseline) */
 };
 
-/* path NULL or ":memory:" opens an in-memory database. */
+/* Fails, naming the file and what it looks like (CSV text, Parquet, empty...),
+ * when path exists but is not a DuckDB database; a missing path is fine (new). */
+int pw_db_check_file(const char *path, struct pw_err *err);
+/* path NULL or ":memory:" opens an in-memory database; an existing file that is
+ * not a DuckDB database is refused (pw_db_check_file). */
 int pw_db_open(struct pw_db **out, const char *path, const struct pw_db_options *opt, struct pw_err *err);
 /* A second connection to parent's database (its own transactions); close it with
  * pw_db_close before closing parent. */
@@ -40,6 +44,14 @@ const char *pw_db_library_version(void);
 
 /* Output format of pw_db_print_query. */
 enum pw_print_format { PW_PRINT_TABLE = 0, PW_PRINT_CSV = 1 };
+/* Sandbox for user SQL (sql_guard.c): switches DuckDB's external access off and
+ * locks the configuration, so no later statement can reach files or turn it back on. */
+int pw_db_sandbox(struct pw_db *db, struct pw_err *err);
+/* Splits sql with DuckDB's parser and prepares each statement; fails (naming
+ * "<what>" and the statement type) unless every statement is a SELECT/WITH query
+ * or an EXPLAIN. Runs nothing. */
+int pw_db_check_query(struct pw_db *db, const char *sql, const char *what, struct pw_err *err);
+
 /* Runs sql and prints the result to out as an aligned table or CSV. */
 int pw_db_print_query(struct pw_db *db, const char *sql, FILE *out, int format, struct pw_err *err);
 

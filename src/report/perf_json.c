@@ -6,6 +6,8 @@
  * NULL), and no database needs to be opened to compare two runs. */
 #include "report/perf_json.h"
 
+#include "core/atomic_file.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -105,21 +107,13 @@ int pw_perf_json_print(const struct pw_perf_report *r, FILE *out)
 
 int pw_perf_json_write(const char *path, const struct pw_perf_report *r, struct pw_err *err)
 {
-    char tmp[4096];
-    int n = snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    if (n < 0 || n >= (int)sizeof tmp) return pw_err_set(err, PW_EIO, "cannot write '%s': path too long", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return pw_err_set(err, PW_EIO, "cannot write '%s': %s", path, strerror(errno));
-    int rc = pw_perf_json_print(r, f);
-    int e = errno;
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0) rc = PW_EIO, e = errno;
-    if (fclose(f) != 0 && !rc) rc = PW_EIO, e = errno;
-    if (!rc && rename(tmp, path) != 0) rc = PW_EIO, e = errno;
-    if (rc) {
-        remove(tmp);
-        return pw_err_set(err, PW_EIO, "cannot write '%s': %s", path, strerror(e));
-    }
-    return 0;
+    /* Temp name, fsync, rename; a device such as /dev/full is written in place and
+     * its write error reported (it must never be renamed over). */
+    struct pw_atomic_file af;
+    int rc = pw_atomic_file_open(&af, path, err);
+    if (rc) return rc;
+    pw_perf_json_print(r, af.fp); /* a write error shows in the commit's ferror check */
+    return pw_atomic_file_commit(&af, err);
 }
 
 /* ---- reading --------------------------------------------------------------- */

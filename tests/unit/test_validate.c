@@ -214,8 +214,12 @@ static void test_database(void **state)
     assert_non_null(strstr(err.msg, "nowhere' does not exist"));
 
     assert_int_equal(pw_env_check_database(pw_test_write_file("junk.duckdb", "not a database\n"), "default", &info, &err),
-                     PW_EDB);
-    assert_non_null(strstr(err.msg, "cannot open database '"));
+                     PW_EIO);
+    assert_non_null(strstr(err.msg, "junk.duckdb' as a database: it looks like a text file"));
+    assert_int_equal(pw_env_check_database(pw_test_write_file("census.csv", "employee_id,hire_date\n1,2020-01-01\n"), "default",
+                                           &info, &err),
+                     PW_EIO);
+    assert_non_null(strstr(err.msg, "it looks like CSV text"));
 
     /* a planwise database with one scenario */
     struct pw_db *db;
