@@ -14,9 +14,10 @@ HEADER_TGZ="duckdb-${DUCKDB_VERSION}.tgz"
 HEADER_SHA256=5bb967dcbcd517670ba5f169f238fb9d6787e53752c60ebe24386169d76941ed
 
 # libxlsxwriter: Excel export; Open MPI: ensembles across ranks; chromium: the
-# HTML report's browser test (headless, only used by the tests, with python3).
+# HTML report's browser test (headless, only used by the tests, with python3);
+# jq: tests read JSON outputs.
 DEBIAN_PACKAGES=(gcc make pkg-config libyaml-dev liblz4-dev libcmocka-dev ca-certificates time
-                 libxlsxwriter-dev libopenmpi-dev openmpi-bin chromium python3)
+                 libxlsxwriter-dev libopenmpi-dev openmpi-bin chromium python3 jq)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/deps/duckdb"
