@@ -55,8 +55,10 @@ FAIL=0
 ok() { PASS=$((PASS + 1)); printf 'ok   %-14s %s\n' "$1" "$2"; }
 not_ok() { FAIL=$((FAIL + 1)); printf 'FAIL %-14s %s\n' "$1" "$2"; }
 
-# query DB SQL: CSV output of a read-only query ("--" so SQL may start with a comment)
-query() { "$BIN" query --db "$1" --csv -- "$2"; }
+# query DB SQL: CSV output of a read-only query. Through sql_exec, not planwise query:
+# some expectations read the test's census CSV or ATTACH a second database, which
+# planwise query's sandbox refuses (the CLI cases test that sandbox).
+query() { "$SQL_EXEC" --csv "$1" "$2"; }
 
 # expect_none RUN DB LABEL SQL: passes when SQL returns no rows.
 expect_none() {
