@@ -28,7 +28,6 @@ int pw_cmd_checkpoint(int argc, char **argv);
 int pw_cmd_models(int argc, char **argv);
 int pw_cmd_report(int argc, char **argv);
 int pw_cmd_ensemble(int argc, char **argv);
-
 int pw_cmd_compare(int argc, char **argv);
 int pw_cmd_export(int argc, char **argv);
 

@@ -15,7 +15,6 @@ static const struct pw_command commands[] = {
     {"models", "list, plan or run the SQL models: marts and data-quality checks", pw_cmd_models},
     {"report", "write a self-contained HTML report of the scenarios in a database", pw_cmd_report},
     {"ensemble", "many seeds and plan designs in memory: metrics, uncertainty bands, design diffs", pw_cmd_ensemble},
-
     {"compare", "compare scenarios year by year, their configurations, winners and losers", pw_cmd_compare},
     {"export", "export a scenario as an Excel workbook, Parquet or CSV files", pw_cmd_export},
 };
