@@ -47,7 +47,7 @@ static const char usage[] =
     "      --seeds LIST         seeds, e.g. 1-100 or 1,5,9-12 (required)\n"
     "      --years A-B          simulate years A..B, or one year A\n"
     "      --design NAME=FILE   a plan design: FILE is a YAML overlay whose keys\n"
-    "                           override the base configuration (lists replace);\n"
+    "                           merge over the base as --scenario-file does;\n"
     "                           NAME= with no file is the base itself. Repeatable, at\n"
     "                           most 16; the first is the reference of the design diff.\n"
     "                           Without --design there is one design, 'base'.\n"
