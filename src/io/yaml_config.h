@@ -43,11 +43,6 @@ typedef void (*pw_config_problem_fn)(void *ctx, const struct pw_err *problem);
 int pw_config_load_file_each(struct pw_config *cfg, const char *path, pw_config_problem_fn fn, void *ctx,
                              struct pw_err *err);
 
-/* Applies the YAML file at path on top of cfg (already loaded): the keys it
- * names override, lists replace, everything else stays; then finalizes.
- * Returns 0, PW_EIO or PW_ECONFIG (message names the file, line and key). */
-int pw_config_apply_overlay_file(struct pw_config *cfg, const char *path, struct pw_err *err);
-
 /* ---- scenario overlays ----
  * paths[0] is the base configuration, paths[1..n-1] are scenario files: partial
  * YAML in the same layout, applied in order on top of the base. The merge is
