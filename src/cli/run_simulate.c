@@ -61,8 +61,6 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
     pw_run_report_add_year(ctx->report, sim);
     struct pw_year_output yo = {
         .scenario_id = ctx->cfg->scenario_id,
-        .year = &sim->year,
-        .wf = &sim->wf,
         .tables = ctx->tables,
         .chunks = sim->chunks,
         .chunk_count = sim->chunk_count,
@@ -70,10 +68,9 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
         .growth_rate = ctx->cfg->target_growth_rate,
         .termination_rate = ctx->cfg->total_termination_rate,
         .new_hire_termination_rate = ctx->cfg->new_hire_termination_rate,
-        .plan = &sim->plan,
-        .money = &sim->money,
         .formula = ctx->cfg->plan.match_enabled ? pw_plan_active_formula(&ctx->cfg->plan) : NULL,
     };
+    pw_sim_year_view(sim, &yo.view);
     int rc = pw_output_write_year(ctx->out, &yo, err);
     if (rc) return rc;
     struct run_state *st = ctx->state;
@@ -232,7 +229,9 @@ int pw__run_simulate(struct run_state *s, const struct run_options *o, double t_
     if (checkpoints && (rc = pw__run_start_checkpoints(s, o, err))) return rc;
     s->resuming = o->resume;
     struct pw_output_options oo = {.connections = s->connections, .workers = s->pool, .row_appends = o->baseline,
-                                   .resume_after_year = o->resume ? s->carried.year : 0};
+                                   .resume_after_year = o->resume ? s->carried.year : 0,
+                                   .layout = o->baseline ? PW_LAYOUT_WIDE : PW_LAYOUT_TABLES,
+                                   .cfg = cfg, .tables = &s->tables};
     if ((rc = pw_output_begin(&s->out, s->db, m, &oo, err))) return rc;
 
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);

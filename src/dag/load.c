@@ -11,7 +11,7 @@
 
 #include "core/embedded.h"
 #include "dag/dag_int.h"
-#include "io/output_schema.h"
+#include "io/store_views.h"
 
 char *pw__strdup(const char *s)
 {
@@ -63,9 +63,10 @@ int pw__sql_quote(char **buf, size_t *len, size_t *cap, const char *s)
 
 bool pw__is_output_table(const char *name)
 {
-    for (int i = 0; pw_output_tables[i]; i++)
-        if (pw__name_cmp(name, pw_output_tables[i]) == 0) return true;
-    return pw__name_cmp(name, "planwise_schema") == 0 || pw__name_cmp(name, "planwise_model_runs") == 0;
+    for (int i = 0; i < PW_V_COUNT; i++)
+        if (pw__name_cmp(name, pw_views[i].name) == 0) return true;
+    return pw__name_cmp(name, "run_metadata") == 0 || pw__name_cmp(name, "planwise_schema") == 0 ||
+           pw__name_cmp(name, "planwise_model_runs") == 0;
 }
 
 int pw__dag_problem(struct pw_dag *dag, const char *file, int line, const char *fmt, ...)

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "io/output.h"
+#include "io/store_schema.h"
 
 /* s as a SQL string literal into buf; false when it does not fit. */
 static bool sql_string(const char *s, char *buf, size_t size)

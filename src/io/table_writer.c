@@ -47,7 +47,14 @@ int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const ch
     struct pw_table_writer *w = calloc(1, sizeof *w);
     if (!w) return pw_err_set(err, PW_ENOMEM, "out of memory");
     snprintf(w->table, sizeof w->table, "%s", table);
-    if (duckdb_appender_create(db->connection, NULL, table, &w->appender) == DuckDBError) {
+    /* "schema.table" or a table of the default schema */
+    char schema[64] = "";
+    const char *dot = strchr(table, '.');
+    if (dot && (size_t)(dot - table) < sizeof schema) {
+        snprintf(schema, sizeof schema, "%.*s", (int)(dot - table), table);
+        table = dot + 1;
+    }
+    if (duckdb_appender_create(db->connection, schema[0] ? schema : NULL, table, &w->appender) == DuckDBError) {
         pw_err_set(err, PW_EDB, "cannot append to table '%s': %s", table, duckdb_appender_error(w->appender));
         duckdb_appender_destroy(&w->appender);
         free(w);

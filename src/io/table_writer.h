@@ -15,7 +15,7 @@
 
 struct pw_table_writer;
 
-/* row_mode: one appender call per value and row instead of whole data chunks; the
+/* table: "name" or "schema.name". row_mode: one appender call per value and row instead of whole data chunks; the
  * slow way, kept as the baseline of `planwise benchmark`. */
 int pw_table_writer_new(struct pw_table_writer **out, struct pw_db *db, const char *table, bool row_mode,
                         struct pw_err *err);

@@ -315,6 +315,7 @@ int pw_census_finish(struct pw_census *c, struct pw_err *err)
         wf->employee_id[k] = r->id;
         wf->id_len[k] = r->id_len;
         wf->key[k] = r->key;
+        wf->employee_key[k] = k;
         wf->ssn[k] = r->ssn;
         wf->is_census[k] = 1;
         wf->birth_date[k] = r->birth;

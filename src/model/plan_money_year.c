@@ -1,9 +1,14 @@
 /* plan_money_year.c: allocation of the per-row arrays of struct pw_plan_money
- * (same growth rule as model/year.c, so both hold the same rows). */
+ * (same growth rule as model/year.c, so both hold the same rows), and the names
+ * of its coded columns as written to the outputs. */
 #include "model/plan_money_year.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+const char *const pw_limit_type_names[PW_LIMIT_TYPE_COUNT] = {"BASE", "CATCH_UP", "SUPER_CATCH_UP"};
+const char *const pw_elig_reason_names[PW_ELIG_REASON_COUNT] = {"eligible", "inactive_eoy", "insufficient_hours",
+                                                                "insufficient_tenure"};
 
 #define PW__MONEY_COLUMNS(X)                                                                  \
     X(b_cap) X(deferrals) X(pre_tax) X(roth) X(eff_rate) X(applicable_limit) X(limit_type)    \

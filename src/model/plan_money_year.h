@@ -11,6 +11,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The 402(g) limit that applies (snapshot limit_type). */
+enum pw_limit_type { PW_LIMIT_BASE = 0, PW_LIMIT_CATCH_UP = 1, PW_LIMIT_SUPER_CATCH_UP = 2, PW_LIMIT_TYPE_COUNT };
+extern const char *const pw_limit_type_names[PW_LIMIT_TYPE_COUNT];  /* "BASE", "CATCH_UP", "SUPER_CATCH_UP" */
+
+/* Why employer money is paid or not (snapshot employer_match_eligibility_reason). */
+enum pw_elig_reason {
+    PW_ELIG_ELIGIBLE = 0,
+    PW_ELIG_INACTIVE_EOY = 1,
+    PW_ELIG_INSUFFICIENT_HOURS = 2,
+    PW_ELIG_INSUFFICIENT_TENURE = 3,
+    PW_ELIG_REASON_COUNT
+};
+extern const char *const pw_elig_reason_names[PW_ELIG_REASON_COUNT]; /* "eligible", "inactive_eoy", ... */
+
 struct pw_plan_money {
     size_t capacity;                 /* rows allocated in every array */
 
@@ -20,7 +34,7 @@ struct pw_plan_money {
     double *pre_tax, *roth;          /* split of D; pre_tax + roth = D */
     double *eff_rate;                /* d = round6(D / B_cap) */
     double *applicable_limit;        /* 402(g) limit for age_Y, dollars */
-    uint8_t *limit_type;             /* enum pw_limit_type (sim/plan_money.h) */
+    uint8_t *limit_type;             /* enum pw_limit_type */
     uint8_t *irs_402g;               /* irs_402g_limit_applied */
     uint8_t *irs_401a17;             /* irs_401a17_limit_applied */
 

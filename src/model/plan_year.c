@@ -1,13 +1,12 @@
-/* plan_year.c: allocation of the per-row plan decision arrays, the plan events and
+/* plan_year.c: allocation of the per-row plan decision arrays, the plan
  * snapshot columns derived from them, and the year-close update of the carried
- * plan state (MODEL 4.10-4.12, 5, 6.1, 6.2).
+ * plan state (MODEL 4.10-4.12, 5, 6.2). The plan events themselves are listed by
+ * sim/events.c and their values computed by model/event_values.c.
  *
  * Close and snapshot share one routine (apply_row) that folds a row's decisions of
  * Y into a copy of its carried state, so the snapshot always shows exactly the
  * state that Y+1 will start from. */
 #include "model/plan_year.h"
-
-#include "core/textbuf.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,21 +50,18 @@ void pw_plan_year_release(struct pw_plan_year *py)
     memset(py, 0, sizeof *py);
 }
 
+const char *const pw_plan_status_names[PW_PLAN_STATUS_COUNT] = {"pending", "eligible", "excluded"};
+const char *const pw_enrollment_method_names[PW_ENROLL_METHOD_COUNT] = {"",          "census",    "auto",
+                                                                        "proactive", "voluntary", "year_over_year"};
+
 const char *pw_enrollment_method_name(int method)
 {
-    switch (method) {
-    case PW_ENROLL_CENSUS: return "census";
-    case PW_ENROLL_AUTO: return "auto";
-    case PW_ENROLL_PROACTIVE: return "proactive";
-    case PW_ENROLL_VOLUNTARY: return "voluntary";
-    case PW_ENROLL_YEAR_OVER_YEAR: return "year_over_year";
-    default: return NULL;
-    }
+    return method > PW_ENROLL_NONE && method < PW_ENROLL_METHOD_COUNT ? pw_enrollment_method_names[method] : NULL;
 }
 
 const char *pw_plan_status_name(int status)
 {
-    return status == PW_PLAN_ELIGIBLE ? "eligible" : status == PW_PLAN_EXCLUDED ? "excluded" : "pending";
+    return status >= 0 && status < PW_PLAN_STATUS_COUNT ? pw_plan_status_names[status] : "pending";
 }
 
 /* ---- carried state of one row ---- */
@@ -182,92 +178,4 @@ void pw_plan_year_snapshot(const struct pw_plan_year *py, size_t r, const struct
     out->total_deferral_escalations = s.escalation_count;
     out->last_escalation_date = s.escalation_count > 0 ? s.last_escalation_date : PW_NO_DATE;
     out->auto_escalation_opt_out = wf->auto_escalation_opt_out[w];
-}
-
-/* ---- events ---- */
-
-static struct pw_event *event_at(struct pw_event *ev, const struct pw_year *y, size_t r, pw_date date, int type,
-                                 int category)
-{
-    ev->row = (uint32_t)r;
-    ev->date = date;
-    ev->type = (uint8_t)type;
-    ev->category = (uint8_t)category;
-    ev->level = (uint8_t)pw_plan_level_on(y, r, date);
-    ev->sequence = 0;
-    ev->compensation = ev->previous_compensation = NAN;
-    ev->deferral_rate = ev->previous_deferral_rate = NAN;
-    ev->probability = NAN;
-    ev->details[0] = '\0';
-    return ev;
-}
-
-static int enroll_category(int method)
-{
-    switch (method) {
-    case PW_ENROLL_PROACTIVE: return PW_CAT_PROACTIVE_VOLUNTARY;
-    case PW_ENROLL_VOLUNTARY: return PW_CAT_VOLUNTARY_ENROLLMENT;
-    case PW_ENROLL_YEAR_OVER_YEAR: return PW_CAT_YEAR_OVER_YEAR_VOLUNTARY;
-    default: return PW_CAT_AUTO_ENROLLMENT;
-    }
-}
-
-int pw_plan_year_row_events(const struct pw_plan_year *py, const struct pw_year *y, const struct pw_config *cfg,
-                            size_t r, struct pw_event *out)
-{
-    const struct pw_plan_config *p = &cfg->plan;
-    int n = 0;
-    if (py->elig_event_date[r] != PW_NO_DATE) {
-        struct pw_event *ev = event_at(&out[n++], y, r, py->elig_event_date[r], PW_EV_ELIGIBILITY, PW_CAT_ELIGIBILITY);
-        ev->probability = 1.0;
-        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
-        pw_tb_str(&d, "eligibility_date="), pw_tb_date(&d, py->elig_event_date[r]);
-        pw_tb_str(&d, ";minimum_age="), pw_tb_int(&d, p->minimum_age);
-        pw_tb_str(&d, ";waiting_period_days="), pw_tb_int(&d, p->waiting_period_days);
-    }
-    if (py->enroll_date[r] != PW_NO_DATE) {
-        int method = py->enroll_method[r];
-        struct pw_event *ev = event_at(&out[n++], y, r, py->enroll_date[r], PW_EV_ENROLLMENT, enroll_category(method));
-        ev->compensation = py->enroll_comp[r];
-        ev->deferral_rate = py->enroll_rate[r];
-        ev->previous_deferral_rate = 0.0;
-        ev->probability = py->enroll_prob[r];
-        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
-        pw_tb_str(&d, "method="), pw_tb_str(&d, pw_enrollment_method_name(method));
-        pw_tb_str(&d, ";rate="), pw_tb_fixed(&d, py->enroll_rate[r], 6);
-        pw_tb_str(&d, py->enroll_magnet[r] ? ";magnet=true" : ";magnet=false");
-    }
-    if (py->mr_date[r] != PW_NO_DATE) {
-        struct pw_event *ev = event_at(&out[n++], y, r, py->mr_date[r], PW_EV_MATCH_RESPONSE, PW_CAT_MATCH_RESPONSE);
-        ev->compensation = ev->previous_compensation = py->mr_comp[r];
-        ev->deferral_rate = py->mr_new[r];
-        ev->previous_deferral_rate = py->mr_prev[r];
-        ev->probability = py->mr_prob[r];
-        int f = py->mr_flags[r];
-        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
-        pw_tb_str(&d, f & PW_MR_UPWARD ? "direction=upward" : "direction=downward");
-        pw_tb_str(&d, f & PW_MR_TO_CEILING ? (f & PW_MR_UPWARD ? ";mode=maximize" : ";mode=reduce_to_max") : ";mode=partial");
-        pw_tb_str(&d, ";ceiling="), pw_tb_fixed(&d, py->mr_ceiling[r], 6);
-    }
-    if (py->esc_date[r] != PW_NO_DATE) {
-        struct pw_event *ev = event_at(&out[n++], y, r, py->esc_date[r], PW_EV_ESCALATION, PW_CAT_DEFERRAL_ESCALATION);
-        ev->deferral_rate = py->esc_new[r];
-        ev->previous_deferral_rate = py->esc_prev[r];
-        ev->probability = 1.0;
-        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
-        pw_tb_str(&d, "increment="), pw_tb_fixed(&d, p->esc_increment, 6);
-        pw_tb_str(&d, ";cap="), pw_tb_fixed(&d, p->esc_max_rate, 6);
-        pw_tb_str(&d, ";escalation_number="), pw_tb_int(&d, py->esc_number[r]);
-    }
-    if (py->optout_date[r] != PW_NO_DATE) {
-        struct pw_event *ev =
-            event_at(&out[n++], y, r, py->optout_date[r], PW_EV_ENROLLMENT_CHANGE, PW_CAT_ENROLLMENT_OPT_OUT);
-        ev->compensation = ev->previous_compensation = py->optout_comp[r];
-        ev->deferral_rate = 0.0;
-        ev->previous_deferral_rate = py->optout_prev_rate[r];
-        ev->probability = py->optout_prob[r];
-        struct pw_textbuf d = {ev->details, 0, sizeof ev->details};
-        pw_tb_str(&d, "action=opt_out;grace_period_days="), pw_tb_int(&d, p->ae_opt_out_grace_days);
-    }
-    return n;
 }

@@ -29,14 +29,16 @@
 /* Rate changes per row-year: at most enrollment, escalation and opt-out, or match
  * response and escalation (only census pre-enrolled rows get a match response). */
 #define PW_PLAN_MAX_CHANGES 4
-/* Plan events per row-year: eligibility, enrollment, match response, escalation, opt-out. */
-#define PW_PLAN_MAX_EVENTS 5
 /* Set in workforce.planned_enrollment_method when the planned rate came from the
  * magnet (the carried state has no other room for that event detail). */
 #define PW_PLAN_MAGNET_BIT 0x80
 
 /* Snapshot current_eligibility_status (MODEL 4.10). */
-enum pw_plan_status { PW_PLAN_PENDING = 0, PW_PLAN_ELIGIBLE = 1, PW_PLAN_EXCLUDED = 2 };
+enum pw_plan_status { PW_PLAN_PENDING = 0, PW_PLAN_ELIGIBLE = 1, PW_PLAN_EXCLUDED = 2, PW_PLAN_STATUS_COUNT };
+extern const char *const pw_plan_status_names[PW_PLAN_STATUS_COUNT];   /* pending / eligible / excluded */
+/* Snapshot enrollment_method of enum pw_enrollment_method (model/workforce.h); [0] = "" (never enrolled). */
+#define PW_ENROLL_METHOD_COUNT 6
+extern const char *const pw_enrollment_method_names[PW_ENROLL_METHOD_COUNT];
 
 /* Bits of pw_plan_year.mr_flags: direction, and whether the new rate is the ceiling C
  * ("maximize" upward / "reduce_to_max" downward) or the partial move. */
@@ -130,13 +132,6 @@ static inline int pw_plan_level_on(const struct pw_year *y, size_t r, pw_date d)
     return y->promo_date[r] != PW_NO_DATE && d >= y->promo_date[r] ? y->end_level[r] : y->start_level[r];
 }
 
-/* Writes the plan events of row r in Y into out (room for PW_PLAN_MAX_EVENTS),
- * unsorted, and returns their count. Fills row, date, type, category, level,
- * compensation, deferral rates, probability and details; sequence and event_id
- * are left for the caller's (date, priority) numbering. */
-int pw_plan_year_row_events(const struct pw_plan_year *py, const struct pw_year *y, const struct pw_config *cfg,
-                            size_t r, struct pw_event *out);
-
 /* Plan snapshot columns of row r: workforce row w must still hold the state
  * carried into Y (call before pw_plan_year_close_row on it). */
 void pw_plan_year_snapshot(const struct pw_plan_year *py, size_t r, const struct pw_workforce *wf, size_t w,
@@ -148,7 +143,7 @@ void pw_plan_year_snapshot(const struct pw_plan_year *py, size_t r, const struct
  * from. Only assignments, so a second call changes nothing. */
 void pw_plan_year_close_row(const struct pw_plan_year *py, size_t r, struct pw_workforce *wf, size_t w);
 
-/* Names used in snapshot columns and event details. */
+/* Names used in snapshot columns. */
 const char *pw_enrollment_method_name(int method);   /* NULL for PW_ENROLL_NONE */
 const char *pw_plan_status_name(int status);   /* eligible / pending / excluded */
 

@@ -21,6 +21,7 @@ struct pw_workforce {
     const char **employee_id;       /* trimmed id, NUL-terminated */
     uint32_t *id_len;               /* bytes in employee_id */
     uint64_t *key;                  /* RNG key (MODEL 3.2) */
+    uint64_t *employee_key;         /* output key, unique in a run: census roster index, or year << 32 | hire number */
     const char **ssn;               /* NULL when absent */
     uint8_t *is_census;             /* 1 = census row, 0 = hired during the run */
     pw_date *birth_date;
@@ -62,7 +63,7 @@ struct pw_workforce {
  * are generated from this list: a new column added to the struct and here is
  * carried, copied and checkpointed without further changes. */
 #define PW_WORKFORCE_COLUMNS(X)                                                                    \
-    X(employee_id) X(id_len) X(key) X(ssn) X(is_census) X(birth_date)                              \
+    X(employee_id) X(id_len) X(key) X(employee_key) X(ssn) X(is_census) X(birth_date)                              \
     X(hire_date) X(level) X(salary) X(hours_per_week) X(plan_excluded)                             \
     X(auto_escalation_opt_out) X(eligibility_override_false)                                       \
     X(deferral_rate) X(prior_prorated_comp) X(eligibility_date) X(is_eligible) X(is_enrolled)     \

@@ -1,8 +1,18 @@
-/* year.c: allocation of the per-row arrays of struct pw_year. */
+/* year.c: allocation of the per-row arrays of struct pw_year, and the names of
+ * the snapshot's status vocabularies. */
 #include "model/year.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+const char *const pw_employment_status_names[PW_EMPLOYMENT_STATUS_COUNT] = {"active", "terminated"};
+const char *const pw_termination_reason_names[PW_TERMINATION_REASON_COUNT] = {"experienced_termination",
+                                                                              "new_hire_termination"};
+const char *const pw_detailed_status_names[PW_DETAILED_STATUS_COUNT] = {"continuous_active", "new_hire_active",
+                                                                        "new_hire_termination",
+                                                                        "experienced_termination"};
+const char *const pw_participation_status_names[PW_PARTICIPATION_STATUS_COUNT] = {"participating",
+                                                                                  "not_participating"};
 
 #define PW__YEAR_COLUMNS(X)                                                              \
     X(age) X(tenure) X(reported_tenure) X(age_band) X(tenure_band) X(reported_tenure_band) \

@@ -16,6 +16,22 @@
 
 enum pw_term_kind { PW_TERM_NONE = 0, PW_TERM_EXPERIENCED = 1, PW_TERM_NEW_HIRE = 2 };
 
+/* Snapshot vocabularies (MODEL 6.2), in the order of their ENUM types. */
+enum pw_employment_status { PW_STATUS_ACTIVE = 0, PW_STATUS_TERMINATED, PW_EMPLOYMENT_STATUS_COUNT };
+enum pw_termination_reason { PW_REASON_EXPERIENCED = 0, PW_REASON_NEW_HIRE, PW_TERMINATION_REASON_COUNT };
+enum pw_detailed_status {
+    PW_DETAILED_CONTINUOUS_ACTIVE = 0,
+    PW_DETAILED_NEW_HIRE_ACTIVE,
+    PW_DETAILED_NEW_HIRE_TERMINATION,
+    PW_DETAILED_EXPERIENCED_TERMINATION,
+    PW_DETAILED_STATUS_COUNT
+};
+enum pw_participation_status { PW_PARTICIPATING = 0, PW_NOT_PARTICIPATING, PW_PARTICIPATION_STATUS_COUNT };
+extern const char *const pw_employment_status_names[PW_EMPLOYMENT_STATUS_COUNT];
+extern const char *const pw_termination_reason_names[PW_TERMINATION_REASON_COUNT];
+extern const char *const pw_detailed_status_names[PW_DETAILED_STATUS_COUNT];
+extern const char *const pw_participation_status_names[PW_PARTICIPATION_STATUS_COUNT];
+
 /* Growth solver result (MODEL 4.2) and its trace (fct_workforce_needs, 6.5). */
 struct pw_needs {
     int64_t starting_headcount;           /* N */

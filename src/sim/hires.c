@@ -119,6 +119,7 @@ int pw_step_hires(struct pw_sim *sim, struct pw_err *err)
             if (!wf->employee_id[r]) return pw_err_set(err, PW_ENOMEM, "out of memory for hire ids");
             wf->id_len[r] = (uint32_t)len;
             wf->key[r] = pw_hire_key(y->year, q);
+            wf->employee_key[r] = (uint64_t)y->year << 32 | q;
             wf->ssn[r] = NULL;
             wf->is_census[r] = 0;
             wf->level[r] = (uint8_t)l;

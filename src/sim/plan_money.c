@@ -14,10 +14,6 @@
 #include "core/num.h"
 #include "model/year.h"
 
-const char *const pw_limit_type_names[3] = {"BASE", "CATCH_UP", "SUPER_CATCH_UP"};
-const char *const pw_elig_reason_names[4] = {"eligible", "inactive_eoy", "insufficient_hours",
-                                             "insufficient_tenure"};
-
 static double from_cents(int64_t c) { return (double)c / 100.0; }
 
 int pw_timeline_add(struct pw_timeline *p, pw_date date, double v)

@@ -18,6 +18,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "model/plan_config.h"
+#include "model/plan_money_year.h"
 #include "model/tables.h"
 
 /* ---- piecewise-constant timelines over the employment interval ---- */
@@ -40,9 +41,6 @@ struct pw_timeline {
 int pw_timeline_add(struct pw_timeline *p, pw_date date, double v);
 
 /* ---- 4.13 employee contributions ---- */
-
-enum pw_limit_type { PW_LIMIT_BASE = 0, PW_LIMIT_CATCH_UP = 1, PW_LIMIT_SUPER_CATCH_UP = 2 };
-extern const char *const pw_limit_type_names[3];  /* "BASE", "CATCH_UP", "SUPER_CATCH_UP" */
 
 /* 402(g) limit for age_Y: super_catch_up_total_limit when super_catch_up_min_age
  * <= age <= super_catch_up_max_age, else catch_up_total_limit when age >=
@@ -81,14 +79,6 @@ void pw_contributions(const struct pw_contrib_in *in, struct pw_contrib *out);
 void pw_contrib_set_deferrals(struct pw_contrib *c, double deferrals, double roth_share);
 
 /* ---- 4.14 / 4.15 employer eligibility ---- */
-
-enum pw_elig_reason {
-    PW_ELIG_ELIGIBLE = 0,
-    PW_ELIG_INACTIVE_EOY = 1,
-    PW_ELIG_INSUFFICIENT_HOURS = 2,
-    PW_ELIG_INSUFFICIENT_TENURE = 3
-};
-extern const char *const pw_elig_reason_names[4]; /* "eligible", "inactive_eoy", ... */
 
 /* What the eligibility tests look at. */
 struct pw_emp_facts {

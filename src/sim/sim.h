@@ -122,6 +122,14 @@ void pw_step_new_hire_terminations(struct pw_sim *sim);
 void pw_step_compensation(struct pw_sim *sim);
 void pw_step_payroll(struct pw_sim *sim);
 int pw_step_events(struct pw_sim *sim, struct pw_err *err);
+/* Most events one row can have in a year: hire, promotion, raise, termination,
+ * eligibility, enrollment, match response, escalation, opt-out, forfeiture. */
+#define PW_SIM_MAX_ROW_EVENTS 10
+/* The events of row r of the current year, sorted by (date, priority) and
+ * numbered from 1; out has room for PW_SIM_MAX_ROW_EVENTS. Needs the money step. */
+int pw_sim_row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out);
+/* The arrays of the current year, for pw_event_values and the writers. */
+void pw_sim_year_view(const struct pw_sim *sim, struct pw_year_view *v);
 
 /* Retirement plan (MODEL 2.1a, 4.10-4.12). pw_plan_init_census runs once on the
  * starting roster before year S. Each year, after the workforce steps (hires,

@@ -1,0 +1,138 @@
+/* store_views.c: the SQL macros and the user-facing views of the narrow layout
+ * (see store_views.h), made from the view column lists.
+ *
+ * The macros reproduce the engine's own arithmetic exactly, so a view shows the
+ * very values the wide layout writes from C: pw.fixed is pw_tb_fixed (round half
+ * away from zero of x * 10^places, then integer and fraction digits), pw.round2 /
+ * pw.round6 are pw_round2 / pw_round6 (core/num.h, same operations in the same
+ * order), pw.tenure_at is pw_tenure's integer floor(days / 365.25), and
+ * pw.event_uuid is the UUID v5 of MODEL 6.1. `planwise benchmark` compares the
+ * two layouts row for row on every run, which keeps them equal. */
+#include "io/store_views.h"
+
+#include "io/db_internal.h"
+
+#define PW__VCOL(name, type, expr) {#name, type, expr},
+static const struct pw_view_column events_cols[] = {PW_V_EVENTS_COLUMNS(PW__VCOL)};
+static const struct pw_view_column snapshot_cols[] = {PW_V_SNAPSHOT_COLUMNS(PW__VCOL)};
+static const struct pw_view_column match_cols[] = {PW_V_MATCH_COLUMNS(PW__VCOL)};
+static const struct pw_view_column needs_cols[] = {PW_V_NEEDS_COLUMNS(PW__VCOL)};
+static const struct pw_view_column needs_level_cols[] = {PW_V_NEEDS_BY_LEVEL_COLUMNS(PW__VCOL)};
+static const struct pw_view_column rejected_cols[] = {PW_V_REJECTED_COLUMNS(PW__VCOL)};
+#undef PW__VCOL
+
+#define PW__FROM_EMPLOYEE_YEAR(t)                                                                  \
+    " JOIN pw.visible_years v ON v.run_key = " t ".run_key AND v.simulation_year = " t ".simulation_year" \
+    " JOIN pw.dim_employee d ON d.run_key = " t ".run_key AND d.employee_key = " t ".employee_key"        \
+    " JOIN pw.run_params p ON p.run_key = " t ".run_key"
+
+#define PW__VIEW(name, cols, from) {name, cols, (int)(sizeof cols / sizeof *cols), from}
+const struct pw_view_def pw_views[PW_V_COUNT] = {
+    [PW_V_EVENTS] = PW__VIEW("fct_yearly_events", events_cols, "FROM pw.events e" PW__FROM_EMPLOYEE_YEAR("e")),
+    [PW_V_SNAPSHOT] = PW__VIEW("fct_workforce_snapshot", snapshot_cols, "FROM pw.snapshot s" PW__FROM_EMPLOYEE_YEAR("s")),
+    [PW_V_MATCH] = PW__VIEW("fct_employer_match_events", match_cols,
+                            "FROM pw.snapshot s" PW__FROM_EMPLOYEE_YEAR("s")
+                            " WHERE s.employer_match_amount > 0 AND p.match_formula_name IS NOT NULL"),
+    [PW_V_NEEDS] = PW__VIEW("fct_workforce_needs", needs_cols,
+                            "FROM pw.needs n JOIN pw.visible_years v"
+                            " ON v.run_key = n.run_key AND v.simulation_year = n.simulation_year"),
+    [PW_V_NEEDS_BY_LEVEL] = PW__VIEW("fct_workforce_needs_by_level", needs_level_cols,
+                                     "FROM pw.needs_by_level n JOIN pw.visible_years v"
+                                     " ON v.run_key = n.run_key AND v.simulation_year = n.simulation_year"),
+    [PW_V_REJECTED] = PW__VIEW("census_rejected_rows", rejected_cols,
+                               "FROM pw.rejected_rows r JOIN pw.visible_runs v ON v.run_key = r.run_key"),
+};
+#undef PW__VIEW
+
+static const char *const macros[] = {
+    /* pw_tb_fixed: x * 10^places rounded half away from zero, then digits. */
+    "CREATE MACRO pw.fixed(x, places) AS"
+    " CASE WHEN round(x * 10 ** places) < 0 THEN '-' ELSE '' END"
+    " || CAST(CAST(abs(round(x * 10 ** places)) AS BIGINT) // CAST(10 ** places AS BIGINT) AS VARCHAR)"
+    " || CASE WHEN places > 0 THEN '.' || lpad(CAST(CAST(abs(round(x * 10 ** places)) AS BIGINT)"
+    " % CAST(10 ** places AS BIGINT) AS VARCHAR), places, '0') ELSE '' END",
+    "CREATE MACRO pw.round2(x) AS CASE WHEN x < 0 THEN -(floor(abs(x) * 100.0 + 0.5 + 1e-7) / 100.0)"
+    " ELSE floor(abs(x) * 100.0 + 0.5 + 1e-7) / 100.0 END",
+    "CREATE MACRO pw.round6(x) AS CASE WHEN x < 0 THEN -(floor(abs(x) * 1e6 + 0.5 + 1e-6) / 1e6)"
+    " ELSE floor(abs(x) * 1e6 + 0.5 + 1e-6) / 1e6 END",
+    /* MODEL 1.3: age(b, d) and tenure(h, d) = floor(days / 365.25), 0 before hire. */
+    "CREATE MACRO pw.age_at(b, d) AS CAST(year(d) - year(b) - CASE WHEN month(d) < month(b)"
+    " OR (month(d) = month(b) AND day(d) < day(b)) THEN 1 ELSE 0 END AS INTEGER)",
+    "CREATE MACRO pw.tenure_at(h, d) AS CASE WHEN d < h THEN 0"
+    " ELSE CAST(date_diff('day', h, d) * 4 // 1461 AS INTEGER) END",
+    /* Label of value v in a band list indexed by value (index v + 1; the last
+     * entry stands for every larger value). */
+    "CREATE MACRO pw.band(labels, v) AS labels[least(v, len(labels) - 1) + 1]",
+    "CREATE MACRO pw.hours_text(h) AS CASE WHEN h = floor(h) THEN CAST(CAST(h AS BIGINT) AS VARCHAR)"
+    " ELSE pw.fixed(h, 2) END",
+    /* A SHA-1 in hex as a UUID of version 5 (RFC 4122 variant bits). */
+    "CREATE MACRO pw.uuid_from_sha1(h) AS CAST(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-5'"
+    " || substr(h, 14, 3) || '-' || substr('89ab', ((strpos('0123456789abcdef', substr(h, 17, 1)) - 1) % 4) + 1, 1)"
+    " || substr(h, 18, 3) || '-' || substr(h, 21, 12) AS UUID)",
+    /* MODEL 6.1: uuid5(namespace 96ce0876-..., 'scenario|employee|year|type|sequence'). */
+    "CREATE MACRO pw.event_uuid(scenario, employee, yr, typ, seq) AS pw.uuid_from_sha1(lower(sha1("
+    "unhex('96ce08760fb75911899ef6c2b8b36d20') || encode(scenario || '|' || employee || '|' || yr || '|'"
+    " || typ || '|' || seq))))",
+    /* MODEL 6.1 event_details, from the structured columns (model/events.h). */
+    "CREATE MACRO pw.event_details(typ, cat, dt, lvl, rate, r1, r2, a1, a2, code, hours, birth, hire, raise_timing,"
+    " selection, min_age, waiting, esc_inc, esc_cap, grace) AS CASE typ"
+    " WHEN 'hire' THEN 'level=' || lvl || ';hours_per_week=' || pw.hours_text(hours)"
+    "   || ';age_at_hire=' || pw.age_at(birth, hire)"
+    " WHEN 'promotion' THEN 'from_level=' || code || ';to_level=' || lvl || ';raise_pct=' || pw.fixed(r1, 6)"
+    " WHEN 'raise' THEN 'merit_rate=' || pw.fixed(r1, 6) || ';cola_rate=' || pw.fixed(r2, 6) || ';timing=' || raise_timing"
+    " WHEN 'termination' THEN 'reason=' || cat || ';selection='"
+    "   || CASE WHEN cat = 'experienced_termination' THEN selection ELSE 'uniform' END"
+    " WHEN 'forfeiture' THEN 'match=' || pw.fixed(a1, 2) || ';core=' || pw.fixed(a2, 2)"
+    "   || ';vested_pct_match=' || pw.fixed(r1, 6) || ';vested_pct_core=' || pw.fixed(r2, 6)"
+    " WHEN 'eligibility' THEN 'eligibility_date=' || dt || ';minimum_age=' || min_age"
+    "   || ';waiting_period_days=' || waiting"
+    " WHEN 'enrollment' THEN 'method=' || CASE cat WHEN 'proactive_voluntary' THEN 'proactive'"
+    "   WHEN 'voluntary_enrollment' THEN 'voluntary' WHEN 'year_over_year_voluntary' THEN 'year_over_year'"
+    "   ELSE 'auto' END || ';rate=' || pw.fixed(rate, 6) || ';magnet=' || CASE WHEN code = 1 THEN 'true' ELSE 'false' END"
+    " WHEN 'deferral_match_response' THEN 'direction=' || CASE WHEN code & 1 = 1 THEN 'upward' ELSE 'downward' END"
+    "   || ';mode=' || CASE WHEN code & 4 = 0 THEN 'partial' WHEN code & 1 = 1 THEN 'maximize' ELSE 'reduce_to_max' END"
+    "   || ';ceiling=' || pw.fixed(r1, 6)"
+    " WHEN 'deferral_escalation' THEN 'increment=' || pw.fixed(esc_inc, 6) || ';cap=' || pw.fixed(esc_cap, 6)"
+    "   || ';escalation_number=' || code"
+    " WHEN 'enrollment_change' THEN 'action=opt_out;grace_period_days=' || grace"
+    " END",
+    /* A scenario's rows are those of its latest complete run; a year of it shows
+     * once its commit record exists. */
+    "CREATE VIEW pw.visible_runs AS SELECT scenario_id, max(run_key) AS run_key FROM main.run_metadata"
+    " WHERE status = 'complete' GROUP BY scenario_id",
+    "CREATE VIEW pw.visible_years AS SELECT r.scenario_id, c.run_key, c.simulation_year"
+    " FROM pw.year_commits c JOIN pw.visible_runs r ON r.run_key = c.run_key",
+    0,
+};
+
+static void view_ddl(struct pw_strbuf *b, const struct pw_view_def *v)
+{
+    pw_sb_addf(b, "CREATE VIEW %s AS SELECT ", v->name);
+    for (int c = 0; c < v->column_count; c++)
+        pw_sb_addf(b, "%sCAST(%s AS %s) AS %s", c ? ", " : "", v->columns[c].expr, v->columns[c].type,
+                   v->columns[c].name);
+    pw_sb_addf(b, " %s", v->from);
+}
+
+int pw_store_views_create(struct pw_db *db, struct pw_err *err)
+{
+    int rc = 0;
+    for (int i = 0; macros[i] && !rc; i++) rc = pw__db_query(db, macros[i], NULL, "cannot create the output views", err);
+    struct pw_strbuf b = PW_STRBUF_INIT;
+    for (int v = 0; v < PW_V_COUNT && !rc; v++) {
+        pw_sb_reset(&b);
+        view_ddl(&b, &pw_views[v]);
+        rc = pw_sb_ok(&b) ? pw_err_set(err, PW_ENOMEM, "out of memory")
+                          : pw__db_query(db, pw_sb_text(&b), NULL, "cannot create the output views", err);
+    }
+    pw_sb_release(&b);
+    return rc;
+}
+
+void pw_view_table_ddl(struct pw_strbuf *b, const struct pw_view_def *v)
+{
+    pw_sb_addf(b, "CREATE TABLE IF NOT EXISTS %s (", v->name);
+    for (int c = 0; c < v->column_count; c++)
+        pw_sb_addf(b, "%s%s %s", c ? ", " : "", v->columns[c].name, v->columns[c].type);
+    pw_sb_add(b, ")");
+}
