@@ -173,14 +173,20 @@ static uint64_t hash_year(const struct pw_sim *sim)
         HASH(&h, s.total_deferral_escalations), HASH(&h, s.last_escalation_date);
         hash_str(&h, s.eligibility_status);
     }
+    struct pw_year_view view;
+    pw_sim_year_view(sim, &view);
     for (size_t c = 0; c < sim->chunk_count; c++)
         for (size_t i = 0; i < sim->chunks[c].count; i++) {
             const struct pw_event *e = &sim->chunks[c].events[i];
+            struct pw_event_values v;
+            pw_event_values(&view, e, &v);
+            char details[160];
+            pw_event_details_format(&view, e, &v, details, sizeof details);
             hash_str(&h, sim->wf.employee_id[e->row]);
-            HASH(&h, e->date), HASH(&h, e->type), HASH(&h, e->category), HASH(&h, e->level), HASH(&h, e->sequence);
-            HASH(&h, e->compensation), HASH(&h, e->previous_compensation), HASH(&h, e->deferral_rate);
-            HASH(&h, e->previous_deferral_rate), HASH(&h, e->probability), HASH(&h, e->event_id);
-            hash_bytes(&h, e->details, strnlen(e->details, sizeof e->details));
+            HASH(&h, e->date), HASH(&h, e->type), HASH(&h, e->category), HASH(&h, v.level), HASH(&h, e->sequence);
+            HASH(&h, v.compensation), HASH(&h, v.previous_compensation), HASH(&h, v.deferral_rate);
+            HASH(&h, v.previous_deferral_rate), HASH(&h, v.probability);
+            hash_str(&h, details);
         }
     return h.h;
 }

@@ -22,7 +22,7 @@
 
 #include "dag/dag.h"
 #include "io/db.h"
-#include "io/output_schema.h"
+#include "io/store_schema.h"
 
 /* ---- helpers ---- */
 
@@ -487,7 +487,7 @@ static void test_builtin_models_on_empty_outputs(void **state)
     (void)state;
     struct pw_db *db = memory_db();
     struct pw_err err = {0};
-    for (int i = 0; pw_output_ddl[i]; i++) assert_int_equal(pw_db_exec(db, pw_output_ddl[i], &err), 0);
+    assert_int_equal(pw_store_open(db, PW_LAYOUT_TABLES, &err), 0);
     char buf[8192] = "";
     FILE *f = fmemopen(buf, sizeof buf, "w");
     struct pw_dag_options opt = {.threads = 2, .diag = f};
@@ -503,9 +503,9 @@ static void test_builtin_models_on_empty_outputs(void **state)
     pw_dag_summary_release(&sum);
 
     assert_int_equal(pw_db_exec(db,
-                                "INSERT INTO run_metadata (scenario_id, run_id, start_year, end_year, started_at, status) VALUES"
-                                " ('old', uuid(), 2020, 2021, TIMESTAMP '2024-01-01', 'complete'),"
-                                " ('new', uuid(), 2025, 2029, TIMESTAMP '2025-01-01', 'complete')",
+                                "INSERT INTO run_metadata (scenario_id, run_id, run_key, start_year, end_year, started_at, status) VALUES"
+                                " ('old', uuid(), 1, 2020, 2021, TIMESTAMP '2024-01-01', 'complete'),"
+                                " ('new', uuid(), 2, 2025, 2029, TIMESTAMP '2025-01-01', 'complete')",
                                 &err),
                      0);
     struct pw_dag *dag = pw_dag_new();

@@ -29,6 +29,7 @@
 #include "core/strpool.h"
 #include "model/census.h"
 #include "sim/sim.h"
+#include "support/event_rows.h"
 
 #define assert_rate(got, want)                                                                       \
     do {                                                                                             \
@@ -427,12 +428,12 @@ static void check_invariants(const struct pw_sim *sim)
 
 
 /* Finds the event of a type among row r's plan events of the year. */
-static int plan_events(const struct pw_sim *sim, size_t r, struct pw_event *ev)
+static int plan_events(const struct pw_sim *sim, size_t r, struct test_event *ev)
 {
-    return pw_plan_year_row_events(&sim->plan, &sim->year, sim->cfg, r, ev);
+    return test_row_events(sim, r, TEST_PLAN_EVENT_TYPES, ev);
 }
 
-static const struct pw_event *event_of(const struct pw_event *ev, int n, int type)
+static const struct test_event *event_of(const struct test_event *ev, int n, int type)
 {
     for (int i = 0; i < n; i++)
         if (ev[i].type == type) return &ev[i];
@@ -453,7 +454,7 @@ static void check_elig(struct pw_sim *sim)
     const struct pw_plan_year *py = &sim->plan;
     const struct pw_workforce *wf = &sim->wf;
     const int Y = sim->year.year;
-    struct pw_event ev[PW_PLAN_MAX_EVENTS];
+    struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
     struct pw_plan_snapshot s;
 
     /* E = max(2022-01-01 + 90, birthday 21 = 2026-06-10) */
@@ -468,7 +469,7 @@ static void check_elig(struct pw_sim *sim)
     assert_int_equal(py->elig_event_date[r], Y == 2025 ? D(2025, 3, 15) : PW_NO_DATE);
     if (Y == 2025) {
         int n = plan_events(sim, r, ev);
-        const struct pw_event *e = event_of(ev, n, PW_EV_ELIGIBILITY);
+        const struct test_event *e = event_of(ev, n, PW_EV_ELIGIBILITY);
         assert_non_null(e);
         assert_int_equal(e->category, PW_CAT_ELIGIBILITY);
         assert_int_equal(e->date, D(2025, 3, 15));
@@ -610,7 +611,7 @@ static void check_ae(struct pw_sim *sim)
     const struct pw_plan_year *py = &sim->plan;
     const struct pw_workforce *wf = &sim->wf;
     const int Y = sim->year.year;
-    struct pw_event ev[PW_PLAN_MAX_EVENTS];
+    struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
     struct pw_plan_snapshot s;
 
     /* Eligible before S, hired after the cutoff: W0 = Jan 1 2025, A = W0 + 45, O = A + 30. */
@@ -633,7 +634,7 @@ static void check_ae(struct pw_sim *sim)
         assert_rate(pw_plan_year_rate_on(py, r, D(2025, 3, 16)), 0.02);
         assert_rate(pw_plan_year_rate_on(py, r, D(2025, 3, 17)), 0.0);
         assert_int_equal(plan_events(sim, r, ev), 2);
-        const struct pw_event *en = event_of(ev, 2, PW_EV_ENROLLMENT);
+        const struct test_event *en = event_of(ev, 2, PW_EV_ENROLLMENT);
         assert_non_null(en);
         assert_int_equal(en->category, PW_CAT_AUTO_ENROLLMENT);
         assert_int_equal(en->date, D(2025, 2, 15));
@@ -643,7 +644,7 @@ static void check_ae(struct pw_sim *sim)
         assert_rate(en->previous_deferral_rate, 0.0);
         assert_rate(en->probability, 1.0);
         assert_string_equal(en->details, "method=auto;rate=0.020000;magnet=false");
-        const struct pw_event *oo = event_of(ev, 2, PW_EV_ENROLLMENT_CHANGE);
+        const struct test_event *oo = event_of(ev, 2, PW_EV_ENROLLMENT_CHANGE);
         assert_non_null(oo);
         assert_int_equal(oo->category, PW_CAT_ENROLLMENT_OPT_OUT);
         assert_int_equal(oo->date, D(2025, 3, 17));
@@ -750,7 +751,7 @@ static int want_magnet;
 static void check_proactive(struct pw_sim *sim)
 {
     const struct pw_plan_year *py = &sim->plan;
-    struct pw_event ev[PW_PLAN_MAX_EVENTS];
+    struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
     if (sim->year.year != 2025) return;
     const char *ids[3] = {"PR_YL", "PR_MM", "PR_SE"};
     /* young/low 0.03 (magnet candidate, C = 0.05); mid/moderate 0.06 >= C; senior/executive 0.15 -> max 0.10 */
@@ -819,7 +820,7 @@ static void check_vol(struct pw_sim *sim)
     const struct pw_plan_year *py = &sim->plan;
     const struct pw_workforce *wf = &sim->wf;
     const int Y = sim->year.year;
-    struct pw_event ev[PW_PLAN_MAX_EVENTS];
+    struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
 
     /* E = 2026-03-20 >= Jan 1 S: voluntary decided in 2026 only; YoY from 2027 */
     size_t r = row_of(sim, "V_NEW");
@@ -831,7 +832,7 @@ static void check_vol(struct pw_sim *sim)
             assert_int_equal(py->enroll_method[r], PW_ENROLL_VOLUNTARY);
             assert_rate(py->enroll_rate[r], 0.03);   /* young x low, no snap */
             int n = plan_events(sim, r, ev);
-            const struct pw_event *en = event_of(ev, n, PW_EV_ENROLLMENT);
+            const struct test_event *en = event_of(ev, n, PW_EV_ENROLLMENT);
             assert_non_null(en);
             assert_int_equal(en->category, PW_CAT_VOLUNTARY_ENROLLMENT);
             assert_non_null(event_of(ev, n, PW_EV_ELIGIBILITY));   /* same day, priority 2 before 3 */
@@ -957,7 +958,7 @@ static void check_esc(struct pw_sim *sim)
     const struct pw_workforce *wf = &sim->wf;
     const int Y = sim->year.year;
     const pw_date q = pw_mmdd_in_year(W.cfg.plan.esc_mmdd, Y);
-    struct pw_event ev[PW_PLAN_MAX_EVENTS];
+    struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
         size_t r = row_of(sim, ids[i]);
         double want = esc_want(ids[i], Y);
@@ -969,7 +970,7 @@ static void check_esc(struct pw_sim *sim)
         assert_rate(py->esc_new[r], want);
         assert_rate(py->esc_prev[r], !strcmp(ids[i], "ES_B") ? 0.095 : want - 0.01);
         int n = plan_events(sim, r, ev);
-        const struct pw_event *e = event_of(ev, n, PW_EV_ESCALATION);
+        const struct test_event *e = event_of(ev, n, PW_EV_ESCALATION);
         assert_non_null(e);
         assert_int_equal(e->category, PW_CAT_DEFERRAL_ESCALATION);
         assert_int_equal(e->date, q);
@@ -1065,7 +1066,7 @@ static void check_mr(struct pw_sim *sim)
 {
     const struct pw_plan_year *py = &sim->plan;
     const int Y = sim->year.year;
-    struct pw_event ev[PW_PLAN_MAX_EVENTS];
+    struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
     for (int i = 0; i < mr_case_count; i++) {
         const struct mr_case *c = &mr_cases[i];
         size_t r = row_of(sim, c->id);
@@ -1077,7 +1078,7 @@ static void check_mr(struct pw_sim *sim)
         assert_rate(py->mr_new[r], c->want);
         assert_int_equal(py->mr_flags[r], c->flags);
         int n = plan_events(sim, r, ev);
-        const struct pw_event *e = event_of(ev, n, PW_EV_MATCH_RESPONSE);
+        const struct test_event *e = event_of(ev, n, PW_EV_MATCH_RESPONSE);
         assert_non_null(e);
         assert_int_equal(e->category, PW_CAT_MATCH_RESPONSE);
         assert_rate(e->compensation, 70000);

@@ -27,6 +27,7 @@
 #include "model/census.h"
 #include "sim/sim.h"
 #include "support/assert_money.h"
+#include "support/event_rows.h"
 
 static struct pw_tables tables;
 
@@ -145,13 +146,12 @@ static size_t row_of(const struct pw_sim *sim, const char *id)
 }
 
 /* Events of row r in the current year, in output (sequence) order. */
-static int events_of(const struct pw_sim *sim, size_t r, const struct pw_event **out, int max)
+static int events_of(const struct pw_sim *sim, size_t r, const struct test_event **out, int max)
 {
-    int n = 0;
-    for (size_t c = 0; c < sim->chunk_count; c++)
-        for (size_t i = 0; i < sim->chunks[c].count; i++)
-            if (sim->chunks[c].events[i].row == r && n < max) out[n++] = &sim->chunks[c].events[i];
-    return n;
+    static struct test_event rows[PW_SIM_MAX_ROW_EVENTS];   /* valid until the next call */
+    int n = test_row_events(sim, r, TEST_ALL_EVENT_TYPES, rows);
+    for (int i = 0; i < n && i < max; i++) out[i] = &rows[i];
+    return n < max ? n : max;
 }
 
 static pw_date D(int y, int m, int d) { return pw_date_from_ymd(y, m, d); }
@@ -175,7 +175,7 @@ static void check_merit_single(struct world *w, const struct pw_sim *sim)
     const struct pw_year *y = &sim->year;
     assert_int_equal(y->n_pop, 1);
     size_t r = row_of(sim, "EMP_A");
-    const struct pw_event *ev[8];
+    const struct test_event *ev[8];
     int n = events_of(sim, r, ev, 8);
     assert_int_equal(n, 1);
     assert_int_equal(ev[0]->type, PW_EV_RAISE);
@@ -268,7 +268,7 @@ static void check_no_raise(struct world *w, const struct pw_sim *sim)
     const struct pw_year *y = &sim->year;
     assert_int_equal(y->days_in_year, 366);
     for (size_t r = 0; r < y->n_roster; r++) {
-        const struct pw_event *ev[8];
+        const struct test_event *ev[8];
         assert_int_equal(events_of(sim, r, ev, 8), 0);
         assert_int_equal(y->raise_date[r], PW_NO_DATE);
         assert_money(y->prorated_comp[r], y->start_salary[r]);
@@ -284,7 +284,7 @@ static void check_tenure_gate(struct world *w, const struct pw_sim *sim)
     (void)w;
     const struct pw_year *y = &sim->year;
     size_t r = row_of(sim, "EMP_NEW");
-    const struct pw_event *ev[8];
+    const struct test_event *ev[8];
     int n = events_of(sim, r, ev, 8);
     if (y->year == 2025) {
         assert_int_equal(y->tenure[r], 0);
@@ -334,7 +334,7 @@ static void check_promotion_then_raise(struct world *w, const struct pw_sim *sim
     (void)w;
     const struct pw_year *y = &sim->year;
     size_t r = row_of(sim, "EMP_P1");
-    const struct pw_event *ev[8];
+    const struct test_event *ev[8];
     int n = events_of(sim, r, ev, 8);
     assert_int_equal(n, 2);
     /* promotion Feb 1 (priority 6), raise Jul 15 on the promoted salary */
@@ -408,7 +408,7 @@ static void check_raise_before_promotion(struct world *w, const struct pw_sim *s
     (void)w;
     const struct pw_year *y = &sim->year;
     size_t r = row_of(sim, "EMP_P1");
-    const struct pw_event *ev[8];
+    const struct test_event *ev[8];
     int n = events_of(sim, r, ev, 8);
     assert_int_equal(n, 2);
     assert_int_equal(ev[0]->type, PW_EV_RAISE);
@@ -445,7 +445,7 @@ static void check_same_day(struct world *w, const struct pw_sim *sim)
     (void)w;
     const struct pw_year *y = &sim->year;
     size_t r = row_of(sim, "EMP_P1");
-    const struct pw_event *ev[8];
+    const struct test_event *ev[8];
     int n = events_of(sim, r, ev, 8);
     assert_int_equal(n, 2);
     /* same date: promotion (6) before raise (7); merit compounds on the promoted salary */
@@ -552,7 +552,7 @@ static void check_hires(struct world *w, const struct pw_sim *sim)
             assert_int_equal(y->hours_worked[r], 997);
             w->counter[2]++;
         }
-        const struct pw_event *ev[8];
+        const struct test_event *ev[8];
         int n = events_of(sim, r, ev, 8);
         assert_true(n >= 1);
         assert_int_equal(ev[0]->type, PW_EV_HIRE);
@@ -618,10 +618,10 @@ static void check_terminations(struct world *w, const struct pw_sim *sim)
         assert_money(y->prorated_comp[r], round2(expect_pay));
         int days = (int)(t - y->jan1) + 1;
         assert_int_equal(y->hours_worked[r], (int)floor(2080.0 * days / y->days_in_year + 0.5 + 1e-9));
-        const struct pw_event *ev[8];
+        const struct test_event *ev[8];
         int n = events_of(sim, r, ev, 8);
         assert_true(n >= 1);
-        const struct pw_event *last = ev[n - 1];
+        const struct test_event *last = ev[n - 1];
         assert_int_equal(last->type, PW_EV_TERMINATION);
         assert_int_equal(last->category, PW_CAT_EXPERIENCED_TERMINATION);
         assert_int_equal(last->date, t);
