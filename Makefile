@@ -8,7 +8,10 @@
 #   make demo       set up, build, generate a sample census, simulate 2025-2029
 #   make bench      performance benchmark (not part of the tests)
 #   make fuzz       fuzz targets (tests/fuzz/fuzz_*.c) through the replay driver: each
-#                   corpus in tests/fuzz/corpus/<target>/ plus FUZZ_RUNS mutated inputs
+#                   corpus in tests/fuzz/corpus/<target>/, then inputs mutated from the
+#                   seed and the corpus, at most FUZZ_RUNS or FUZZ_SECONDS per target
+#   make fuzz-libfuzzer   the same targets built by clang with libFuzzer, ASan and
+#                   UBSan, each run FUZZ_SECONDS from its corpus (needs clang)
 #   make SAN=address,undefined test   the same tests under sanitizers
 
 CC      ?= cc
@@ -60,11 +63,21 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/%.o)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_RUNS ?= 5000
+FUZZ_SECONDS ?= 10
+# make LIBFUZZER=1 (what fuzz-libfuzzer sets): targets link libFuzzer's own main
+# instead of the replay driver; the library is built with fuzzer-no-link coverage.
+ifeq ($(LIBFUZZER),1)
+FUZZ_MAIN :=
+FUZZ_LINK := -fsanitize=fuzzer
+else
+FUZZ_MAIN := $(BUILD)/tests/fuzz/replay.o
+FUZZ_LINK :=
+endif
 
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test ensemble-test mpi-ensemble-test demo bench clean lint fuzz
+.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test ensemble-test mpi-ensemble-test demo bench clean lint fuzz fuzz-libfuzzer
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -103,9 +116,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplanwi
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/libplanwise.a
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_MAIN) $(BUILD)/libplanwise.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) $(FUZZ_LINK) -o $@ $^ $(LDLIBS)
 
 test: unit-test cli-test
 
@@ -147,9 +160,23 @@ demo-ensemble: $(BIN)
 bench: $(BIN)
 	@bench/run.sh $(BIN)
 
+# Each target: its corpus, then edits for at most FUZZ_RUNS inputs or FUZZ_SECONDS.
+# Under libFuzzer new inputs go to a scratch folder (the corpus stays as committed)
+# and a crash leaves its input in $(BUILD)/fuzz/.
 fuzz: $(FUZZ_BIN)
+ifeq ($(LIBFUZZER),1)
+	@for f in $(FUZZ_BIN); do c=tests/fuzz/corpus/$$(basename $$f); t=$$(mktemp -d); \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+	        -artifact_prefix=$(BUILD)/fuzz/ $$t $$( [ -d $$c ] && echo $$c ) > $$t.log 2>&1; rc=$$?; \
+	    if [ $$rc -eq 0 ]; then echo "$$f: $$(grep -o 'number_of_executed_units: *[0-9]*' $$t.log | grep -o '[0-9]*$$') inputs"; \
+	    else grep -v '^#\|^INFO' $$t.log | head -60; fi; rm -rf $$t $$t.log; [ $$rc -eq 0 ] || exit 1; done
+else
 	@for f in $(FUZZ_BIN); do c=tests/fuzz/corpus/$$(basename $$f); \
-	    if [ -d $$c ]; then $$f -n $(FUZZ_RUNS) $$c || exit 1; else $$f -n $(FUZZ_RUNS) || exit 1; fi; done
+	    ASAN_OPTIONS=abort_on_error=1 $$f -n $(FUZZ_RUNS) -t $(FUZZ_SECONDS) $$( [ -d $$c ] && echo $$c ) || exit 1; done
+endif
+
+fuzz-libfuzzer:
+	@$(MAKE) --no-print-directory CC=clang LIBFUZZER=1 SAN=fuzzer-no-link,address,undefined fuzz
 
 lint: $(BIN)
 	@echo "strict warnings are on in every build; WERROR=1 makes them errors"

@@ -172,11 +172,13 @@ static int set_row(struct walk *w, int idx, yaml_node_t *keynode, yaml_node_t *v
             yaml_node_t *lk = yaml_document_get_node(w->doc, p->key);
             yaml_node_t *lv = yaml_document_get_node(w->doc, p->value);
             where(w, lk, at, sizeof at);
-            if (lk->type != YAML_SCALAR_NODE || lv->type != YAML_SCALAR_NODE || is_null(lv))
+            if (lk->type != YAML_SCALAR_NODE || lv->type != YAML_SCALAR_NODE)
                 return pw_err_set(w->err, PW_ECONFIG, "%s'%s' must map job levels to numbers, got %s: %s", at,
-                                  k->key, shape(lk), is_null(lv) ? "null" : shape(lv));
+                                  k->key, shape(lk), shape(lv));
+            /* `level: null` drops a level, so `config show` can print any map
+             * (entries merge over the defaults) and read it back unchanged. */
             if (pw_config_key_set_level(w->cfg, k, (const char *)lk->data.scalar.value,
-                                        (const char *)lv->data.scalar.value, at, w->err))
+                                        is_null(lv) ? NULL : (const char *)lv->data.scalar.value, at, w->err))
                 return PW_ECONFIG;
         }
         return 0;

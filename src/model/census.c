@@ -118,6 +118,9 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
     id = field(f, PW_CC_EMPLOYEE_ID, &idn);
     if (!idn) return reject(c, row, "", 0, PW_CC_EMPLOYEE_ID, "is empty");
     if (idn > UINT32_MAX) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "is too long");
+    /* Ids and SSNs travel as C strings (event ids hash the text up to its NUL,
+     * the output writes it): two ids equal up to a NUL byte would share them. */
+    if (memchr(id, '\0', idn)) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "contains a NUL byte");
 
     s = field(f, PW_CC_BIRTH_DATE, &n);
     if (!n) return reject(c, row, id, idn, PW_CC_BIRTH_DATE, "is missing");
@@ -193,6 +196,9 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
                           "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)", SHOW(n, s));
         r.override_false = !flag;
     }
+
+    if (f->value[PW_CC_SSN] && memchr(f->value[PW_CC_SSN], '\0', f->len[PW_CC_SSN]))
+        return reject(c, row, id, idn, PW_CC_SSN, "contains a NUL byte");
 
     /* level_id is advisory: anything but a valid level falls back to the pay rule. */
     double lv;

@@ -336,6 +336,17 @@ static void write_plan_list(const struct pw_config *cfg, const struct pw_config_
     }
 }
 
+/* Whether level l has an entry in the default text of a level-map row ("1: 0.30, 2: 0.40"). */
+static bool default_has_level(const struct pw_config_key *k, int l)
+{
+    for (const char *p = k->def; p && *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        if (atoi(p) == l) return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
 int pw_config_write_yaml(const struct pw_config *cfg, FILE *out)
 {
     fprintf(out, "# planwise effective configuration (defaults filled in)\n");
@@ -361,13 +372,20 @@ int pw_config_write_yaml(const struct pw_config *cfg, FILE *out)
         if (k->type == PW_KEY_MATCH_FORMULAS || k->type == PW_KEY_CORE_SCHEDULE) {
             write_plan_list(cfg, k, out, 2 * depth);
         } else if (k->type == PW_KEY_LEVEL_MAP && k->offset != PW_KEY_NO_FIELD) {
+            /* Entries read back merge over the defaults: a default level the map
+             * lacks is printed as `N: null`, an empty map as null, so the printed
+             * configuration loads into the same one (and hashes the same). */
             const struct pw_level_map *m = (const void *)((const char *)cfg + k->offset);
-            bool any = false;
-            for (int l = 1; l <= PW_MAX_LEVELS; l++) any |= m->set[l];
-            fprintf(out, "%*s%s:%s\n", 2 * depth, "", seg, any ? "" : " {}");
+            bool any = false, dropped = false;
             for (int l = 1; l <= PW_MAX_LEVELS; l++) {
-                if (!m->set[l]) continue;
-                pw_config_format_double(m->value[l], value, sizeof value);
+                any |= m->set[l];
+                dropped |= !m->set[l] && default_has_level(k, l);
+            }
+            fprintf(out, "%*s%s:%s\n", 2 * depth, "", seg, any ? "" : dropped ? " null" : " {}");
+            for (int l = 1; l <= PW_MAX_LEVELS && any; l++) {
+                if (m->set[l]) pw_config_format_double(m->value[l], value, sizeof value);
+                else if (default_has_level(k, l)) snprintf(value, sizeof value, "null");
+                else continue;
                 fprintf(out, "%*s%d: %s\n", 2 * depth + 2, "", l, value);
             }
         } else {

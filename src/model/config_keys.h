@@ -98,7 +98,8 @@ enum pw_key_disposition pw_config_key_classify(const char *key);
  * Checks the row's bounds. Returns 0 or PW_ECONFIG. */
 int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, const char *text, bool is_null,
                       const char *where, struct pw_err *err);
-/* One entry `level: value` of a level-map row, merged over what is there. */
+/* One entry `level: value` of a level-map row, merged over what is there;
+ * value NULL (`level: null`) drops that level's entry. */
 int pw_config_key_set_level(struct pw_config *cfg, const struct pw_config_key *k, const char *level,
                             const char *value, const char *where, struct pw_err *err);
 /* Clears every level of a level-map row (YAML null). */

@@ -294,6 +294,10 @@ int pw_config_key_set_level(struct pw_config *cfg, const struct pw_config_key *k
     if (!parse_i64(level, &l) || l < 1 || l > PW_MAX_LEVELS)
         return pw_err_set(err, PW_ECONFIG, "%s'%s' keys must be job levels 1 to %d, got '%s'", where, k->key,
                           PW_MAX_LEVELS, level);
+    if (!value) {
+        if (k->offset != PW_KEY_NO_FIELD) ((struct pw_level_map *)field(cfg, k))->set[l] = false;
+        return 0;
+    }
     double v;
     char what[32];
     snprintf(what, sizeof what, " level %lld", l);

@@ -44,6 +44,7 @@
 #include "model/census.h"
 #include "model/census_gen.h"
 #include "sim/sim.h"
+#include "support/world.h"
 
 #define N_EMPLOYEES 3000
 #define FIRST 2025
@@ -53,15 +54,7 @@
 static struct pw_tables tables;
 static char tmpdir[256];
 
-/* ---- a world: config, census, sim ---- */
-
-struct world {
-    struct pw_config cfg;
-    struct pw_strpool strings;
-    struct pw_census census;
-    struct pw_pool *pool;
-    struct pw_sim sim;
-};
+/* ---- the world of support/world.h with a generated census ---- */
 
 static void base_config(struct pw_config *cfg)
 {
@@ -73,20 +66,14 @@ static void base_config(struct pw_config *cfg)
     assert_int_equal(pw_config_finalize(cfg, &err), 0);
 }
 
-static void set(struct pw_census_fields *f, int col, const char *v)
-{
-    f->value[col] = v;
-    f->len[col] = strlen(v);
-}
-
 /* Builds the census of n generated employees and initialises the sim from it. */
-static void world_init(struct world *w, size_t n, int threads)
+static void world_init(struct pw_test_world *w, size_t n, int threads)
 {
     struct pw_err err = {0};
-    memset(w, 0, sizeof *w);
-    base_config(&w->cfg);
-    pw_strpool_init(&w->strings);
-    assert_int_equal(pw_census_init(&w->census, &w->strings), 0);
+    pw_test_world_begin(w, &tables);
+    w->cfg.start_year = FIRST;
+    w->cfg.end_year = LAST;
+    pw_test_world_finalize(w);
     struct pw_census_gen_options o;
     pw_census_gen_options_init(&o);
     o.employees = n;
@@ -105,31 +92,20 @@ static void world_init(struct world *w, size_t n, int threads)
         snprintf(level, sizeof level, "%d", g.level_id);
         struct pw_census_fields f;
         memset(&f, 0, sizeof f);
-        set(&f, PW_CC_EMPLOYEE_ID, g.employee_id);
-        set(&f, PW_CC_SSN, g.ssn);
-        set(&f, PW_CC_BIRTH_DATE, birth);
-        set(&f, PW_CC_HIRE_DATE, hire);
-        set(&f, PW_CC_GROSS_COMPENSATION, comp);
-        set(&f, PW_CC_ACTIVE, "true");
-        set(&f, PW_CC_DEFERRAL_RATE, rate);
-        set(&f, PW_CC_HOURS, hours);
-        set(&f, PW_CC_AUTO_ESCALATION_OPT_OUT, g.auto_escalation_opt_out ? "true" : "false");
-        set(&f, PW_CC_LEVEL_ID, level);
-        assert_int_equal(pw_census_add_row(&w->census, &f, i + 1, &w->cfg, &tables), 0);
+        pw_test_field(&f, PW_CC_EMPLOYEE_ID, g.employee_id);
+        pw_test_field(&f, PW_CC_SSN, g.ssn);
+        pw_test_field(&f, PW_CC_BIRTH_DATE, birth);
+        pw_test_field(&f, PW_CC_HIRE_DATE, hire);
+        pw_test_field(&f, PW_CC_GROSS_COMPENSATION, comp);
+        pw_test_field(&f, PW_CC_ACTIVE, "true");
+        pw_test_field(&f, PW_CC_DEFERRAL_RATE, rate);
+        pw_test_field(&f, PW_CC_HOURS, hours);
+        pw_test_field(&f, PW_CC_AUTO_ESCALATION_OPT_OUT, g.auto_escalation_opt_out ? "true" : "false");
+        pw_test_field(&f, PW_CC_LEVEL_ID, level);
+        pw_test_world_add(w, &f);
     }
     assert_int_equal(w->census.rejected_count, 0);
-    assert_int_equal(pw_census_finish(&w->census, &err), 0);
-    w->pool = pw_pool_new(threads);
-    assert_non_null(w->pool);
-    assert_int_equal(pw_sim_init(&w->sim, &w->cfg, &tables, &w->census, w->pool, &err), 0);
-}
-
-static void world_release(struct world *w)
-{
-    pw_sim_release(&w->sim);
-    pw_pool_free(w->pool);
-    pw_census_release(&w->census);
-    pw_strpool_release(&w->strings);
+    pw_test_world_start(w, threads);
 }
 
 /* ---- hashing what the output writer sees ---- */
@@ -320,11 +296,7 @@ static struct pw_config state_cfg;
 static int group_setup(void **state)
 {
     (void)state;
-    struct pw_err err = {0};
-    if (pw_tables_load(&tables, "", &err) != 0) {
-        fprintf(stderr, "cannot load built-in tables: %s\n", err.msg);
-        return -1;
-    }
+    if (pw_test_tables_load(&tables) != 0) return -1;
     pw_log_set_verbosity(PW_QUIET);
     snprintf(tmpdir, sizeof tmpdir, "%s/pw-ckpt-test.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(tmpdir)) return -1;
@@ -350,7 +322,7 @@ static int group_teardown(void **state)
 static void make_state(void)
 {
     if (state_path[0]) return;
-    static struct world w;
+    static struct pw_test_world w;
     world_init(&w, N_EMPLOYEES, 2);
     struct recorder rec;
     recorder_init(&rec, &w.cfg, CUT, "state.pwck");
@@ -375,7 +347,7 @@ static void make_state(void)
     state_id = rec.id;
     state_cfg = w.cfg;
     pw_checkpoint_writer_free(rec.writer);
-    world_release(&w);
+    pw_test_world_end(&w);
 }
 
 /* ---- round trip ---- */
@@ -383,7 +355,7 @@ static void make_state(void)
 static void test_round_trip(void **state)
 {
     (void)state;
-    static struct world w;
+    static struct pw_test_world w;
     world_init(&w, N_EMPLOYEES, 1);
     struct recorder rec;
     recorder_init(&rec, &w.cfg, CUT, "round.pwck");
@@ -473,7 +445,7 @@ static void test_round_trip(void **state)
 
     pw_strpool_release(&strings);
     pw_checkpoint_writer_free(rec.writer);
-    world_release(&w);
+    pw_test_world_end(&w);
 }
 
 static void test_empty_workforce(void **state)
@@ -601,7 +573,7 @@ static void test_resume_identical(void **state)
     (void)state;
     struct pw_err err = {0};
     /* A: 2025-2029 straight through, two worker threads. */
-    static struct world a;
+    static struct pw_test_world a;
     world_init(&a, N_EMPLOYEES, 2);
     struct recorder ra;
     recorder_init(&ra, &a.cfg, 0, "unused.pwck");
@@ -611,7 +583,7 @@ static void test_resume_identical(void **state)
     uint64_t final_a = hash_workforce(&a.sim.wf);
 
     /* B: 2025-2026, checkpoint, the run dies. */
-    static struct world b;
+    static struct pw_test_world b;
     world_init(&b, N_EMPLOYEES, 1);
     struct recorder rb;
     recorder_init(&rb, &b.cfg, CUT, "resume.pwck");
@@ -620,7 +592,7 @@ static void test_resume_identical(void **state)
     assert_int_equal(pw_sim_run(&b.sim, &sink_b, &err), PW_EINTERNAL);
     assert_int_equal(rb.years, CUT - FIRST + 1);
     for (int y = FIRST; y <= CUT; y++) assert_int_equal(rb.year_hash[y - FIRST], ra.year_hash[y - FIRST]);
-    world_release(&b);   /* nothing of B survives but the file */
+    pw_test_world_end(&b);   /* nothing of B survives but the file */
 
     /* C: a new process: config, tables, the checkpoint; no census. */
     struct pw_config cfg;
@@ -670,7 +642,7 @@ static void test_resume_identical(void **state)
     pw_checkpoint_writer_free(ra.writer);
     pw_checkpoint_writer_free(rb.writer);
     pw_checkpoint_writer_free(rc_.writer);
-    world_release(&a);
+    pw_test_world_end(&a);
 }
 
 /* ---- corruption ---- */

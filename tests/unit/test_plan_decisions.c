@@ -29,7 +29,7 @@
 #include "core/strpool.h"
 #include "model/census.h"
 #include "sim/sim.h"
-#include "support/event_rows.h"
+#include "support/world.h"
 
 #define assert_rate(got, want)                                                                       \
     do {                                                                                             \
@@ -69,23 +69,13 @@ static struct track *track_of(uint64_t key)
     return &tracks[i];
 }
 
-/* ---- a tiny world ---- */
+/* ---- the tiny world of support/world.h, driven step by step ---- */
 
 typedef void (*year_fn)(struct pw_sim *sim);
 
-struct world {
-    struct pw_config cfg;
-    struct pw_strpool strings;
-    struct pw_census census;
-    struct pw_pool *pool;
-    struct pw_sim sim;
-    size_t rows;
-    bool finalized;
-    int threads;
-    long counter[16];
-    uint64_t year_hash[8];     /* per-year digest of the decisions (determinism test) */
-};
-static struct world W;
+static struct pw_test_world W;
+static int run_threads;           /* worker threads of the run */
+static uint64_t year_hash[8];     /* per-year digest of the decisions (determinism test) */
 
 /* A tiered formula 100% on [0, 3%) and 50% on [3%, top): ceiling C = top. */
 static void set_tiered_formula(struct pw_plan_config *p, double top)
@@ -154,35 +144,23 @@ static void plan_defaults(struct pw_plan_config *p)
     set_tiered_formula(p, 0.05);
 }
 
+static void plan_defaults_after_finalize(struct pw_test_world *w) { plan_defaults(&w->cfg.plan); }
+
 static void world_begin(void)
 {
-    memset(&W, 0, sizeof W);
-    pw_config_init_defaults(&W.cfg);
-    W.cfg.threads = 1;
-    W.threads = 1;
+    pw_test_world_begin(&W, &tables);
+    run_threads = 1;
+    memset(year_hash, 0, sizeof year_hash);
     /* A still workforce unless a test asks for movement. */
     W.cfg.target_growth_rate = 0.0;
     W.cfg.total_termination_rate = 0.0;
     W.cfg.new_hire_termination_rate = 0.0;
     W.cfg.end_year = 2025;
-    pw_strpool_init(&W.strings);
-    assert_int_equal(pw_census_init(&W.census, &W.strings), 0);
+    /* The plan defaults go in once the workforce config is finalised; plan
+     * settings of a test come after the first add_row. */
+    W.after_finalize = plan_defaults_after_finalize;
     tracks = calloc(TRACK_CAP, sizeof *tracks);
     assert_non_null(tracks);
-}
-
-/* Finalises the workforce config and puts in the plan defaults; plan settings of
- * a test come after the first add_row. */
-static void world_finalize(void)
-{
-    struct pw_err err = {0};
-    if (W.finalized) return;
-    if (pw_config_finalize(&W.cfg, &err) != 0) {
-        print_error("config: %s\n", err.msg);
-        fail();
-    }
-    plan_defaults(&W.cfg.plan);
-    W.finalized = true;
 }
 
 /* Census row; rate, aeoo ("true"/"false") and override may be NULL (absent). */
@@ -191,22 +169,14 @@ static void add_row(const char *id, const char *birth, const char *hire, const c
 {
     struct pw_census_fields f;
     memset(&f, 0, sizeof f);
-#define SETF(col, s) if (s) f.value[col] = (s), f.len[col] = strlen(s)
-    SETF(PW_CC_EMPLOYEE_ID, id);
-    SETF(PW_CC_BIRTH_DATE, birth);
-    SETF(PW_CC_HIRE_DATE, hire);
-    SETF(PW_CC_GROSS_COMPENSATION, comp);
-    SETF(PW_CC_DEFERRAL_RATE, rate);
-    SETF(PW_CC_AUTO_ESCALATION_OPT_OUT, aeoo);
-    SETF(PW_CC_ELIGIBILITY_OVERRIDE, override);
-#undef SETF
-    world_finalize();
-    assert_int_equal(pw_census_add_row(&W.census, &f, ++W.rows, &W.cfg, &tables), 0);
-    if (W.census.rejected_count) {
-        const struct pw_rejected_row *rr = &W.census.rejected[W.census.rejected_count - 1];
-        print_error("row %zu rejected: %s: %s\n", rr->row, rr->column, rr->reason);
-        fail();
-    }
+    pw_test_field(&f, PW_CC_EMPLOYEE_ID, id);
+    pw_test_field(&f, PW_CC_BIRTH_DATE, birth);
+    pw_test_field(&f, PW_CC_HIRE_DATE, hire);
+    pw_test_field(&f, PW_CC_GROSS_COMPENSATION, comp);
+    pw_test_field(&f, PW_CC_DEFERRAL_RATE, rate);
+    pw_test_field(&f, PW_CC_AUTO_ESCALATION_OPT_OUT, aeoo);
+    pw_test_field(&f, PW_CC_ELIGIBILITY_OVERRIDE, override);
+    pw_test_world_add(&W, &f);
 }
 
 static void add_employee(const char *id, const char *birth, const char *hire, const char *comp)
@@ -214,27 +184,10 @@ static void add_employee(const char *id, const char *birth, const char *hire, co
     add_row(id, birth, hire, comp, NULL, NULL, NULL);
 }
 
-static size_t find_row(const struct pw_sim *sim, const char *id)
-{
-    for (size_t r = 0; r < sim->year.n_pop; r++)
-        if (strcmp(sim->wf.employee_id[r], id) == 0) return r;
-    return (size_t)-1;
-}
-
-static size_t row_of(const struct pw_sim *sim, const char *id)
-{
-    size_t r = find_row(sim, id);
-    if (r == (size_t)-1) {
-        print_error("no row for '%s' in %d\n", id, sim->year.year);
-        fail();
-    }
-    return r;
-}
-
 /* Ends row r's employment on date t in the current year (before the plan steps). */
 static void terminate_on(struct pw_sim *sim, const char *id, pw_date t)
 {
-    size_t r = row_of(sim, id);
+    size_t r = pw_test_row_of(sim, id);
     sim->year.term_kind[r] = PW_TERM_EXPERIENCED;
     sim->year.term_date[r] = t;
 }
@@ -283,12 +236,8 @@ static uint64_t year_digest(const struct pw_sim *sim)
 static void world_run(year_fn before_plan, year_fn check)
 {
     struct pw_err err = {0};
-    world_finalize();
-    assert_int_equal(pw_census_finish(&W.census, &err), 0);
-    W.pool = pw_pool_new(W.threads);
-    assert_non_null(W.pool);
+    pw_test_world_start(&W, run_threads);
     struct pw_sim *sim = &W.sim;
-    assert_int_equal(pw_sim_init(sim, &W.cfg, &tables, &W.census, W.pool, &err), 0);
     pw_plan_init_census(sim);   /* pw_sim_init does this too; it is idempotent */
     for (int year = W.cfg.start_year; year <= W.cfg.end_year; year++) {
         assert_int_equal(pw_step_start_year(sim, year, &err), 0);
@@ -312,7 +261,7 @@ static void world_run(year_fn before_plan, year_fn check)
         pw_step_plan_money(sim);
         check_invariants(sim);
         if (check) check(sim);
-        if (year - W.cfg.start_year < 8) W.year_hash[year - W.cfg.start_year] = year_digest(sim);
+        if (year - W.cfg.start_year < 8) year_hash[year - W.cfg.start_year] = year_digest(sim);
         /* year close applies pw_plan_year_close_row to every survivor */
         assert_int_equal(pw_step_year_close(sim, &err), 0);
     }
@@ -320,10 +269,7 @@ static void world_run(year_fn before_plan, year_fn check)
 
 static void world_end(void)
 {
-    pw_sim_release(&W.sim);
-    if (W.pool) pw_pool_free(W.pool);
-    pw_census_release(&W.census);
-    pw_strpool_release(&W.strings);
+    pw_test_world_end(&W);
     free(tracks);
     tracks = NULL;
 }
@@ -458,13 +404,13 @@ static void check_elig(struct pw_sim *sim)
     struct pw_plan_snapshot s;
 
     /* E = max(2022-01-01 + 90, birthday 21 = 2026-06-10) */
-    size_t r = row_of(sim, "EL_AGE");
+    size_t r = pw_test_row_of(sim, "EL_AGE");
     assert_int_equal(wf->eligibility_date[r], D(2026, 6, 10));
     assert_int_equal(py->elig_event_date[r], Y == 2026 ? D(2026, 6, 10) : PW_NO_DATE);
     assert_int_equal(py->elig_status[r], Y == 2025 ? PW_PLAN_PENDING : PW_PLAN_ELIGIBLE);
 
     /* E = 2024-12-15 + 90 days = 2025-03-15 (waiting period wins over the birthday) */
-    r = row_of(sim, "EL_WAIT");
+    r = pw_test_row_of(sim, "EL_WAIT");
     assert_int_equal(wf->eligibility_date[r], D(2025, 3, 15));
     assert_int_equal(py->elig_event_date[r], Y == 2025 ? D(2025, 3, 15) : PW_NO_DATE);
     if (Y == 2025) {
@@ -481,17 +427,17 @@ static void check_elig(struct pw_sim *sim)
     }
 
     /* eligible before S: no event, eligible from the start */
-    r = row_of(sim, "EL_OLD");
+    r = pw_test_row_of(sim, "EL_OLD");
     assert_true(wf->is_eligible[r]);
     assert_int_equal(py->elig_event_date[r], PW_NO_DATE);
     assert_int_equal(py->elig_status[r], PW_PLAN_ELIGIBLE);
 
     /* Feb 29 birthday: age 21 on Mar 1 of the common year 2025 */
-    r = row_of(sim, "EL_LEAP");
+    r = pw_test_row_of(sim, "EL_LEAP");
     assert_int_equal(py->elig_event_date[r], Y == 2025 ? D(2025, 3, 1) : PW_NO_DATE);
 
     /* override false, no deferral: excluded for good */
-    r = row_of(sim, "EL_EXCL");
+    r = pw_test_row_of(sim, "EL_EXCL");
     assert_int_equal(py->elig_status[r], PW_PLAN_EXCLUDED);
     assert_int_equal(plan_events(sim, r, ev), 0);
     pw_plan_year_snapshot(py, r, wf, r, &s);
@@ -501,7 +447,7 @@ static void check_elig(struct pw_sim *sim)
     assert_null(s.enrollment_method);
 
     /* pre-enrolled despite override false and age 18: eligible from C without events */
-    r = row_of(sim, "EL_PRE_X");
+    r = pw_test_row_of(sim, "EL_PRE_X");
     assert_int_equal(wf->eligibility_date[r], D(2024, 12, 31));
     assert_int_equal(py->elig_event_date[r], PW_NO_DATE);
     assert_int_equal(py->enroll_date[r], PW_NO_DATE);
@@ -515,7 +461,7 @@ static void check_elig(struct pw_sim *sim)
     assert_string_equal(s.eligibility_status, "eligible");
 
     /* E = 2027-03-01; leaves 2027-02-15: never eligible, status stays pending */
-    r = find_row(sim, "EL_TERM");
+    r = pw_test_find_row(sim, "EL_TERM");
     if (Y <= 2027) {
         assert_true(r != (size_t)-1);
         assert_int_equal(py->elig_event_date[r], PW_NO_DATE);
@@ -523,7 +469,7 @@ static void check_elig(struct pw_sim *sim)
     } else {
         assert_true(r == (size_t)-1);
     }
-    r = find_row(sim, "EL_TERM_ON");
+    r = pw_test_find_row(sim, "EL_TERM_ON");
     if (Y <= 2027) assert_int_equal(py->elig_event_date[r], Y == 2027 ? D(2027, 3, 1) : PW_NO_DATE);
     W.counter[0]++;
 }
@@ -615,7 +561,7 @@ static void check_ae(struct pw_sim *sim)
     struct pw_plan_snapshot s;
 
     /* Eligible before S, hired after the cutoff: W0 = Jan 1 2025, A = W0 + 45, O = A + 30. */
-    size_t r = row_of(sim, "AE_A");
+    size_t r = pw_test_row_of(sim, "AE_A");
     if (W.cfg.plan.ae_window_days != 45) {
         /* A = 2025-10-28, O = 2026-08-24 after the Jan 1 2026 escalation to 3% */
         const pw_date a0 = D(2025, 1, 1) + W.cfg.plan.ae_window_days, o0 = a0 + W.cfg.plan.ae_opt_out_grace_days;
@@ -674,7 +620,7 @@ static void check_ae(struct pw_sim *sim)
     /* E = 2025-12-10 (21st birthday): W0 = E, A = 2026-01-24, O = 2026-02-23. */
     const pw_date a = D(2025, 12, 10) + W.cfg.plan.ae_window_days;
     const pw_date o = a + W.cfg.plan.ae_opt_out_grace_days;
-    r = row_of(sim, "AE_DEC");
+    r = pw_test_row_of(sim, "AE_DEC");
     if (Y == 2025) {
         assert_int_equal(py->elig_event_date[r], D(2025, 12, 10));
         assert_true(py->decided[r] & PW_PLAN_DECIDED_WINDOW);
@@ -707,7 +653,7 @@ static void check_ae(struct pw_sim *sim)
         assert_int_equal(plan_events(sim, r, ev), 0);
     }
 
-    r = find_row(sim, "AE_DEC_T");
+    r = pw_test_find_row(sim, "AE_DEC_T");
     if (Y == 2025) assert_int_equal(py->carry_enroll_date[r], a);
     if (Y == 2026) {
         assert_int_equal(plan_events(sim, r, ev), 0);
@@ -757,7 +703,7 @@ static void check_proactive(struct pw_sim *sim)
     /* young/low 0.03 (magnet candidate, C = 0.05); mid/moderate 0.06 >= C; senior/executive 0.15 -> max 0.10 */
     const double want[3] = {want_young_low, 0.06, 0.10};
     for (int i = 0; i < 3; i++) {
-        size_t r = row_of(sim, ids[i]);
+        size_t r = pw_test_row_of(sim, ids[i]);
         double u = pw_rng_u(sim->seed, PW_STREAM_PROACTIVE_TIMING, sim->wf.key[r], 2025, 0);
         pw_date p = D(2025, 1, 1) + 7 + (pw_date)floor(u * 29);
         assert_int_equal(py->enroll_date[r], p);
@@ -823,7 +769,7 @@ static void check_vol(struct pw_sim *sim)
     struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
 
     /* E = 2026-03-20 >= Jan 1 S: voluntary decided in 2026 only; YoY from 2027 */
-    size_t r = row_of(sim, "V_NEW");
+    size_t r = pw_test_row_of(sim, "V_NEW");
     if (Y == 2025) assert_int_equal(py->enroll_date[r], PW_NO_DATE);
     if (Y == 2026) {
         assert_true(py->decided[r] & PW_PLAN_DECIDED_VOLUNTARY);
@@ -853,7 +799,7 @@ static void check_vol(struct pw_sim *sim)
     }
 
     /* E before S, not AE-covered: YoY on Jun 15, never voluntary */
-    r = row_of(sim, "V_OLD");
+    r = pw_test_row_of(sim, "V_OLD");
     if (Y == 2025 && vol_mode < 2) {
         assert_int_equal(py->enroll_date[r], D(2025, 6, 15));
         assert_int_equal(py->enroll_method[r], PW_ENROLL_YEAR_OVER_YEAR);
@@ -868,13 +814,13 @@ static void check_vol(struct pw_sim *sim)
     }
     assert_false(py->decided[r] & PW_PLAN_DECIDED_VOLUNTARY);
 
-    assert_int_equal(plan_events(sim, row_of(sim, "V_EXCL"), ev), 0);
-    r = row_of(sim, "V_PRE");
+    assert_int_equal(plan_events(sim, pw_test_row_of(sim, "V_EXCL"), ev), 0);
+    r = pw_test_row_of(sim, "V_PRE");
     assert_int_equal(py->enroll_date[r], PW_NO_DATE);
     assert_true(wf->is_enrolled[r]);
     if (Y == 2025) {
-        assert_int_equal(py->enroll_date[row_of(sim, "V_TERM")], PW_NO_DATE);
-        assert_int_equal(py->enroll_date[row_of(sim, "V_J_TERM")], vol_mode < 2 ? D(2025, 6, 15) : PW_NO_DATE);
+        assert_int_equal(py->enroll_date[pw_test_row_of(sim, "V_TERM")], PW_NO_DATE);
+        assert_int_equal(py->enroll_date[pw_test_row_of(sim, "V_J_TERM")], vol_mode < 2 ? D(2025, 6, 15) : PW_NO_DATE);
     }
 }
 
@@ -960,7 +906,7 @@ static void check_esc(struct pw_sim *sim)
     const pw_date q = pw_mmdd_in_year(W.cfg.plan.esc_mmdd, Y);
     struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
-        size_t r = row_of(sim, ids[i]);
+        size_t r = pw_test_row_of(sim, ids[i]);
         double want = esc_want(ids[i], Y);
         if (want == 0) {
             assert_int_equal(py->esc_date[r], PW_NO_DATE);
@@ -987,7 +933,7 @@ static void check_esc(struct pw_sim *sim)
         assert_int_equal(s.last_escalation_date, q);
         W.counter[0]++;
     }
-    size_t r = row_of(sim, "ES_AUTO");
+    size_t r = pw_test_row_of(sim, "ES_AUTO");
     if (esc_mode == 2 && Y == 2025) {
         /* enrollment Feb 15 at 2%, escalation Jul 1 to 3% */
         assert_int_equal(py->n_changes[r], 2);
@@ -1009,7 +955,7 @@ static void check_esc(struct pw_sim *sim)
     }
     if (Y == 2029) {
         /* state carried to 2029 (pre-close): counts match the escalations so far */
-        size_t ra = row_of(sim, "ES_A");
+        size_t ra = pw_test_row_of(sim, "ES_A");
         if (esc_mode == 0) {
             assert_int_equal(wf->escalation_count[ra], 4);
             assert_int_equal(wf->last_escalation_date[ra], D(2028, 1, 1));
@@ -1069,7 +1015,7 @@ static void check_mr(struct pw_sim *sim)
     struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
     for (int i = 0; i < mr_case_count; i++) {
         const struct mr_case *c = &mr_cases[i];
-        size_t r = row_of(sim, c->id);
+        size_t r = pw_test_row_of(sim, c->id);
         if (Y != 2025 || c->want < 0) {
             assert_int_equal(py->mr_date[r], PW_NO_DATE);
             continue;
@@ -1096,7 +1042,7 @@ static void check_mr(struct pw_sim *sim)
         W.counter[0]++;
     }
     /* auto-enrolled in S: no match response (census pre-enrolled only) */
-    assert_int_equal(py->mr_date[row_of(sim, "MR_AUTO")], PW_NO_DATE);
+    assert_int_equal(py->mr_date[pw_test_row_of(sim, "MR_AUTO")], PW_NO_DATE);
 }
 
 /* Participation and mode draws forced through the rates: up/down participation
@@ -1125,7 +1071,7 @@ static void check_mr_then_escalation(struct pw_sim *sim)
 {
     const struct pw_plan_year *py = &sim->plan;
     if (sim->year.year != 2025) return;
-    size_t r = row_of(sim, "MR_02");
+    size_t r = pw_test_row_of(sim, "MR_02");
     /* Jan 1: match response 2% -> 5%, then escalation on the same date 5% -> 6% */
     assert_int_equal(py->n_changes[r], 2);
     assert_int_equal(py->change_date[r * PW_PLAN_MAX_CHANGES], D(2025, 1, 1));
@@ -1338,7 +1284,7 @@ static void test_enrollment_draws(void **state)
 static void run_moving(int threads, uint64_t *hash)
 {
     world_begin();
-    W.threads = threads;
+    run_threads = threads;
     W.cfg.end_year = 2028;
     W.cfg.target_growth_rate = 0.03;
     W.cfg.total_termination_rate = 0.12;
@@ -1348,7 +1294,7 @@ static void run_moving(int threads, uint64_t *hash)
     W.cfg.plan.mr_enabled = true;
     W.cfg.plan.esc_delay_years = 0;
     world_run(NULL, NULL);
-    memcpy(hash, W.year_hash, sizeof W.year_hash);
+    memcpy(hash, year_hash, sizeof year_hash);
     world_end();
 }
 
@@ -1363,11 +1309,7 @@ static void test_determinism_and_invariants(void **state)
 
 int main(void)
 {
-    struct pw_err err = {0};
-    if (pw_tables_load(&tables, "", &err) != 0) {
-        fprintf(stderr, "cannot load built-in tables: %s\n", err.msg);
-        return 1;
-    }
+    if (pw_test_tables_load(&tables) != 0) return 1;
     pw_log_set_verbosity(PW_QUIET);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eligibility_rules),

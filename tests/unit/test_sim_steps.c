@@ -27,35 +27,23 @@
 #include "model/census.h"
 #include "sim/sim.h"
 #include "support/assert_money.h"
-#include "support/event_rows.h"
+#include "support/world.h"
 
 static struct pw_tables tables;
 
-/* ---- a tiny world: config + census + sim ---- */
+/* ---- the tiny world of support/world.h, run through pw_sim_run ---- */
 
-struct world;
-typedef void (*year_check_fn)(struct world *w, const struct pw_sim *sim);
+typedef void (*year_check_fn)(struct pw_test_world *w, const struct pw_sim *sim);
 
-struct world {
-    struct pw_config cfg;
-    struct pw_strpool strings;
-    struct pw_census census;
-    struct pw_pool *pool;
-    struct pw_sim sim;
-    size_t rows;
-    year_check_fn check;       /* called for every finished year */
-    int years_seen;
-    long counter[8];           /* free for the checks */
-    bool finalized;            /* config settings must be made before the first row */
-};
-
-static struct world W;
+static struct pw_test_world W;
+static year_check_fn year_check;   /* called for every finished year */
+static int years_seen;
 
 static void world_begin(void)
 {
-    memset(&W, 0, sizeof W);
-    pw_config_init_defaults(&W.cfg);
-    W.cfg.threads = 1;
+    pw_test_world_begin(&W, &tables);
+    year_check = NULL;
+    years_seen = 0;
     /* These cases check workforce arithmetic and count workforce events only:
      * keep the retirement plan from adding eligibility, enrollment and
      * escalation events or forfeitures (tests/unit/test_plan_*.c cover those). */
@@ -67,19 +55,6 @@ static void world_begin(void)
     W.cfg.plan.esc_enabled = false;
     W.cfg.plan.match_enabled = false;
     W.cfg.plan.core_enabled = false;
-    pw_strpool_init(&W.strings);
-    assert_int_equal(pw_census_init(&W.census, &W.strings), 0);
-}
-
-static void world_finalize(void)
-{
-    struct pw_err err = {0};
-    if (W.finalized) return;
-    if (pw_config_finalize(&W.cfg, &err) != 0) {
-        print_error("config: %s\n", err.msg);
-        fail();
-    }
-    W.finalized = true;
 }
 
 /* Adds a census row: id, birth, hire (YYYY-MM-DD), compensation, level ("" = derive).
@@ -88,26 +63,20 @@ static void add_employee(const char *id, const char *birth, const char *hire, co
 {
     struct pw_census_fields f;
     memset(&f, 0, sizeof f);
-    f.value[PW_CC_EMPLOYEE_ID] = id, f.len[PW_CC_EMPLOYEE_ID] = strlen(id);
-    f.value[PW_CC_BIRTH_DATE] = birth, f.len[PW_CC_BIRTH_DATE] = strlen(birth);
-    f.value[PW_CC_HIRE_DATE] = hire, f.len[PW_CC_HIRE_DATE] = strlen(hire);
-    f.value[PW_CC_GROSS_COMPENSATION] = comp, f.len[PW_CC_GROSS_COMPENSATION] = strlen(comp);
-    if (level && *level) f.value[PW_CC_LEVEL_ID] = level, f.len[PW_CC_LEVEL_ID] = strlen(level);
-    world_finalize();
-    assert_int_equal(pw_census_add_row(&W.census, &f, ++W.rows, &W.cfg, &tables), 0);
-    if (W.census.rejected_count) {
-        const struct pw_rejected_row *rr = &W.census.rejected[W.census.rejected_count - 1];
-        print_error("row %zu rejected: %s: %s\n", rr->row, rr->column, rr->reason);
-        fail();
-    }
+    pw_test_field(&f, PW_CC_EMPLOYEE_ID, id);
+    pw_test_field(&f, PW_CC_BIRTH_DATE, birth);
+    pw_test_field(&f, PW_CC_HIRE_DATE, hire);
+    pw_test_field(&f, PW_CC_GROSS_COMPENSATION, comp);
+    if (level && *level) pw_test_field(&f, PW_CC_LEVEL_ID, level);
+    pw_test_world_add(&W, &f);
 }
 
 static int sink_write(void *ctx, const struct pw_sim *sim, struct pw_err *err)
 {
     (void)ctx;
     (void)err;
-    W.years_seen++;
-    if (W.check) W.check(&W, sim);
+    years_seen++;
+    if (year_check) year_check(&W, sim);
     return 0;
 }
 
@@ -115,44 +84,16 @@ static int sink_write(void *ctx, const struct pw_sim *sim, struct pw_err *err)
 static void world_run(year_check_fn check)
 {
     struct pw_err err = {0};
-    world_finalize();
-    assert_int_equal(pw_census_finish(&W.census, &err), 0);
-    W.pool = pw_pool_new(1);
-    assert_non_null(W.pool);
-    assert_int_equal(pw_sim_init(&W.sim, &W.cfg, &tables, &W.census, W.pool, &err), 0);
-    W.check = check;
+    pw_test_world_start(&W, 1);
+    year_check = check;
     struct pw_sink sink = {NULL, sink_write, NULL};
     int rc = pw_sim_run(&W.sim, &sink, &err);
     if (rc != 0) print_error("run: %s\n", err.msg);
     assert_int_equal(rc, 0);
-    assert_int_equal(W.years_seen, W.cfg.end_year - W.cfg.start_year + 1);
+    assert_int_equal(years_seen, W.cfg.end_year - W.cfg.start_year + 1);
 }
 
-static void world_end(void)
-{
-    pw_sim_release(&W.sim);
-    if (W.pool) pw_pool_free(W.pool);
-    pw_census_release(&W.census);
-    pw_strpool_release(&W.strings);
-}
-
-static size_t row_of(const struct pw_sim *sim, const char *id)
-{
-    for (size_t r = 0; r < sim->year.n_pop; r++)
-        if (strcmp(sim->wf.employee_id[r], id) == 0) return r;
-    print_error("no row for '%s' in %d\n", id, sim->year.year);
-    fail();
-    return 0;
-}
-
-/* Events of row r in the current year, in output (sequence) order. */
-static int events_of(const struct pw_sim *sim, size_t r, const struct test_event **out, int max)
-{
-    static struct test_event rows[PW_SIM_MAX_ROW_EVENTS];   /* valid until the next call */
-    int n = test_row_events(sim, r, TEST_ALL_EVENT_TYPES, rows);
-    for (int i = 0; i < n && i < max; i++) out[i] = &rows[i];
-    return n < max ? n : max;
-}
+static void world_end(void) { pw_test_world_end(&W); }
 
 static pw_date D(int y, int m, int d) { return pw_date_from_ymd(y, m, d); }
 
@@ -169,14 +110,14 @@ static double round2(double x) { return (x < 0 ? -1 : 1) * floor(fabs(x) * 100.0
 
 /* ---- merit and COLA ---- */
 
-static void check_merit_single(struct world *w, const struct pw_sim *sim)
+static void check_merit_single(struct pw_test_world *w, const struct pw_sim *sim)
 {
     (void)w;
     const struct pw_year *y = &sim->year;
     assert_int_equal(y->n_pop, 1);
-    size_t r = row_of(sim, "EMP_A");
+    size_t r = pw_test_row_of(sim, "EMP_A");
     const struct test_event *ev[8];
-    int n = events_of(sim, r, ev, 8);
+    int n = pw_test_events_of(sim, r, ev, 8);
     assert_int_equal(n, 1);
     assert_int_equal(ev[0]->type, PW_EV_RAISE);
     assert_int_equal(ev[0]->category, PW_CAT_RAISE);
@@ -219,10 +160,10 @@ static void test_merit_single_employee(void **state)
     world_end();
 }
 
-static void check_merit_caps(struct world *w, const struct pw_sim *sim)
+static void check_merit_caps(struct pw_test_world *w, const struct pw_sim *sim)
 {
     const struct pw_year *y = &sim->year;
-    size_t r = row_of(sim, "EMP_A");
+    size_t r = pw_test_row_of(sim, "EMP_A");
     assert_int_equal(y->raise_date[r], D(2025, 7, 15));
     assert_money(y->raise_prev[r], 50000);
     assert_money(y->raise_new[r], (double)w->counter[0] / 100.0);
@@ -262,14 +203,14 @@ static void test_merit_caps(void **state)
 }
 
 /* No raise when m + c = 0: prorated = current = s0, in a leap year too (D = 366). */
-static void check_no_raise(struct world *w, const struct pw_sim *sim)
+static void check_no_raise(struct pw_test_world *w, const struct pw_sim *sim)
 {
     (void)w;
     const struct pw_year *y = &sim->year;
     assert_int_equal(y->days_in_year, 366);
     for (size_t r = 0; r < y->n_roster; r++) {
         const struct test_event *ev[8];
-        assert_int_equal(events_of(sim, r, ev, 8), 0);
+        assert_int_equal(pw_test_events_of(sim, r, ev, 8), 0);
         assert_int_equal(y->raise_date[r], PW_NO_DATE);
         assert_money(y->prorated_comp[r], y->start_salary[r]);
         assert_money(y->current_comp[r], y->start_salary[r]);
@@ -279,13 +220,13 @@ static void check_no_raise(struct world *w, const struct pw_sim *sim)
 
 /* tenure_Y < 1 blocks raises and promotions: hired Dec 31 2024, tenure_2025 =
  * floor(365 / 365.25) = 0, tenure_2026 = floor(730 / 365.25) = 1. */
-static void check_tenure_gate(struct world *w, const struct pw_sim *sim)
+static void check_tenure_gate(struct pw_test_world *w, const struct pw_sim *sim)
 {
     (void)w;
     const struct pw_year *y = &sim->year;
-    size_t r = row_of(sim, "EMP_NEW");
+    size_t r = pw_test_row_of(sim, "EMP_NEW");
     const struct test_event *ev[8];
-    int n = events_of(sim, r, ev, 8);
+    int n = pw_test_events_of(sim, r, ev, 8);
     if (y->year == 2025) {
         assert_int_equal(y->tenure[r], 0);
         assert_int_equal(n, 0);
@@ -329,13 +270,13 @@ static void add_promotable(const char *id, const char *comp)
     add_employee(id, "1995-06-01", "2019-03-01", comp, "1");
 }
 
-static void check_promotion_then_raise(struct world *w, const struct pw_sim *sim)
+static void check_promotion_then_raise(struct pw_test_world *w, const struct pw_sim *sim)
 {
     (void)w;
     const struct pw_year *y = &sim->year;
-    size_t r = row_of(sim, "EMP_P1");
+    size_t r = pw_test_row_of(sim, "EMP_P1");
     const struct test_event *ev[8];
-    int n = events_of(sim, r, ev, 8);
+    int n = pw_test_events_of(sim, r, ev, 8);
     assert_int_equal(n, 2);
     /* promotion Feb 1 (priority 6), raise Jul 15 on the promoted salary */
     assert_int_equal(ev[0]->type, PW_EV_PROMOTION);
@@ -357,7 +298,7 @@ static void check_promotion_then_raise(struct world *w, const struct pw_sim *sim
     assert_int_equal(y->end_level[r], 2);
 
     /* capped by max_cap_amount 5,000? no: this one runs with defaults; P2 checks the 30% cap path */
-    size_t r2 = row_of(sim, "EMP_P2");
+    size_t r2 = pw_test_row_of(sim, "EMP_P2");
     assert_money(y->promo_prev[r2], 1000000.00);
     assert_money(y->promo_new[r2], 1200000.00);   /* 20% < 30% and +200,000 < +500,000 */
 }
@@ -375,15 +316,15 @@ static void test_promotion_then_raise(void **state)
     world_end();
 }
 
-static void check_promotion_caps(struct world *w, const struct pw_sim *sim)
+static void check_promotion_caps(struct pw_test_world *w, const struct pw_sim *sim)
 {
     (void)w;
     const struct pw_year *y = &sim->year;
-    size_t r = row_of(sim, "EMP_P1");
+    size_t r = pw_test_row_of(sim, "EMP_P1");
     assert_int_equal(y->promo_date[r], D(2025, 2, 1));
     /* pct 0.40 capped at max_cap_pct 0.30 -> 78,000; amount cap 5,000 -> 65,000 */
     assert_money(y->promo_new[r], 65000);
-    size_t r2 = row_of(sim, "EMP_P2");
+    size_t r2 = pw_test_row_of(sim, "EMP_P2");
     assert_money(y->promo_new[r2], 1300.00);        /* 1,000 x 1.30 < 1,000 + 5,000 */
 }
 
@@ -403,13 +344,13 @@ static void test_promotion_caps(void **state)
     world_end();
 }
 
-static void check_raise_before_promotion(struct world *w, const struct pw_sim *sim)
+static void check_raise_before_promotion(struct pw_test_world *w, const struct pw_sim *sim)
 {
     (void)w;
     const struct pw_year *y = &sim->year;
-    size_t r = row_of(sim, "EMP_P1");
+    size_t r = pw_test_row_of(sim, "EMP_P1");
     const struct test_event *ev[8];
-    int n = events_of(sim, r, ev, 8);
+    int n = pw_test_events_of(sim, r, ev, 8);
     assert_int_equal(n, 2);
     assert_int_equal(ev[0]->type, PW_EV_RAISE);
     assert_int_equal(ev[0]->date, D(2025, 3, 1));
@@ -440,13 +381,13 @@ static void test_raise_before_promotion(void **state)
     world_end();
 }
 
-static void check_same_day(struct world *w, const struct pw_sim *sim)
+static void check_same_day(struct pw_test_world *w, const struct pw_sim *sim)
 {
     (void)w;
     const struct pw_year *y = &sim->year;
-    size_t r = row_of(sim, "EMP_P1");
+    size_t r = pw_test_row_of(sim, "EMP_P1");
     const struct test_event *ev[8];
-    int n = events_of(sim, r, ev, 8);
+    int n = pw_test_events_of(sim, r, ev, 8);
     assert_int_equal(n, 2);
     /* same date: promotion (6) before raise (7); merit compounds on the promoted salary */
     assert_int_equal(ev[0]->type, PW_EV_PROMOTION);
@@ -474,7 +415,7 @@ static void test_same_day_promotion_and_raise(void **state)
 
 /* Promotion rules on a larger roster: uniform raise pct in [0.15, 0.25], the
  * age/tenure/level gates, and the top level never promoted. */
-static void check_promotion_rules(struct world *w, const struct pw_sim *sim)
+static void check_promotion_rules(struct pw_test_world *w, const struct pw_sim *sim)
 {
     const struct pw_year *y = &sim->year;
     for (size_t r = 0; r < y->n_roster; r++) {
@@ -515,7 +456,7 @@ static void test_promotion_rules(void **state)
 
 /* ---- hires, hours, proration ---- */
 
-static void check_hires(struct world *w, const struct pw_sim *sim)
+static void check_hires(struct pw_test_world *w, const struct pw_sim *sim)
 {
     const struct pw_year *y = &sim->year;
     const double base[6] = {0, 63344.00, 96600.00, 140110.00, 255867.50, 448250.00};
@@ -553,7 +494,7 @@ static void check_hires(struct world *w, const struct pw_sim *sim)
             w->counter[2]++;
         }
         const struct test_event *ev[8];
-        int n = events_of(sim, r, ev, 8);
+        int n = pw_test_events_of(sim, r, ev, 8);
         assert_true(n >= 1);
         assert_int_equal(ev[0]->type, PW_EV_HIRE);
         assert_int_equal(ev[0]->date, hire);
@@ -590,7 +531,7 @@ static void test_hires_hours_proration(void **state)
 }
 
 /* Experienced terminations: amount = salary on the date; pay and hours to the date. */
-static void check_terminations(struct world *w, const struct pw_sim *sim)
+static void check_terminations(struct pw_test_world *w, const struct pw_sim *sim)
 {
     const struct pw_year *y = &sim->year;
     const pw_date merit_day = D(y->year, 7, 15);
@@ -619,7 +560,7 @@ static void check_terminations(struct world *w, const struct pw_sim *sim)
         int days = (int)(t - y->jan1) + 1;
         assert_int_equal(y->hours_worked[r], (int)floor(2080.0 * days / y->days_in_year + 0.5 + 1e-9));
         const struct test_event *ev[8];
-        int n = events_of(sim, r, ev, 8);
+        int n = pw_test_events_of(sim, r, ev, 8);
         assert_true(n >= 1);
         const struct test_event *last = ev[n - 1];
         assert_int_equal(last->type, PW_EV_TERMINATION);
@@ -660,11 +601,7 @@ static void test_termination_amounts(void **state)
 
 int main(void)
 {
-    struct pw_err err = {0};
-    if (pw_tables_load(&tables, "", &err) != 0) {
-        fprintf(stderr, "cannot load built-in tables: %s\n", err.msg);
-        return 1;
-    }
+    if (pw_test_tables_load(&tables) != 0) return 1;
     pw_log_set_verbosity(PW_QUIET);   /* the growth tests trigger "hires exceed half" warnings */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merit_single_employee),

@@ -1,6 +1,8 @@
 /* test_tables.c: the built-in assumption tables carry the MODEL 2.3 values,
  * override files replace whole tables, every load-time rule fails with a
- * message naming file, line and column, and the lookups behave as specified. */
+ * message naming file, line and column, and the lookups behave as specified.
+ * The bad inputs are tables of {file, content, expected message}, one table
+ * per group of rules. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,19 +58,60 @@ static void remove_file(const char *name)
     unlink(path);
 }
 
-/* Loads with tmpdir as the assumptions directory and expects an error containing want. */
-static void expect_error(const char *file, const char *text, const char *want)
+/* A bad table file and a part of the message it must produce. */
+struct bad_table {
+    const char *file;   /* written into the assumptions directory */
+    const char *text;   /* its content */
+    const char *want;   /* expected in the error message */
+};
+
+/* Loads each case with tmpdir as the assumptions directory (one file at a time)
+ * and expects PW_ETABLE with a message containing want. */
+static void expect_errors(const struct bad_table *cases, size_t n)
 {
-    struct pw_err err = {0};
-    write_file(file, text);
-    int rc = pw_tables_load(&tables, tmpdir, &err);
-    if (rc == 0 || !strstr(err.msg, want)) {
-        print_error("%s: expected an error containing \"%s\", got rc %d \"%s\"\n", file, want, rc, err.msg);
-        fail();
+    for (size_t i = 0; i < n; i++) {
+        const struct bad_table *c = &cases[i];
+        struct pw_err err = {0};
+        write_file(c->file, c->text);
+        int rc = pw_tables_load(&tables, tmpdir, &err);
+        if (rc == 0 || !strstr(err.msg, c->want)) {
+            print_error("case %zu, %s: expected an error containing \"%s\", got rc %d \"%s\"\n", i, c->file, c->want,
+                        rc, err.msg);
+            fail();
+        }
+        assert_int_equal(rc, PW_ETABLE);
+        remove_file(c->file);
     }
-    assert_int_equal(rc, PW_ETABLE);
-    remove_file(file);
 }
+#define EXPECT_ERRORS(cases) expect_errors(cases, sizeof(cases) / sizeof((cases)[0]))
+
+/* Headers and shared rows of the bad-input tables. */
+#define BANDS_HDR "band_id,band_label,min_value,max_value\n"
+#define LEVELS_HDR "level_id,level_name,min_compensation,max_compensation\n"
+#define HAZARD_SCALARS                                                                               \
+    "component,band_label,value\nbase_rate,,0.42\nlevel_discount_factor,,0.1\n"                        \
+    "min_level_discount_multiplier,,0.4\n"
+#define HAZARD_AGES                                                                                  \
+    "age_multiplier,< 25,0.7\nage_multiplier,25-34,1.3\nage_multiplier,35-44,1.0\n"                    \
+    "age_multiplier,45-54,1.6\nage_multiplier,55-64,1.0\nage_multiplier,65+,1.2\n"
+#define HAZARD_TENURES                                                                               \
+    "tenure_multiplier,< 2,1.8\ntenure_multiplier,2-4,0.6\ntenure_multiplier,5-9,0.5\n"                \
+    "tenure_multiplier,10-19,0.4\n"
+#define IRS_HDR                                                                                      \
+    "year,deferral_limit,catch_up_total_limit,super_catch_up_total_limit,compensation_limit,hce_threshold," \
+    "annual_additions_limit,ss_wage_base,catch_up_age,super_catch_up_min_age,super_catch_up_max_age,estimated\n"
+#define IRS_2025 "2025,23500,31000,34750,350000,160000,70000,176100,50,60,63,false\n"
+/* Months 1-11 at 0.09 each: month 12 is missing. */
+#define RAISE_1_TO_11                                                                                \
+    "month,weight\n1,0.09\n2,0.09\n3,0.09\n4,0.09\n5,0.09\n6,0.09\n7,0.09\n8,0.09\n9,0.09\n10,0.09\n"   \
+    "11,0.09\n"
+#define GROUPS_HDR "dimension,group_name,min_value,max_value\n"
+#define GROUPS_NOT_AGE                                                                               \
+    "income,low,0,50000\nincome,moderate,50000,100000\nincome,high,100000,200000\nincome,executive,200000,\n" \
+    "job_level,individual,1,3\njob_level,senior,3,5\njob_level,manager,5,7\njob_level,executive,7,\n"       \
+    "tenure,new_employee,0,2\ntenure,established,2,5\ntenure,veteran,5,\n"
+#define RATES_HDR "component,group_name,value\n"
+#define VESTING_HDR "schedule,years_of_service,vested_pct\n"
 
 static void test_defaults(void **state)
 {
@@ -278,120 +321,118 @@ static void test_override_directory(void **state)
 static void test_csv_errors(void **state)
 {
     (void)state;
-    const char *bands_hdr = "band_id,band_label,min_value,max_value\n";
-    char buf[512];
-    expect_error("age_bands.csv", "", "age_bands.csv' is empty: expected a header row");
-    expect_error("age_bands.csv", bands_hdr, "age_bands.csv' has no data rows");
-    expect_error("age_bands.csv", "band_id,band_label,min_value\n1,a,0\n",
-                 "age_bands.csv' line 1: missing column 'max_value' (expected header: band_id,band_label,min_value,max_value)");
-    expect_error("age_bands.csv", "band_id,band_label,min_value,max_value,extra\n1,a,0,,\n",
-                 "age_bands.csv' line 1: unknown column 'extra'");
-    expect_error("age_bands.csv", "band_id,band_label,band_label,max_value\n", "line 1: duplicate column 'band_label'");
-    snprintf(buf, sizeof buf, "%s1,a,0,25\n2,b,25\n", bands_hdr);
-    expect_error("age_bands.csv", buf, "age_bands.csv' line 3: expected 4 fields as in the header, found 3");
-    snprintf(buf, sizeof buf, "%s1,\"a,0,\n", bands_hdr);
-    expect_error("age_bands.csv", buf, "line 2, column 'band_label': quoted field is not closed before the end of the file");
-    snprintf(buf, sizeof buf, "%s1,a\"b,0,\n", bands_hdr);
-    expect_error("age_bands.csv", buf, "line 2, column 'band_label': quote inside an unquoted field");
-    snprintf(buf, sizeof buf, "%s1,\"a\"b,0,\n", bands_hdr);
-    expect_error("age_bands.csv", buf, "line 2, column 'band_label': unexpected character 'b' after a closing quote");
-    /* A quoted value spanning lines: the next record's line number still counts physical lines. */
-    snprintf(buf, sizeof buf, "%s1,\"a\nb\",0,25\n2,c,25,x\n", bands_hdr);
-    expect_error("age_bands.csv", buf, "line 4, column 'max_value': 'x' is not a number");
+    static const struct bad_table cases[] = {
+        {"age_bands.csv", "", "age_bands.csv' is empty: expected a header row"},
+        {"age_bands.csv", BANDS_HDR, "age_bands.csv' has no data rows"},
+        {"age_bands.csv", "band_id,band_label,min_value\n1,a,0\n",
+         "age_bands.csv' line 1: missing column 'max_value' (expected header: band_id,band_label,min_value,max_value)"},
+        {"age_bands.csv", "band_id,band_label,min_value,max_value,extra\n1,a,0,,\n",
+         "age_bands.csv' line 1: unknown column 'extra'"},
+        {"age_bands.csv", "band_id,band_label,band_label,max_value\n", "line 1: duplicate column 'band_label'"},
+        {"age_bands.csv", BANDS_HDR "1,a,0,25\n2,b,25\n", "age_bands.csv' line 3: expected 4 fields as in the header, found 3"},
+        {"age_bands.csv", BANDS_HDR "1,\"a,0,\n",
+         "line 2, column 'band_label': quoted field is not closed before the end of the file"},
+        {"age_bands.csv", BANDS_HDR "1,a\"b,0,\n", "line 2, column 'band_label': quote inside an unquoted field"},
+        {"age_bands.csv", BANDS_HDR "1,\"a\"b,0,\n",
+         "line 2, column 'band_label': unexpected character 'b' after a closing quote"},
+        /* A quoted value spanning lines: the next record's line number still counts physical lines. */
+        {"age_bands.csv", BANDS_HDR "1,\"a\nb\",0,25\n2,c,25,x\n", "line 4, column 'max_value': 'x' is not a number"},
+    };
+    EXPECT_ERRORS(cases);
 }
 
 static void test_band_rules(void **state)
 {
     (void)state;
-    const char *h = "band_id,band_label,min_value,max_value\n";
-    char buf[512];
-#define BANDS(body) (snprintf(buf, sizeof buf, "%s%s", h, body), buf)
-    expect_error("age_bands.csv", BANDS("1,a,5,25\n2,b,25,\n"), "age_bands.csv' line 2, column 'min_value': the first band must start at 0 (5)");
-    expect_error("age_bands.csv", BANDS("1,a,0,25\n2,b,26,\n"),
-                 "line 3, column 'min_value': must equal the previous band's max_value (26 != 25): bands must be contiguous");
-    expect_error("tenure_bands.csv", BANDS("1,a,0,25\n2,b,25,30\n"),
-                 "tenure_bands.csv' line 3, column 'max_value': the last band must be open-ended (empty max_value)");
-    expect_error("age_bands.csv", BANDS("1,a,0,25\n2,a,25,\n"), "line 3, column 'band_label': duplicate band label 'a'");
-    expect_error("age_bands.csv", BANDS("1,a,0,0\n2,b,0,\n"), "line 2, column 'max_value': must be greater than min_value (0 <= 0)");
-    expect_error("age_bands.csv", BANDS("1,a,0,\n2,b,25,\n"), "line 3: band follows the open-ended band of line 2");
-    expect_error("age_bands.csv", BANDS("x,a,0,\n"), "line 2, column 'band_id': 'x' is not a whole number");
-    expect_error("age_bands.csv", BANDS("1,,0,\n"), "line 2, column 'band_label': is empty");
-    expect_error("age_bands.csv", BANDS("1,a,-1,\n"), "line 2, column 'min_value': must not be negative (-1)");
-#undef BANDS
+    static const struct bad_table cases[] = {
+        {"age_bands.csv", BANDS_HDR "1,a,5,25\n2,b,25,\n",
+         "age_bands.csv' line 2, column 'min_value': the first band must start at 0 (5)"},
+        {"age_bands.csv", BANDS_HDR "1,a,0,25\n2,b,26,\n",
+         "line 3, column 'min_value': must equal the previous band's max_value (26 != 25): bands must be contiguous"},
+        {"tenure_bands.csv", BANDS_HDR "1,a,0,25\n2,b,25,30\n",
+         "tenure_bands.csv' line 3, column 'max_value': the last band must be open-ended (empty max_value)"},
+        {"age_bands.csv", BANDS_HDR "1,a,0,25\n2,a,25,\n", "line 3, column 'band_label': duplicate band label 'a'"},
+        {"age_bands.csv", BANDS_HDR "1,a,0,0\n2,b,0,\n", "line 2, column 'max_value': must be greater than min_value (0 <= 0)"},
+        {"age_bands.csv", BANDS_HDR "1,a,0,\n2,b,25,\n", "line 3: band follows the open-ended band of line 2"},
+        {"age_bands.csv", BANDS_HDR "x,a,0,\n", "line 2, column 'band_id': 'x' is not a whole number"},
+        {"age_bands.csv", BANDS_HDR "1,,0,\n", "line 2, column 'band_label': is empty"},
+        {"age_bands.csv", BANDS_HDR "1,a,-1,\n", "line 2, column 'min_value': must not be negative (-1)"},
+    };
+    EXPECT_ERRORS(cases);
 }
 
 static void test_level_and_hazard_rules(void **state)
 {
     (void)state;
-    const char *h = "level_id,level_name,min_compensation,max_compensation\n";
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s1,Staff,56000,80000\n2,Manager,81000,120000\n3,Bad,81000,80000\n", h);
-    expect_error("job_levels.csv", buf,
-                 "job_levels.csv' line 4, column 'max_compensation': must be greater than min_compensation (80000 <= 81000)");
-    snprintf(buf, sizeof buf, "%s1,a,1,2\n2,b,2,3\n4,d,4,5\n", h);
-    expect_error("job_levels.csv", buf, "job_levels.csv': level ids must run 1..4 without gaps: level 3 is missing");
-    snprintf(buf, sizeof buf, "%s1,a,1,2\n1,b,2,3\n", h);
-    expect_error("job_levels.csv", buf, "line 3, column 'level_id': level 1 is already defined on line 2");
-    snprintf(buf, sizeof buf, "%s17,a,1,2\n", h);
-    expect_error("job_levels.csv", buf, "line 2, column 'level_id': must be between 1 and 16 (17)");
-    snprintf(buf, sizeof buf, "%s1,a,1,abc\n", h);
-    expect_error("job_levels.csv", buf, "line 2, column 'max_compensation': 'abc' is not a number");
+    static const struct bad_table cases[] = {
+        {"job_levels.csv", LEVELS_HDR "1,Staff,56000,80000\n2,Manager,81000,120000\n3,Bad,81000,80000\n",
+         "job_levels.csv' line 4, column 'max_compensation': must be greater than min_compensation (80000 <= 81000)"},
+        {"job_levels.csv", LEVELS_HDR "1,a,1,2\n2,b,2,3\n4,d,4,5\n",
+         "job_levels.csv': level ids must run 1..4 without gaps: level 3 is missing"},
+        {"job_levels.csv", LEVELS_HDR "1,a,1,2\n1,b,2,3\n", "line 3, column 'level_id': level 1 is already defined on line 2"},
+        {"job_levels.csv", LEVELS_HDR "17,a,1,2\n", "line 2, column 'level_id': must be between 1 and 16 (17)"},
+        {"job_levels.csv", LEVELS_HDR "1,a,1,abc\n", "line 2, column 'max_compensation': 'abc' is not a number"},
 
-    const char *hz = "component,band_label,value\nbase_rate,,0.42\nlevel_discount_factor,,0.1\n"
-                     "min_level_discount_multiplier,,0.4\n";
-    const char *ages = "age_multiplier,< 25,0.7\nage_multiplier,25-34,1.3\nage_multiplier,35-44,1.0\n"
-                       "age_multiplier,45-54,1.6\nage_multiplier,55-64,1.0\nage_multiplier,65+,1.2\n";
-    const char *ten = "tenure_multiplier,< 2,1.8\ntenure_multiplier,2-4,0.6\ntenure_multiplier,5-9,0.5\n"
-                      "tenure_multiplier,10-19,0.4\n";
-    snprintf(buf, sizeof buf, "%s%s%s", hz, ages, ten);
-    expect_error("termination_hazard.csv", buf, "termination_hazard.csv': no tenure_multiplier row for tenure band '20+'");
-    snprintf(buf, sizeof buf, "%s%s%stenure_multiplier,20+,0.3\ntenure_multiplier,30+,0.3\n", hz, ages, ten);
-    expect_error("termination_hazard.csv", buf, "line 16, column 'band_label': '30+' is not one of the tenure band labels ('< 2', '2-4', '5-9', '10-19', '20+')");
-    snprintf(buf, sizeof buf, "%s%s%stenure_multiplier,20+,-0.3\n", hz, ages, ten);
-    expect_error("termination_hazard.csv", buf, "line 15, column 'value': must not be negative (-0.3)");
-    snprintf(buf, sizeof buf, "%s%s%stenure_multiplier,20+,0.3\ntenure_multiplier,2-4,1\n", hz, ages, ten);
-    expect_error("termination_hazard.csv", buf, "line 16, column 'band_label': band '2-4' already has a tenure_multiplier on line 12");
-    snprintf(buf, sizeof buf, "component,band_label,value\nbase_rate,,0\n");
-    expect_error("termination_hazard.csv", buf, "line 2, column 'value': base_rate must be greater than 0 (0)");
-    snprintf(buf, sizeof buf, "component,band_label,value\nbase_rate,x,0.2\n");
-    expect_error("promotion_hazard.csv", buf, "line 2, column 'band_label': must be empty for component 'base_rate'");
-    snprintf(buf, sizeof buf, "component,band_label,value\nlevel_discount_factor,,0.2\n");
-    expect_error("promotion_hazard.csv", buf, "line 2, column 'component': unknown component 'level_discount_factor'");
-    snprintf(buf, sizeof buf, "component,band_label,value\nbase_rate,,0.04\n%s", ages);
-    expect_error("promotion_hazard.csv", buf, "promotion_hazard.csv': missing row for component 'level_dampener_factor'");
+        {"termination_hazard.csv", HAZARD_SCALARS HAZARD_AGES HAZARD_TENURES,
+         "termination_hazard.csv': no tenure_multiplier row for tenure band '20+'"},
+        {"termination_hazard.csv",
+         HAZARD_SCALARS HAZARD_AGES HAZARD_TENURES "tenure_multiplier,20+,0.3\ntenure_multiplier,30+,0.3\n",
+         "line 16, column 'band_label': '30+' is not one of the tenure band labels ('< 2', '2-4', '5-9', '10-19', '20+')"},
+        {"termination_hazard.csv", HAZARD_SCALARS HAZARD_AGES HAZARD_TENURES "tenure_multiplier,20+,-0.3\n",
+         "line 15, column 'value': must not be negative (-0.3)"},
+        {"termination_hazard.csv",
+         HAZARD_SCALARS HAZARD_AGES HAZARD_TENURES "tenure_multiplier,20+,0.3\ntenure_multiplier,2-4,1\n",
+         "line 16, column 'band_label': band '2-4' already has a tenure_multiplier on line 12"},
+        {"termination_hazard.csv", "component,band_label,value\nbase_rate,,0\n",
+         "line 2, column 'value': base_rate must be greater than 0 (0)"},
+        {"promotion_hazard.csv", "component,band_label,value\nbase_rate,x,0.2\n",
+         "line 2, column 'band_label': must be empty for component 'base_rate'"},
+        {"promotion_hazard.csv", "component,band_label,value\nlevel_discount_factor,,0.2\n",
+         "line 2, column 'component': unknown component 'level_discount_factor'"},
+        {"promotion_hazard.csv", "component,band_label,value\nbase_rate,,0.04\n" HAZARD_AGES,
+         "promotion_hazard.csv': missing row for component 'level_dampener_factor'"},
 
-    expect_error("merit_cola_by_level.csv", "level_id,merit_base,cola_rate\n1,0.6,0.02\n",
-                 "merit_cola_by_level.csv' line 2, column 'merit_base': must be between 0 and 0.5 (0.6)");
-    expect_error("merit_cola_by_level.csv", "level_id,merit_base,cola_rate\n1,0.03,0.02\n6,0.03,0.02\n",
-                 "line 3, column 'level_id': must be between 1 and 5 (6)");
-    expect_error("merit_cola_by_level.csv", "level_id,merit_base,cola_rate\n1,0.03,0.02\n",
-                 "merit_cola_by_level.csv': no row for level 2");
+        {"merit_cola_by_level.csv", "level_id,merit_base,cola_rate\n1,0.6,0.02\n",
+         "merit_cola_by_level.csv' line 2, column 'merit_base': must be between 0 and 0.5 (0.6)"},
+        {"merit_cola_by_level.csv", "level_id,merit_base,cola_rate\n1,0.03,0.02\n6,0.03,0.02\n",
+         "line 3, column 'level_id': must be between 1 and 5 (6)"},
+        {"merit_cola_by_level.csv", "level_id,merit_base,cola_rate\n1,0.03,0.02\n",
+         "merit_cola_by_level.csv': no row for level 2"},
+    };
+    EXPECT_ERRORS(cases);
 }
 
 static void test_irs_age_timing_rules(void **state)
 {
     (void)state;
-    const char *h = "year,deferral_limit,catch_up_total_limit,super_catch_up_total_limit,compensation_limit,hce_threshold,"
-                    "annual_additions_limit,ss_wage_base,catch_up_age,super_catch_up_min_age,super_catch_up_max_age,estimated\n";
-    const char *r25 = "2025,23500,31000,34750,350000,160000,70000,176100,50,60,63,false\n";
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s%s2027,23500,31000,34750,350000,160000,70000,176100,50,60,63,false\n", h, r25);
-    expect_error("irs_limits.csv", buf, "irs_limits.csv' line 3, column 'year': years must be consecutive and ascending: expected 2026 after 2025, found 2027");
-    snprintf(buf, sizeof buf, "%s2025,23500,31000,34750,0,160000,70000,176100,50,60,63,false\n", h);
-    expect_error("irs_limits.csv", buf, "line 2, column 'compensation_limit': must be greater than 0 (0)");
-    snprintf(buf, sizeof buf, "%s2025,23500,7500,34750,350000,160000,70000,176100,50,60,63,false\n", h);
-    expect_error("irs_limits.csv", buf, "line 2, column 'catch_up_total_limit': must be at least deferral_limit (7500 < 23500)");
-    snprintf(buf, sizeof buf, "%s2025,23500,31000,34750,350000,160000,70000,176100,50,60,63,maybe\n", h);
-    expect_error("irs_limits.csv", buf, "line 2, column 'estimated': 'maybe' is not a boolean");
-    snprintf(buf, sizeof buf, "%s2025,23500,31000,34750,350000,160000,70000,176100,50,64,63,false\n", h);
-    expect_error("irs_limits.csv", buf, "line 2, column 'super_catch_up_max_age': must be at least super_catch_up_min_age (63 < 64)");
+    static const struct bad_table cases[] = {
+        {"irs_limits.csv", IRS_HDR IRS_2025 "2027,23500,31000,34750,350000,160000,70000,176100,50,60,63,false\n",
+         "irs_limits.csv' line 3, column 'year': years must be consecutive and ascending: expected 2026 after 2025, found 2027"},
+        {"irs_limits.csv", IRS_HDR "2025,23500,31000,34750,0,160000,70000,176100,50,60,63,false\n",
+         "line 2, column 'compensation_limit': must be greater than 0 (0)"},
+        {"irs_limits.csv", IRS_HDR "2025,23500,7500,34750,350000,160000,70000,176100,50,60,63,false\n",
+         "line 2, column 'catch_up_total_limit': must be at least deferral_limit (7500 < 23500)"},
+        {"irs_limits.csv", IRS_HDR "2025,23500,31000,34750,350000,160000,70000,176100,50,60,63,maybe\n",
+         "line 2, column 'estimated': 'maybe' is not a boolean"},
+        {"irs_limits.csv", IRS_HDR "2025,23500,31000,34750,350000,160000,70000,176100,50,64,63,false\n",
+         "line 2, column 'super_catch_up_max_age': must be at least super_catch_up_min_age (63 < 64)"},
 
-    expect_error("new_hire_age_distribution.csv", "age,weight\n13,1\n",
-                 "new_hire_age_distribution.csv' line 2, column 'age': must be between 14 and 80 (13)");
-    expect_error("new_hire_age_distribution.csv", "age,weight\n25,1\n30,1\n25,2\n",
-                 "line 4, column 'age': age 25 is already listed on line 2");
-    expect_error("new_hire_age_distribution.csv", "age,weight\n25,1\n30,-1\n", "line 3, column 'weight': must not be negative (-1)");
-    expect_error("new_hire_age_distribution.csv", "age,weight\n25,0\n30,0\n", "weights must sum to more than 0");
+        {"new_hire_age_distribution.csv", "age,weight\n13,1\n",
+         "new_hire_age_distribution.csv' line 2, column 'age': must be between 14 and 80 (13)"},
+        {"new_hire_age_distribution.csv", "age,weight\n25,1\n30,1\n25,2\n",
+         "line 4, column 'age': age 25 is already listed on line 2"},
+        {"new_hire_age_distribution.csv", "age,weight\n25,1\n30,-1\n", "line 3, column 'weight': must not be negative (-1)"},
+        {"new_hire_age_distribution.csv", "age,weight\n25,0\n30,0\n", "weights must sum to more than 0"},
+
+        {"raise_timing_distribution.csv", RAISE_1_TO_11,
+         "raise_timing_distribution.csv': month 12 is missing (months 1-12 once each)"},
+        {"raise_timing_distribution.csv", "month,weight\n1,0\n2,0\n3,0\n4,0\n5,0\n6,0\n7,0\n8,0\n9,0\n10,0\n11,0\n12,0\n",
+         "raise_timing_distribution.csv': weights sum to 0, expected a positive total"},
+        {"raise_timing_distribution.csv", RAISE_1_TO_11 "11,0.01\n",
+         "line 13, column 'month': month 11 is already listed on line 12"},
+        {"raise_timing_distribution.csv", "month,weight\n13,1\n", "line 2, column 'month': must be between 1 and 12 (13)"},
+    };
+    EXPECT_ERRORS(cases);
 
     /* Unsorted ages are sorted and weights normalised. */
     struct pw_err err = {0};
@@ -403,99 +444,79 @@ static void test_irs_age_timing_rules(void **state)
     assert_near(tables.new_hire_age_weight[1], 0.25);
     remove_file("new_hire_age_distribution.csv");
 
-    char rt[512] = "month,weight\n";
-    for (int m = 1; m <= 11; m++) snprintf(rt + strlen(rt), sizeof rt - strlen(rt), "%d,0.09\n", m);
-    expect_error("raise_timing_distribution.csv", rt, "raise_timing_distribution.csv': month 12 is missing (months 1-12 once each)");
-    /* A total other than 1 is normalised with a warning; a zero total is an error. */
-    snprintf(buf, sizeof buf, "%s12,0.0\n", rt);
-    write_file("raise_timing_distribution.csv", buf);
+    /* A total other than 1 is normalised with a warning; a zero total is an error (above). */
+    write_file("raise_timing_distribution.csv", RAISE_1_TO_11 "12,0.0\n");
     pw_log_set_verbosity(PW_QUIET);
     unsigned long w0 = pw_log_warning_count();
     assert_int_equal(pw_tables_load(&tables, tmpdir, &err), 0);
     assert_int_equal(pw_log_warning_count(), w0 + 1);
     assert_near(tables.raise_month_weight[1], 0.09 / 0.99);
-    snprintf(buf, sizeof buf, "%s12,0.01\n", rt);
-    write_file("raise_timing_distribution.csv", buf);
+    write_file("raise_timing_distribution.csv", RAISE_1_TO_11 "12,0.01\n");
     assert_int_equal(pw_tables_load(&tables, tmpdir, &err), 0);
     assert_int_equal(pw_log_warning_count(), w0 + 1);
     pw_log_set_verbosity(PW_NORMAL);
     remove_file("raise_timing_distribution.csv");
-    expect_error("raise_timing_distribution.csv", "month,weight\n1,0\n2,0\n3,0\n4,0\n5,0\n6,0\n7,0\n8,0\n9,0\n10,0\n11,0\n12,0\n",
-                 "raise_timing_distribution.csv': weights sum to 0, expected a positive total");
-    snprintf(buf, sizeof buf, "%s11,0.01\n", rt);
-    expect_error("raise_timing_distribution.csv", buf, "line 13, column 'month': month 11 is already listed on line 12");
-    expect_error("raise_timing_distribution.csv", "month,weight\n13,1\n", "line 2, column 'month': must be between 1 and 12 (13)");
 }
 
 static void test_enrollment_rules(void **state)
 {
     (void)state;
-    const char *h = "dimension,group_name,min_value,max_value\n";
-    const char *rest = "income,low,0,50000\nincome,moderate,50000,100000\nincome,high,100000,200000\nincome,executive,200000,\n"
-                       "job_level,individual,1,3\njob_level,senior,3,5\njob_level,manager,5,7\njob_level,executive,7,\n"
-                       "tenure,new_employee,0,2\ntenure,established,2,5\ntenure,veteran,5,\n";
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%sage,young,0,31\nage,mid_career,32,46\n", h);
-    expect_error("enrollment_groups.csv", buf,
-                 "enrollment_groups.csv' line 3, column 'min_value': must equal the previous age group's max_value (32 != 31)");
-    snprintf(buf, sizeof buf, "%sage,young,0,31\nage,mid_career,31,46\n%s", h, rest);
-    expect_error("enrollment_groups.csv", buf, "enrollment_groups.csv': the last age group ('mid_career') must be open-ended");
-    snprintf(buf, sizeof buf, "%s%s", h, rest);
-    expect_error("enrollment_groups.csv", buf, "enrollment_groups.csv': no groups for dimension 'age'");
-    snprintf(buf, sizeof buf, "%sregion,north,0,\n", h);
-    expect_error("enrollment_groups.csv", buf, "line 2, column 'dimension': unknown dimension 'region'");
-    snprintf(buf, sizeof buf, "%sage,young,0,\nage,old,50,\n", h);
-    expect_error("enrollment_groups.csv", buf, "line 3: age group follows the open-ended group of line 2");
+    static const struct bad_table cases[] = {
+        {"enrollment_groups.csv", GROUPS_HDR "age,young,0,31\nage,mid_career,32,46\n",
+         "enrollment_groups.csv' line 3, column 'min_value': must equal the previous age group's max_value (32 != 31)"},
+        {"enrollment_groups.csv", GROUPS_HDR "age,young,0,31\nage,mid_career,31,46\n" GROUPS_NOT_AGE,
+         "enrollment_groups.csv': the last age group ('mid_career') must be open-ended"},
+        {"enrollment_groups.csv", GROUPS_HDR GROUPS_NOT_AGE, "enrollment_groups.csv': no groups for dimension 'age'"},
+        {"enrollment_groups.csv", GROUPS_HDR "region,north,0,\n", "line 2, column 'dimension': unknown dimension 'region'"},
+        {"enrollment_groups.csv", GROUPS_HDR "age,young,0,\nage,old,50,\n",
+         "line 3: age group follows the open-ended group of line 2"},
+        /* Three age groups: every age-keyed built-in rate table now has a row too many. */
+        {"enrollment_groups.csv", GROUPS_HDR "age,young,0,31\nage,mid_career,31,46\nage,older,46,\n" GROUPS_NOT_AGE,
+         "built-in enrollment_opt_out_rates.csv' line 4, column 'group_name': 'mature' is not one of the age groups of "
+         "enrollment_groups ('young', 'mid_career', 'older')"},
 
-    /* Three age groups: every age-keyed built-in rate table now has a row too many. */
-    snprintf(buf, sizeof buf, "%sage,young,0,31\nage,mid_career,31,46\nage,older,46,\n%s", h, rest);
-    expect_error("enrollment_groups.csv", buf,
-                 "built-in enrollment_opt_out_rates.csv' line 4, column 'group_name': 'mature' is not one of the age groups of enrollment_groups ('young', 'mid_career', 'older')");
-
-    const char *oh = "component,group_name,value\n";
-    snprintf(buf, sizeof buf, "%srate_by_age,young,0.1\nrate_by_age,mid_career,0.07\nrate_by_age,mature,0.05\n", oh);
-    expect_error("enrollment_opt_out_rates.csv", buf, "enrollment_opt_out_rates.csv': component 'rate_by_age' has no row for age group 'senior'");
-    snprintf(buf, sizeof buf, "%srate_by_age,young,1.5\n", oh);
-    expect_error("enrollment_opt_out_rates.csv", buf, "line 2, column 'value': must be between 0 and 1 (1.5)");
-    snprintf(buf, sizeof buf, "%sincome_multiplier,low_income,1.2\n", oh);
-    expect_error("enrollment_opt_out_rates.csv", buf, "line 2, column 'group_name': 'low_income' is not one of the income groups of enrollment_groups ('low', 'moderate', 'high', 'executive')");
-    snprintf(buf, sizeof buf, "%srate_by_age,young,0.1\nrate_by_age,young,0.2\n", oh);
-    expect_error("enrollment_opt_out_rates.csv", buf, "line 3, column 'group_name': rate_by_age of group 'young' is already given on line 2");
-    snprintf(buf, sizeof buf, "%sbase_rate,young,0.1\n", oh);
-    expect_error("enrollment_voluntary_rates.csv", buf,
-                 "line 2, column 'component': unknown component 'base_rate' (expected base_rate_by_age, income_multiplier, job_level_multiplier)");
-    snprintf(buf, sizeof buf, "%sincome_multiplier,low,11\n", oh);
-    expect_error("enrollment_yoy_rates.csv", buf, "line 2, column 'value': must be between 0 and 10 (11)");
-    expect_error("enrollment_yoy_rates.csv", "component,group_name,value\nbase_rate_by_age,young,0.1\n",
-                 "enrollment_yoy_rates.csv': component 'base_rate_by_age' has no row for age group 'mid_career'");
-    expect_error("enrollment_proactive_rates.csv", "age_group,probability\nyoung,0.25\nmid_career,0.45\nmature,0.65\n",
-                 "enrollment_proactive_rates.csv': no row for age group 'senior'");
-    expect_error("enrollment_voluntary_deferral_rates.csv", "age_group,income_group,deferral_rate\nyoung,low,0.03\n",
-                 "enrollment_voluntary_deferral_rates.csv': no row for age group 'young' and income group 'moderate'");
-    expect_error("enrollment_voluntary_deferral_rates.csv", "age_group,income_group,deferral_rate\nyoung,low,0.03\nyoung,low,0.04\n",
-                 "line 3, column 'income_group': pair ('young', 'low') is already given on line 2");
+        {"enrollment_opt_out_rates.csv", RATES_HDR "rate_by_age,young,0.1\nrate_by_age,mid_career,0.07\nrate_by_age,mature,0.05\n",
+         "enrollment_opt_out_rates.csv': component 'rate_by_age' has no row for age group 'senior'"},
+        {"enrollment_opt_out_rates.csv", RATES_HDR "rate_by_age,young,1.5\n", "line 2, column 'value': must be between 0 and 1 (1.5)"},
+        {"enrollment_opt_out_rates.csv", RATES_HDR "income_multiplier,low_income,1.2\n",
+         "line 2, column 'group_name': 'low_income' is not one of the income groups of enrollment_groups ('low', "
+         "'moderate', 'high', 'executive')"},
+        {"enrollment_opt_out_rates.csv", RATES_HDR "rate_by_age,young,0.1\nrate_by_age,young,0.2\n",
+         "line 3, column 'group_name': rate_by_age of group 'young' is already given on line 2"},
+        {"enrollment_voluntary_rates.csv", RATES_HDR "base_rate,young,0.1\n",
+         "line 2, column 'component': unknown component 'base_rate' (expected base_rate_by_age, income_multiplier, "
+         "job_level_multiplier)"},
+        {"enrollment_yoy_rates.csv", RATES_HDR "income_multiplier,low,11\n", "line 2, column 'value': must be between 0 and 10 (11)"},
+        {"enrollment_yoy_rates.csv", "component,group_name,value\nbase_rate_by_age,young,0.1\n",
+         "enrollment_yoy_rates.csv': component 'base_rate_by_age' has no row for age group 'mid_career'"},
+        {"enrollment_proactive_rates.csv", "age_group,probability\nyoung,0.25\nmid_career,0.45\nmature,0.65\n",
+         "enrollment_proactive_rates.csv': no row for age group 'senior'"},
+        {"enrollment_voluntary_deferral_rates.csv", "age_group,income_group,deferral_rate\nyoung,low,0.03\n",
+         "enrollment_voluntary_deferral_rates.csv': no row for age group 'young' and income group 'moderate'"},
+        {"enrollment_voluntary_deferral_rates.csv", "age_group,income_group,deferral_rate\nyoung,low,0.03\nyoung,low,0.04\n",
+         "line 3, column 'income_group': pair ('young', 'low') is already given on line 2"},
+    };
+    EXPECT_ERRORS(cases);
 }
 
 static void test_vesting_rules(void **state)
 {
     (void)state;
-    const char *h = "schedule,years_of_service,vested_pct\n";
-    char buf[512];
-    snprintf(buf, sizeof buf, "%sa,0,0\na,2,1\n", h);
-    expect_error("vesting_schedules.csv", buf,
-                 "vesting_schedules.csv' line 3, column 'years_of_service': expected 1 for schedule 'a' (years must run 0, 1, 2, ... without gaps), found 2");
-    snprintf(buf, sizeof buf, "%sa,1,1\n", h);
-    expect_error("vesting_schedules.csv", buf, "line 2, column 'years_of_service': expected 0 for schedule 'a'");
-    snprintf(buf, sizeof buf, "%sa,0,0.5\na,1,0.4\na,2,1\n", h);
-    expect_error("vesting_schedules.csv", buf, "line 3, column 'vested_pct': must not decrease from the previous year of schedule 'a' (0.4 < 0.5)");
-    snprintf(buf, sizeof buf, "%sa,0,0\nb,0,1\na,1,0.8\n", h);
-    expect_error("vesting_schedules.csv", buf, "vesting_schedules.csv' line 4, column 'vested_pct': schedule 'a' must end at 1 (its last row has 0.8)");
-    snprintf(buf, sizeof buf, "%sa,0,1.5\n", h);
-    expect_error("vesting_schedules.csv", buf, "line 2, column 'vested_pct': must be between 0 and 1 (1.5)");
+    static const struct bad_table cases[] = {
+        {"vesting_schedules.csv", VESTING_HDR "a,0,0\na,2,1\n",
+         "vesting_schedules.csv' line 3, column 'years_of_service': expected 1 for schedule 'a' (years must run 0, 1, "
+         "2, ... without gaps), found 2"},
+        {"vesting_schedules.csv", VESTING_HDR "a,1,1\n", "line 2, column 'years_of_service': expected 0 for schedule 'a'"},
+        {"vesting_schedules.csv", VESTING_HDR "a,0,0.5\na,1,0.4\na,2,1\n",
+         "line 3, column 'vested_pct': must not decrease from the previous year of schedule 'a' (0.4 < 0.5)"},
+        {"vesting_schedules.csv", VESTING_HDR "a,0,0\nb,0,1\na,1,0.8\n",
+         "vesting_schedules.csv' line 4, column 'vested_pct': schedule 'a' must end at 1 (its last row has 0.8)"},
+        {"vesting_schedules.csv", VESTING_HDR "a,0,1.5\n", "line 2, column 'vested_pct': must be between 0 and 1 (1.5)"},
+    };
+    EXPECT_ERRORS(cases);
 
     struct pw_err err = {0};
-    snprintf(buf, sizeof buf, "%scustom,0,0\ncustom,1,0.5\ncustom,2,1\n", h);
-    write_file("vesting_schedules.csv", buf);
+    write_file("vesting_schedules.csv", VESTING_HDR "custom,0,0\ncustom,1,0.5\ncustom,2,1\n");
     assert_int_equal(pw_tables_load(&tables, tmpdir, &err), 0);
     assert_int_equal(tables.schedule_count, 1);
     assert_int_equal(pw_tables_schedule(&tables, "custom")->years, 2);

@@ -1,0 +1,1 @@
+1SELECT * FROM {{ ref('b') }}SELECT * FROM {{ ref('c') }}SELECT * FROM {{ ref('a') }}SELECT * FROM {{ ref('d') }}SELECT 1; SELECT 2;

@@ -1,0 +1,6 @@
+0-- planwise: kind=report materialized=index kind=mart
+-- planwise: colour=blue
+-- planwise:
+--planwise: kind=mart
+SELECT 1
+-- planwise: kind=check
