@@ -186,6 +186,17 @@ static void run_params_sql(struct pw_strbuf *b, int run_key, const struct pw_out
     pw_sb_add_sql_literal(b, f ? f->name : NULL);
     pw_sb_add(b, ", ");
     pw_sb_add_sql_literal(b, f ? pw__formula_type_names[f->type] : NULL);
+    pw_sb_add(b, ", ");
+    char *yaml = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&yaml, &len);
+    if (mem) {
+        pw_config_write_yaml(c, mem);
+        fclose(mem);
+    }
+    if (yaml) pw_sb_add_sql_literal(b, yaml);
+    else b->failed = true;
+    free(yaml);
     pw_sb_add(b, ");");
 }
 

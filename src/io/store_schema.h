@@ -166,7 +166,9 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
 
 /* What the views need of a run's configuration and tables, one row per run:
  * band labels by age and by years of tenure (index = value + 1, values above
- * the last index use the last), and the settings event_details shows. */
+ * the last index use the last), the settings event_details shows, and the
+ * whole effective configuration as `planwise config show` prints it (every
+ * key, defaults filled in, block-style YAML) for the SQL checks. */
 #define PW_RUN_PARAMS_COLUMNS(X)                                     \
     X(run_key, "INTEGER", PW_NN, "")                                   \
     X(age_band_by_age, "VARCHAR[]", PW_NN, "")                          \
@@ -179,7 +181,8 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
     X(escalation_cap, "DOUBLE", PW_NN, "")                              \
     X(opt_out_grace_days, "INTEGER", PW_NN, "")                         \
     X(match_formula_name, "VARCHAR", PW_NULLABLE, "")                        \
-    X(match_formula_type, "pw.formula_type", PW_NULLABLE, "")
+    X(match_formula_type, "pw.formula_type", PW_NULLABLE, "")       \
+    X(effective_config, "VARCHAR", PW_NN, "")
 
 /* The commit record of a year: the year's rows of this run are complete. */
 #define PW_YEAR_COMMITS_COLUMNS(X)                                   \
