@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -45,7 +46,8 @@ static const char usage[] =
     "                           1 to 16 (performance.connections; default 4)\n"
     "      --resume             continue the scenario from its last checkpoint (after a\n"
     "                           crash, kill or error) with the same options; the\n"
-    "                           result is identical to an uninterrupted run\n"
+    "                           result is identical to an uninterrupted run; a complete\n"
+    "                           run whose SQL models did not finish runs them again\n"
     "      --from-checkpoint F  start this scenario from another run's checkpoint F\n"
     "                           (its year N state) and simulate N+1 to the last year,\n"
     "                           e.g. with a new plan design; needs no census\n"
@@ -60,11 +62,16 @@ static const char usage[] =
     "      --on-bad-rows MODE   fail (default): stop on any invalid census row;\n"
     "                           skip: simulate the valid rows and record the rejected\n"
     "                           ones in table census_rejected_rows\n"
-    PW_RUN_PERF_USAGE
+    PW_RUN_PERF_USAGE;
+/* The rest of the help (ISO C promises string literals of 4,095 characters). */
+static const char usage_models[] =
     "      --models DIR         also run the SQL models in DIR (see 'planwise models')\n"
     "      --var NAME=VALUE     value of {{ var('NAME') }} in the SQL models (repeatable)\n"
-    "      --no-models          do not run the SQL models (marts, data-quality checks)\n"
-    "                           after the last year\n"
+    "      --no-models          do not build the SQL marts (and user models) after the\n"
+    "                           last year\n"
+    "      --check              also run the SQL data-quality checks after the last\n"
+    "                           year (the audit of 'planwise check'); the engine checks\n"
+    "                           the model's invariants of every year either way\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the DuckDB settings, each SQL model, and the\n"
     "                           stage table per model and per year (the report always\n"
@@ -80,7 +87,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
            OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
            OPT_NO_CHECKPOINTS };
-    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE, OPT_CHECK };
     static const struct option longopts[] = {
         {"scenario-file", required_argument, 0, OPT_SCENARIO_FILE},
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS}, {"census-map", required_argument, 0, OPT_CENSUS_MAP},
@@ -96,6 +103,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         PW_RUN_PERF_LONGOPTS,
         {"models", required_argument, 0, OPT_MODELS}, {"no-models", no_argument, 0, OPT_NO_MODELS},
+        {"check", no_argument, 0, OPT_CHECK},
         {"var", required_argument, 0, OPT_VAR},
         {0, 0, 0, 0},
     };
@@ -173,6 +181,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             break;
         case OPT_MODELS: o->models_dir = optarg; break;
         case OPT_NO_MODELS: o->no_models = true; break;
+        case OPT_CHECK: o->check = true; break;
         case OPT_VAR:
             if (!strchr(optarg, '=') || optarg[0] == '=')
                 return pw_cli_usage_error("run", "invalid --var '%s' (expected NAME=VALUE)", optarg);
@@ -182,7 +191,10 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'v': pw_log_set_verbosity(PW_VERBOSE); break;
-        case 'h': fputs(usage, stdout); return -1;
+        case 'h':
+            fputs(usage, stdout);
+            fputs(usage_models, stdout);
+            return -1;
         case ':': return pw_cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
         default: return pw_cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
@@ -194,6 +206,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         return pw_cli_usage_error("run", "--execution baseline runs a whole scenario; it cannot resume or branch");
     if (o->overlay_count && !o->config)
         return pw_cli_usage_error("run", "--scenario-file needs --config (the base configuration)");
+    if (o->check && o->no_models)
+        return pw_cli_usage_error("run", "--check and --no-models exclude each other (use 'planwise check' later)");
     return pw_run_perf_check_options(&o->perf);
 }
 
@@ -324,11 +338,24 @@ static int run_models(const struct run_options *o, struct run_state *s)
     pw__run_db_options(&s->cfg, o, &dbo);
     int rc = pw_db_open(&db, o->db, &dbo, &err);
     if (rc) return pw_cli_fail(&err);
-    struct pw_dag_options opt = {
-        .threads = threads, .models_dir = o->models_dir, .vars = o->vars, .var_count = o->var_count, .diag = stderr};
+    struct pw_dag_options opt = {.threads = threads,
+                                 .builtin = o->check ? PW_DAG_MARTS | PW_DAG_CHECKS : PW_DAG_MARTS,
+                                 .models_dir = o->models_dir,
+                                 .vars = o->vars,
+                                 .var_count = o->var_count,
+                                 .diag = stderr};
     struct pw_dag_summary sum;
     struct pw_perf_mark mark = pw_perf_start();
-    rc = pw_dag_run(db, &opt, &sum, &err);
+    /* run_metadata.models_status says whether the marts are current: a run killed
+     * here stays 'running', and --resume runs the models again. */
+    rc = pw_output_set_models_status(db, s->cfg.scenario_id, "running", &err);
+    if (!rc) {
+        rc = pw_dag_run(db, &opt, &sum, &err);
+        struct pw_err ignored = {0};
+        pw_output_set_models_status(db, s->cfg.scenario_id, rc ? "failed" : "done", &ignored);
+    } else {
+        memset(&sum, 0, sizeof sum);
+    }
     pw_perf_record_named(s->perf, "models", PW_PERF_NO_YEAR, mark, sum.count);
     for (size_t i = 0; i < sum.count; i++) {
         /* Models of one level run in parallel: only their wall times are their own. */
@@ -350,6 +377,24 @@ static int run_models(const struct run_options *o, struct run_state *s)
     return rc ? pw_cli_fail(&err) : PW_EXIT_OK;
 }
 /* ---- end of the SQL-model step ---- */
+
+/* --resume of a scenario whose simulation completed but whose SQL models were
+ * interrupted or failed (run_metadata.models_status): true when that is the case,
+ * and the models are to run again without simulating. */
+static bool models_to_resume(const struct run_options *o, const struct pw_config *cfg, struct pw_err *err)
+{
+    struct stat st;
+    if (!o->resume || o->no_models || stat(o->db, &st) != 0) return false;
+    struct pw_db *db;
+    struct pw_db_options dbo = {.read_only = true};
+    if (pw_db_open(&db, o->db, &dbo, err)) return false;
+    struct pw_run_status rs;
+    int rc = pw_output_run_status(db, cfg->scenario_id, &rs, err);
+    pw_db_close(db);
+    if (rc || !rs.exists || strcmp(rs.status, "complete") != 0) return false;
+    return strcmp(rs.models_status, "pending") == 0 || strcmp(rs.models_status, "running") == 0 ||
+           strcmp(rs.models_status, "failed") == 0;
+}
 
 int pw_cmd_run(int argc, char **argv)
 {
@@ -375,6 +420,14 @@ int pw_cmd_run(int argc, char **argv)
         cleanup(&s, &err, o.db);
         pw_run_perf_release(&o.perf);
         return pw_cli_fail(&err);
+    }
+    if (models_to_resume(&o, &s.cfg, &err)) {
+        pw_info("scenario '%s' in '%s' is complete but its SQL models did not finish: running them again",
+                s.cfg.scenario_id, o.db);
+        int code = run_models(&o, &s);
+        pw_run_perf_release(&o.perf);
+        cleanup(&s, NULL, o.db);
+        return code;
     }
     rc = pw__run_simulate(&s, &o, t_start, &err);
     if (rc) {

@@ -13,6 +13,7 @@ static const struct pw_command commands[] = {
     {"validate", "check the environment, configuration, tables and census without simulating", pw_cmd_validate},
     {"checkpoint", "inspect and verify a year checkpoint (checkpoint inspect)", pw_cmd_checkpoint},
     {"models", "list, plan or run the SQL models: marts and data-quality checks", pw_cmd_models},
+    {"check", "audit an output database with the SQL data-quality checks", pw_cmd_check},
     {"report", "write a self-contained HTML report of the scenarios in a database", pw_cmd_report},
     {"ensemble", "many seeds and plan designs in memory: metrics, uncertainty bands, design diffs", pw_cmd_ensemble},
     {"compare", "compare scenarios year by year, their configurations, winners and losers", pw_cmd_compare},

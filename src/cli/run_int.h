@@ -35,6 +35,7 @@ struct run_options {
     struct pw_run_perf perf;    /* --perf-json, --baseline, --target-improvement (run_perf.h) */
     const char *models_dir;   /* --models DIR: user SQL models run after the last year */
     bool no_models;           /* --no-models */
+    bool check;               /* --check: the SQL data-quality checks too */
     const char *vars[64];     /* --var NAME=VALUE for the SQL models */
     int var_count;
 };

@@ -216,6 +216,7 @@ int pw__run_simulate(struct run_state *s, const struct run_options *o, double t_
         .resumed_from_year = from_checkpoint ? s->carried.year : 0,
         .from_checkpoint = from_checkpoint ? s->resume_path : NULL,
         .last_completed_year = o->resume ? s->carried.year : 0,
+        .models_status = o->no_models ? NULL : "pending",
     };
     new_run_id(m->run_id);
     config_hash(s->config_text, m->config_hash);

@@ -118,6 +118,10 @@ void pw_dag_free(struct pw_dag *dag);
 /* Adds the built-in models and the built-in macros (models/macros.sql) that every
  * execution creates first. */
 int pw_dag_add_builtin(struct pw_dag *dag, struct pw_err *err);
+/* The same for some kinds only (PW_DAG_MARTS, PW_DAG_CHECKS); the macros always. */
+int pw_dag_add_builtin_kinds(struct pw_dag *dag, int kinds, struct pw_err *err);
+/* Built-in checks then count (and sample) only the rows of this scenario. */
+int pw_dag_set_check_scenario(struct pw_dag *dag, const char *scenario_id, struct pw_err *err);
 /* Adds every *.sql file under dir (subfolders included, in name order). An
  * unreadable folder or file is recorded as a problem. Fails only when out of memory. */
 int pw_dag_add_dir(struct pw_dag *dag, const char *dir, struct pw_err *err);
@@ -180,9 +184,15 @@ void pw_dag_print_failures(const struct pw_dag_summary *sum, FILE *out);
 /* One line per model (per_model) and a summary line; with_time adds wall times. */
 void pw_dag_print_summary(const struct pw_dag_summary *sum, FILE *out, bool per_model, bool with_time);
 
+/* Which built-in models a run loads (pw_dag_options.builtin); 0 means both. */
+enum { PW_DAG_MARTS = 1, PW_DAG_CHECKS = 2 };
+
 /* Everything `planwise run` needs after the last year, in one call. */
+
 struct pw_dag_options {
     int threads;                     /* connections, >= 1 */
+    int builtin;                     /* PW_DAG_MARTS | PW_DAG_CHECKS; 0 = both */
+    const char *check_scenario;      /* built-in checks count only this scenario's rows; NULL = all */
     const char *models_dir;          /* user models, or NULL for the built-in ones only */
     const char *const *vars;         /* var_count "NAME=VALUE" strings */
     int var_count;

@@ -23,6 +23,7 @@ struct pw_dag {
     const char *prelude_file;        /* its path, for messages */
     int levels;                      /* after planning */
     bool planned;
+    char *check_scenario_sql;        /* quoted scenario id the built-in checks are limited to, or NULL */
 };
 
 /* Records a problem (printf-style message). Returns PW_ENOMEM if it cannot. */

@@ -89,20 +89,28 @@ static const char branch_filter[] =
     " WHERE scenario_id NOT IN (SELECT scenario_id FROM run_metadata WHERE status <> 'complete'"
     " OR (resumed_from_year IS NOT NULL AND start_year > resumed_from_year))";
 
-static const char *check_filter(const struct pw_model *m)
+/* The filter of a model's rows in counts and samples: built-in checks leave out
+ * branched and unfinished scenarios, and keep only the chosen scenario's rows. */
+static void check_filter(const struct pw_dag *dag, const struct pw_model *m, char *out, size_t size)
 {
-    return m->kind == PW_MODEL_CHECK && m->builtin ? branch_filter : "";
+    out[0] = '\0';
+    if (m->kind != PW_MODEL_CHECK || !m->builtin) return;
+    int n = snprintf(out, size, "%s", branch_filter);
+    if (dag->check_scenario_sql && n > 0 && (size_t)n < size)
+        snprintf(out + n, size - (size_t)n, " AND scenario_id = %s", dag->check_scenario_sql);
 }
 
 /* Rows of the model's relation. A view is counted as whole rows (count of the row
  * value t), so every column is computed: count(*) alone would let DuckDB skip the
  * columns, and with them the errors and the cost of computing them. */
-static int count_rows(struct pw_db *conn, const struct pw_model *m, int64_t *rows, struct pw_err *err)
+static int count_rows(const struct pw_dag *dag, struct pw_db *conn, const struct pw_model *m, int64_t *rows,
+                      struct pw_err *err)
 {
-    char sql[PW_MODEL_NAME_MAX + sizeof branch_filter + 64];
+    char filter[sizeof branch_filter + 200], sql[sizeof filter + PW_MODEL_NAME_MAX + 64];
+    check_filter(dag, m, filter, sizeof filter);
     if (m->materialized == PW_MAT_VIEW)
-        snprintf(sql, sizeof sql, "SELECT count(t) FROM \"%s\" t%s", m->name, check_filter(m));
-    else snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"%s", m->name, check_filter(m));
+        snprintf(sql, sizeof sql, "SELECT count(t) FROM \"%s\" t%s", m->name, filter);
+    else snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"%s", m->name, filter);
     return pw_db_query_int(conn, sql, rows, err);
 }
 
@@ -114,10 +122,11 @@ static int build(struct exec_ctx *ctx, struct pw_db *conn, const struct pw_model
     if (rc) return rc;
     rc = materialize(conn, m, sql, err);
     free(sql);
-    if (!rc) rc = count_rows(conn, m, &r->rows, err);
+    if (!rc) rc = count_rows(ctx->dag, conn, m, &r->rows, err);
     if (rc || m->kind != PW_MODEL_CHECK || r->rows == 0) return rc;
-    char query[PW_MODEL_NAME_MAX + sizeof branch_filter + 32];
-    snprintf(query, sizeof query, "SELECT * FROM \"%s\"%s", m->name, check_filter(m));
+    char filter[sizeof branch_filter + 200], query[sizeof filter + PW_MODEL_NAME_MAX + 32];
+    check_filter(ctx->dag, m, filter, sizeof filter);
+    snprintf(query, sizeof query, "SELECT * FROM \"%s\"%s", m->name, filter);
     /* Without a sample the count still says the check failed. */
     if (pw_db_query_text(conn, query, SAMPLE_ROWS, &r->sample, NULL)) memset(&r->sample, 0, sizeof r->sample);
     return 0;

@@ -101,6 +101,7 @@ struct pw_dag *pw_dag_new(void) { return calloc(1, sizeof(struct pw_dag)); }
 void pw_dag_free(struct pw_dag *dag)
 {
     if (!dag) return;
+    free(dag->check_scenario_sql);
     for (size_t i = 0; i < dag->count; i++) {
         struct pw_model *m = &dag->models[i];
         free(m->file);
@@ -140,7 +141,7 @@ int pw_dag_add_text(struct pw_dag *dag, const char *file, const char *text, bool
     return 0;
 }
 
-int pw_dag_add_builtin(struct pw_dag *dag, struct pw_err *err)
+int pw_dag_add_builtin_kinds(struct pw_dag *dag, int kinds, struct pw_err *err)
 {
     for (const struct pw_embedded_file *f = pw_builtin_models; f->name; f++) {
         char file[256];
@@ -150,9 +151,26 @@ int pw_dag_add_builtin(struct pw_dag *dag, struct pw_err *err)
             dag->prelude_file = "<built-in>/macros.sql";
             continue;
         }
+        bool check = strncmp(f->name, "checks/", 7) == 0;
+        if (!(kinds & (check ? PW_DAG_CHECKS : PW_DAG_MARTS))) continue;
         int rc = pw_dag_add_text(dag, file, f->text, true, err);
         if (rc) return rc;
     }
+    return 0;
+}
+
+int pw_dag_add_builtin(struct pw_dag *dag, struct pw_err *err)
+{
+    return pw_dag_add_builtin_kinds(dag, PW_DAG_MARTS | PW_DAG_CHECKS, err);
+}
+
+int pw_dag_set_check_scenario(struct pw_dag *dag, const char *scenario_id, struct pw_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    if (pw__sql_quote(&buf, &len, &cap, scenario_id)) return pw_err_set(err, PW_ENOMEM, "out of memory");
+    free(dag->check_scenario_sql);
+    dag->check_scenario_sql = buf;
     return 0;
 }
 

@@ -217,10 +217,12 @@ void pw_dag_print_summary(const struct pw_dag_summary *sum, FILE *out, bool per_
         if (with_time && r->status != PW_MODEL_SKIPPED) fprintf(out, "  %.3f s", r->seconds);
         fputc('\n', out);
     }
-    fprintf(out, "models: ");
-    if (sum->marts_ok == marts) fprintf(out, "%d mart%s built", marts, marts == 1 ? "" : "s");
-    else fprintf(out, "%d of %d marts built", sum->marts_ok, marts);
-    fprintf(out, ", %d of %d check%s passed", sum->checks_passed, checks, checks == 1 ? "" : "s");
+    /* Only what ran: `planwise run` builds marts (and checks with --check),
+     * `planwise check` runs checks only. */
+    fprintf(out, "%s: ", marts ? "models" : "checks");
+    if (marts && sum->marts_ok == marts) fprintf(out, "%d mart%s built", marts, marts == 1 ? "" : "s");
+    else if (marts) fprintf(out, "%d of %d marts built", sum->marts_ok, marts);
+    if (checks) fprintf(out, "%s%d of %d check%s passed", marts ? ", " : "", sum->checks_passed, checks, checks == 1 ? "" : "s");
     if (sum->skipped) fprintf(out, ", %d skipped", sum->skipped);
     if (with_time)
         fprintf(out, " in %.2f s (%d level%s, %d connection%s)", sum->seconds, sum->levels, sum->levels == 1 ? "" : "s",

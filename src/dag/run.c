@@ -61,7 +61,8 @@ int pw_dag_run(struct pw_db *db, const struct pw_dag_options *opt, struct pw_dag
     FILE *diag = opt->diag ? opt->diag : stderr;
     struct pw_dag *dag = pw_dag_new();
     if (!dag) return pw_err_set(err, PW_ENOMEM, "out of memory");
-    int rc = pw_dag_add_builtin(dag, err);
+    int rc = pw_dag_add_builtin_kinds(dag, opt->builtin ? opt->builtin : PW_DAG_MARTS | PW_DAG_CHECKS, err);
+    if (!rc && opt->check_scenario) rc = pw_dag_set_check_scenario(dag, opt->check_scenario, err);
     if (!rc && opt->models_dir) rc = pw_dag_add_dir(dag, opt->models_dir, err);
     for (int i = 0; i < opt->var_count && !rc; i++) rc = pw_dag_set_var_arg(dag, opt->vars[i], err);
     if (!rc) rc = pw_dag_read_builtin_vars(dag, db, err);
