@@ -54,6 +54,10 @@ static const char usage[] =
     "      --checkpoint-dir D   checkpoint folder (performance.checkpoint_directory;\n"
     "                           default <db>.checkpoints)\n"
     "      --no-checkpoints     do not write a checkpoint after each year\n"
+    "      --output-format F    duckdb (default): tables in the database file;\n"
+    "                           parquet: one Parquet file per table and year under\n"
+    "                           <db>.data/, with the same views in the database\n"
+    "                           (performance.output_format; fixed per database file)\n"
     "      --execution MODE     optimized (default) or baseline: one thread, one\n"
     "                           connection, one DuckDB call per value, DuckDB's\n"
     "                           default settings (the reference of planwise benchmark;\n"
@@ -87,7 +91,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
            OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
            OPT_NO_CHECKPOINTS };
-    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE, OPT_CHECK };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE, OPT_CHECK, OPT_OUTPUT_FORMAT };
     static const struct option longopts[] = {
         {"scenario-file", required_argument, 0, OPT_SCENARIO_FILE},
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS}, {"census-map", required_argument, 0, OPT_CENSUS_MAP},
@@ -103,7 +107,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         PW_RUN_PERF_LONGOPTS,
         {"models", required_argument, 0, OPT_MODELS}, {"no-models", no_argument, 0, OPT_NO_MODELS},
-        {"check", no_argument, 0, OPT_CHECK},
+        {"check", no_argument, 0, OPT_CHECK},       {"output-format", required_argument, 0, OPT_OUTPUT_FORMAT},
         {"var", required_argument, 0, OPT_VAR},
         {0, 0, 0, 0},
     };
@@ -182,6 +186,12 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         case OPT_MODELS: o->models_dir = optarg; break;
         case OPT_NO_MODELS: o->no_models = true; break;
         case OPT_CHECK: o->check = true; break;
+        case OPT_OUTPUT_FORMAT:
+            if (strcmp(optarg, "duckdb") == 0) o->output_format = 0;
+            else if (strcmp(optarg, "parquet") == 0) o->output_format = 1;
+            else return pw_cli_usage_error("run", "invalid --output-format '%s' (expected duckdb or parquet)", optarg);
+            o->output_format_set = true;
+            break;
         case OPT_VAR:
             if (!strchr(optarg, '=') || optarg[0] == '=')
                 return pw_cli_usage_error("run", "invalid --var '%s' (expected NAME=VALUE)", optarg);
@@ -204,6 +214,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         return pw_cli_usage_error("run", "--resume and --from-checkpoint exclude each other");
     if ((o->resume || o->from_checkpoint) && o->baseline)
         return pw_cli_usage_error("run", "--execution baseline runs a whole scenario; it cannot resume or branch");
+    if (o->output_format_set && o->output_format == 1 && o->baseline)
+        return pw_cli_usage_error("run", "--execution baseline writes the wide table layout; it takes no --output-format");
     if (o->overlay_count && !o->config)
         return pw_cli_usage_error("run", "--scenario-file needs --config (the base configuration)");
     if (o->check && o->no_models)
@@ -262,6 +274,7 @@ static int build_config(const struct run_options *o, struct pw_config *cfg, char
         snprintf(cfg->perf.checkpoint_directory, sizeof cfg->perf.checkpoint_directory, "%s", o->checkpoint_dir);
     if (o->memory_limit) snprintf(cfg->perf.memory_limit, sizeof cfg->perf.memory_limit, "%s", o->memory_limit);
     if (o->connections > 0) cfg->perf.connections = o->connections;
+    if (o->output_format_set) cfg->perf.output_format = o->output_format;
     cfg->threads = cfg->perf.threads > 0 ? cfg->perf.threads : (pw_cpu_count() < 8 ? pw_cpu_count() : 8);
     if (o->baseline) {
         cfg->threads = 1;

@@ -36,6 +36,8 @@ struct run_options {
     const char *models_dir;   /* --models DIR: user SQL models run after the last year */
     bool no_models;           /* --no-models */
     bool check;               /* --check: the SQL data-quality checks too */
+    int output_format;        /* --output-format: 0 duckdb, 1 parquet */
+    bool output_format_set;
     const char *vars[64];     /* --var NAME=VALUE for the SQL models */
     int var_count;
 };
@@ -58,6 +60,7 @@ struct run_state {
     /* checkpoints: where they go, which run they belong to, the writer; and for
      * --resume / --from-checkpoint the state read back and the earlier run */
     char checkpoint_dir[PW_PATH_MAX + 16];
+    char data_dir[PW_PATH_MAX + 16];       /* Parquet layout: <db>.data, absolute */
     struct pw_checkpoint_id checkpoint_id;
     struct pw_checkpoint_writer *checkpoint_writer;
     char resume_path[PW_PATH_MAX + 128];

@@ -2,6 +2,7 @@
  * checkpoint to resume or branch from), open the database with the run's
  * settings, simulate the years while the sink streams each one into DuckDB (with
  * a progress line on a terminal), and record the run in run_metadata. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,21 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
     }
     if (!rc) pw_debug("year %d: %zu snapshot rows, %zu events written", sim->year.year, sim->year.n_pop, sim->events_in_year);
     return rc;
+}
+
+/* <db>.data as an absolute path: the views of the Parquet layout name their
+ * files by it, so they work from any working directory. */
+static void data_directory(const char *db, char *out, size_t size)
+{
+    char dir[PW_PATH_MAX];
+    const char *slash = strrchr(db, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - db) : 1, slash ? db : ".");
+    if (slash == db) snprintf(dir, sizeof dir, "/");
+    char abs[PATH_MAX];
+    const char *base = slash ? slash + 1 : db;
+    if (realpath(dir, abs) && strlen(abs) + strlen(base) + 8 < size)
+        snprintf(out, size, "%.*s/%s.data", strcmp(abs, "/") == 0 ? 0 : (int)strlen(abs), abs, base);
+    else snprintf(out, size, "%s.data", db);
 }
 
 static void new_run_id(char out[37])
@@ -226,13 +242,15 @@ int pw__run_simulate(struct run_state *s, const struct run_options *o, double t_
         m->resumed_from_year = s->previous.resumed_from_year;
         m->from_checkpoint = s->previous.from_checkpoint;
     }
+    data_directory(o->db, s->data_dir, sizeof s->data_dir);
     bool checkpoints = cfg->perf.checkpoints;
     if (checkpoints && (rc = pw__run_start_checkpoints(s, o, err))) return rc;
     s->resuming = o->resume;
     struct pw_output_options oo = {.connections = s->connections, .workers = s->pool, .row_appends = o->baseline,
                                    .resume_after_year = o->resume ? s->carried.year : 0,
-                                   .layout = o->baseline ? PW_LAYOUT_WIDE : PW_LAYOUT_TABLES,
-                                   .cfg = cfg, .tables = &s->tables};
+                                   .layout = o->baseline ? PW_LAYOUT_WIDE
+                                             : cfg->perf.output_format ? PW_LAYOUT_PARQUET : PW_LAYOUT_TABLES,
+                                   .data_dir = s->data_dir, .cfg = cfg, .tables = &s->tables};
     if ((rc = pw_output_begin(&s->out, s->db, m, &oo, err))) return rc;
 
     pw_run_report_init(&s->report, cfg, s->sim.census_roster_size);

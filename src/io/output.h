@@ -91,6 +91,7 @@ struct pw_output_options {
     int resume_after_year;           /* > 0: continue the scenario's latest run after this year */
     bool row_appends;                /* one DuckDB call per value instead of whole data chunks (baseline) */
     int layout;                      /* enum pw_output_layout (io/store_schema.h) */
+    const char *data_dir;            /* Parquet layout of a new database: absolute path of its files' folder */
     const struct pw_config *cfg;     /* settings the views show (event_details); tables: band labels */
     const struct pw_tables *tables;
 };

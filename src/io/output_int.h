@@ -22,12 +22,17 @@ struct pw_output {
     int run_key;
     int years_committed;                     /* years this run committed */
     bool wide_old_rows_pending;              /* wide layout: the first year still has to delete old rows */
+    char data_dir[1024];                     /* Parquet layout: the files' folder */
+    struct pw__removal { int run_key, after_year; } *removals; /* Parquet files to remove once a transaction commits */
+    size_t removal_count, removal_cap;
     char scenario_id[65];
     char scenario_sql[2 * 64 + 8];           /* quoted literal of the scenario id */
     char run_id[37];
 };
 
-/* Appends one group's rows of a year on connection c (inside its transaction). */
+/* Appends one group's rows of a year on connection c (inside its transaction;
+ * the Parquet layout: into the connection's staging tables, then to the year's
+ * files). */
 int pw__output_append_group(struct pw_output *o, int group, struct pw_db *c, const struct pw_year_output *y,
                             struct pw_err *err);
 int pw__output_append_group_wide(struct pw_output *o, int group, struct pw_db *c, const struct pw_year_output *y,

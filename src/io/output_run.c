@@ -14,6 +14,7 @@
 #include "io/db_internal.h"
 #include "io/db_pool.h"
 #include "io/output_int.h"
+#include "io/store_parquet.h"
 #include "io/store_views.h"
 #include "model/config_plan.h"
 #include "model/plan_config.h"
@@ -28,6 +29,13 @@ static int exec_sb(struct pw_db *db, const struct pw_strbuf *b, const char *what
     return pw__db_query(db, pw_sb_text(b), NULL, what, err);
 }
 
+static void remove_files(struct pw_output *o)
+{
+    for (size_t i = 0; i < o->removal_count; i++)
+        pw_parquet_remove_files(o->data_dir, o->removals[i].run_key, o->removals[i].after_year);
+    o->removal_count = 0;
+}
+
 static int in_transaction(struct pw_db *db, const struct pw_strbuf *b, const char *what, struct pw_err *err)
 {
     int rc = pw_db_exec(db, "BEGIN TRANSACTION", err);
@@ -39,13 +47,28 @@ static int in_transaction(struct pw_db *db, const struct pw_strbuf *b, const cha
 
 /* Statements removing run k's rows of years after `after` (-1: every row of the
  * run, its parameters and rejected rows too). Employees belong to the year they
- * joined the run: their hire year, or the run's first year (first_year). */
-static void delete_run_rows(struct pw_strbuf *b, int layout, int k, int first_year, int after)
+ * joined the run: their hire year, or the run's first year (first_year). In the
+ * Parquet layout the files go once the transaction has committed (remove_files):
+ * a file whose commit record is gone is invisible until then. */
+static void delete_run_rows(struct pw_output *o, struct pw_strbuf *b, int k, int first_year, int after)
 {
-    if (layout == PW_LAYOUT_WIDE) return;   /* the wide layout replaces rows by scenario */
+    if (o->layout == PW_LAYOUT_WIDE) return;   /* the wide layout replaces rows by scenario */
+    if (o->layout == PW_LAYOUT_PARQUET) {
+        if (o->removal_count == o->removal_cap) {
+            size_t cap = o->removal_cap ? 2 * o->removal_cap : 8;
+            struct pw__removal *p = realloc(o->removals, cap * sizeof *p);
+            if (!p) {
+                b->failed = true;
+                return;
+            }
+            o->removals = p;
+            o->removal_cap = cap;
+        }
+        o->removals[o->removal_count++] = (struct pw__removal){k, after};
+    }
     for (int t = 0; t < PW_T_COUNT; t++) {
         const struct pw_store_table_def *d = &pw_store_tables[t];
-        if (t == PW_T_RUN_METADATA) continue;
+        if (t == PW_T_RUN_METADATA || (o->layout == PW_LAYOUT_PARQUET && pw_store_table_in_files(t))) continue;
         if (d->per_year) pw_sb_addf(b, "DELETE FROM %s WHERE run_key = %d AND simulation_year > %d;", d->name, k, after);
         else if (t == PW_T_DIM_EMPLOYEE)
             pw_sb_addf(b, "DELETE FROM %s WHERE run_key = %d AND coalesce(hire_year, %d) > %d;", d->name, k,
@@ -55,6 +78,23 @@ static void delete_run_rows(struct pw_strbuf *b, int layout, int k, int first_ye
 }
 
 /* ---- clean-up of what earlier runs left ------------------------------------- */
+
+/* Parquet files of runs run_metadata no longer lists. */
+static int sweep_files(struct pw_output *o, struct pw_err *err)
+{
+    duckdb_result res;
+    int rc = pw__db_query(o->db, "SELECT run_key FROM run_metadata", &res, "cannot read run_metadata", err);
+    if (rc) return rc;
+    idx_t n = duckdb_row_count(&res);
+    int *keys = malloc((n + 1) * sizeof *keys);
+    if (keys) {
+        for (idx_t i = 0; i < n; i++) keys[i] = (int)duckdb_value_int64(&res, 0, i);
+        pw_parquet_sweep(o->data_dir, keys, n);
+    }
+    duckdb_destroy_result(&res);
+    free(keys);
+    return keys ? 0 : pw_err_set(err, PW_ENOMEM, "out of memory");
+}
 
 /* A run still marked 'running' when a new run opens the database (which it
  * holds locked) was killed or crashed. Its years without a commit record are
@@ -79,7 +119,7 @@ static int clean_up(struct pw_output *o, struct pw_err *err)
         int k = (int)duckdb_value_int64(&res, 0, i), first = (int)duckdb_value_int64(&res, 1, i);
         int last = (int)duckdb_value_int64(&res, 2, i);
         bool superseded = duckdb_value_int64(&res, 3, i) != 0;
-        delete_run_rows(&b, o->layout, k, first, superseded ? -1 : last);
+        delete_run_rows(o, &b, k, first, superseded ? -1 : last);
         if (superseded) pw_sb_addf(&b, "DELETE FROM run_metadata WHERE run_key = %d;", k);
     }
     duckdb_destroy_result(&res);
@@ -87,7 +127,9 @@ static int clean_up(struct pw_output *o, struct pw_err *err)
                   "(the process was killed or crashed)' WHERE status = 'running';");
     rc = in_transaction(db, &b, "cannot clean up after earlier runs", err);
     pw_sb_release(&b);
-    return rc;
+    if (rc) return rc;
+    remove_files(o);
+    return o->layout == PW_LAYOUT_PARQUET ? sweep_files(o, err) : 0;
 }
 
 /* ---- run_metadata and run_params -------------------------------------------- */
@@ -212,6 +254,17 @@ static int resume_target(struct pw_output *o, const char *scenario_id, int *firs
     return 0;
 }
 
+/* The Parquet layout's staging tables, on every connection that writes a group
+ * (all of them when the groups share one connection). */
+static int stage_tables(struct pw_output *o, struct pw_db *c, struct pw_err *err)
+{
+    (void)o;
+    int rc = 0;
+    for (int t = 0; t < PW_T_COUNT && !rc; t++)
+        if (pw_store_table_in_files(t)) rc = pw_parquet_stage_create(c, t, err);
+    return rc;
+}
+
 int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_run_metadata *m,
                     const struct pw_output_options *opt, struct pw_err *err)
 {
@@ -233,8 +286,12 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_ru
     snprintf(o->scenario_id, sizeof o->scenario_id, "%s", m->scenario_id);
     o->resume = opt->resume_after_year > 0;
     o->wide_old_rows_pending = o->layout == PW_LAYOUT_WIDE && !o->resume;
-    int rc = pw_store_open(db, o->layout, err);
+    struct pw_store_info info;
+    int rc = pw_store_open(db, o->layout, opt->data_dir, &info, err);
+    snprintf(o->data_dir, sizeof o->data_dir, "%s", info.data_dir);
     if (!rc) rc = clean_up(o, err);
+    for (int g = 0; g < PW__G_COUNT && !rc && o->layout == PW_LAYOUT_PARQUET; g++)
+        if (g == 0 || o->conn[g] != o->conn[g - 1]) rc = stage_tables(o, o->conn[g], err);
     int first_year = m->start_year;
     if (!rc && o->resume) rc = resume_target(o, m->scenario_id, &first_year, err);
     if (!rc && !o->resume) {
@@ -247,7 +304,7 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_ru
      * checkpoint and takes over its run_key; a new run adds its row next to the
      * scenario's earlier runs, which stay visible until this one completes. */
     pw_sb_reset(&b);
-    if (o->resume) delete_run_rows(&b, o->layout, o->run_key, first_year, opt->resume_after_year);
+    if (o->resume) delete_run_rows(o, &b, o->run_key, first_year, opt->resume_after_year);
     if (o->layout != PW_LAYOUT_WIDE) run_params_sql(&b, o->run_key, opt);
     if ((rc = pw_db_exec(db, "BEGIN TRANSACTION", err))) goto fail;
     if (b.len) rc = exec_sb(db, &b, "cannot record the run", err);
@@ -258,10 +315,12 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_ru
         goto fail;
     }
     pw_sb_release(&b);
+    remove_files(o);
     *out = o;
     return 0;
 fail:
     pw_sb_release(&b);
+    free(o->removals);
     free(o);
     return rc;
 }
@@ -283,12 +342,15 @@ static int append_group(struct pw_output *o, int g, struct pw_db *c, const struc
                                        : pw__output_append_group(o, g, c, y, err);
 }
 
+/* The Parquet layout writes files, not transactions: a group's files are in
+ * place when it returns, and nothing shows them before the commit record. */
 static void append_task(void *ctx, size_t g, int worker)
 {
     (void)worker;
     struct group_job *job = ctx;
     struct pw_db *c = job->o->conn[g];
-    int rc = pw_db_exec(c, "BEGIN TRANSACTION", &job->err[g]);
+    bool files = job->o->layout == PW_LAYOUT_PARQUET;
+    int rc = files ? 0 : pw_db_exec(c, "BEGIN TRANSACTION", &job->err[g]);
     if (!rc) rc = append_group(job->o, (int)g, c, job->y, &job->err[g]);
     job->rc[g] = rc;
 }
@@ -297,6 +359,7 @@ static void commit_task(void *ctx, size_t g, int worker)
 {
     (void)worker;
     struct group_job *job = ctx;
+    if (job->o->layout == PW_LAYOUT_PARQUET) return;
     job->rc[g] = pw__db_query(job->o->conn[g], "COMMIT", NULL, "cannot commit the year's rows", &job->err[g]);
 }
 
@@ -304,6 +367,7 @@ static void rollback_task(void *ctx, size_t g, int worker)
 {
     (void)worker;
     struct group_job *job = ctx;
+    if (job->o->layout == PW_LAYOUT_PARQUET) return;
     pw__db_query(job->o->conn[g], "ROLLBACK", NULL, "rollback", NULL);
 }
 
@@ -338,7 +402,7 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
     int rc;
     struct pw_strbuf record = PW_STRBUF_INIT;
     commit_record_sql(&record, o, y->view.year->year);
-    if (o->shared_connection) {
+    if (o->shared_connection && o->layout != PW_LAYOUT_PARQUET) {
         /* One connection: the whole year, commit record included, in one transaction. */
         rc = pw_db_exec(o->db, "BEGIN TRANSACTION", err);
         for (int g = 0; g < PW__G_COUNT && !rc; g++) rc = append_group(o, g, o->db, y, err);
@@ -363,6 +427,7 @@ int pw_output_write_year(struct pw_output *o, const struct pw_year_output *y, st
         }
     }
     pw_sb_release(&record);
+    if (rc && o->layout == PW_LAYOUT_PARQUET) pw_parquet_remove_files(o->data_dir, o->run_key, y->view.year->year - 1);
     if (rc) return rc;
     o->wide_old_rows_pending = false;
     o->years_committed++;
@@ -414,12 +479,13 @@ static int remove_earlier_runs(struct pw_output *o, struct pw_err *err)
     struct pw_strbuf b = PW_STRBUF_INIT;
     for (idx_t i = 0, n = duckdb_row_count(&res); i < n; i++) {
         int k = (int)duckdb_value_int64(&res, 0, i);
-        delete_run_rows(&b, o->layout, k, (int)duckdb_value_int64(&res, 1, i), -1);
+        delete_run_rows(o, &b, k, (int)duckdb_value_int64(&res, 1, i), -1);
         pw_sb_addf(&b, "DELETE FROM run_metadata WHERE run_key = %d;", k);
     }
     duckdb_destroy_result(&res);
     if (b.len) rc = in_transaction(o->db, &b, "cannot remove the scenario's earlier runs", err);
     pw_sb_release(&b);
+    if (!rc) remove_files(o);
     return rc;
 }
 
@@ -447,6 +513,7 @@ int pw_output_finish(struct pw_output *o, const struct pw_census *census, const 
      * (a full disk); they are invisible already, and the next run removes them. */
     struct pw_err ignored = {0};
     remove_earlier_runs(o, &ignored);
+    free(o->removals);
     free(o);
     return 0;
 }
@@ -458,15 +525,16 @@ void pw_output_abort(struct pw_output *o, const struct pw_err *why)
     if (!o->resume && o->years_committed == 0) {
         /* Nothing of this run is visible or resumable: remove every trace (a
          * year may have been committed by some groups and not others). */
-        delete_run_rows(&b, o->layout, o->run_key, 0, -1);
+        delete_run_rows(o, &b, o->run_key, 0, -1);
         pw_sb_addf(&b, "DELETE FROM run_metadata WHERE run_key = %d;", o->run_key);
     } else {
         pw_sb_add(&b, "UPDATE run_metadata SET status = 'failed', error = ");
         pw_sb_add_sql_literal(&b, why && why->msg[0] ? why->msg : "stopped");
         pw_sb_addf(&b, " WHERE run_key = %d;", o->run_key);
     }
-    in_transaction(o->db, &b, "cannot record the failure", NULL);
+    if (in_transaction(o->db, &b, "cannot record the failure", NULL) == 0) remove_files(o);
     pw_sb_release(&b);
+    free(o->removals);
     free(o);
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/num.h"
 #include "io/output_int.h"
+#include "io/store_parquet.h"
 
 static void snapshot_row(struct pw_table_writer *w, int run_key, const struct pw_year_output *y, uint32_t r)
 {
@@ -62,19 +63,22 @@ static void snapshot_row(struct pw_table_writer *w, int run_key, const struct pw
     pw_tw_bool(w, PW_SNAP_is_hce, m->is_hce[r]);
 }
 
-static int write_snapshot(struct pw_table_writer *w, int run_key, const struct pw_year_output *y, struct pw_err *err)
+static int write_snapshot(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
+                          struct pw_err *err)
 {
     const struct pw_year *yr = y->view.year;
     for (size_t p = 0; p < yr->n_pop; p++) {
-        snapshot_row(w, run_key, y, yr->order[p]);
+        snapshot_row(w, o->run_key, y, yr->order[p]);
         int rc = pw_tw_end_row(w, err);
         if (rc) return rc;
     }
     return 0;
 }
 
-static int write_events(struct pw_table_writer *w, int run_key, const struct pw_year_output *y, struct pw_err *err)
+static int write_events(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
+                        struct pw_err *err)
 {
+    const int run_key = o->run_key;
     const struct pw_year *yr = y->view.year;
     const struct pw_workforce *wf = y->view.wf;
     for (size_t c = 0; c < y->chunk_count; c++) {
@@ -112,9 +116,11 @@ static int write_events(struct pw_table_writer *w, int run_key, const struct pw_
 
 /* The employees new to the run this year: the whole population in the run's
  * first year, the year's hires afterwards. */
-static int write_employees(struct pw_table_writer *w, int run_key, bool whole_population, const struct pw_year_output *y,
+static int write_employees(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
                            struct pw_err *err)
 {
+    const int run_key = o->run_key;
+    const bool whole_population = o->years_committed == 0 && !o->resume;
     const struct pw_year *yr = y->view.year;
     const struct pw_workforce *wf = y->view.wf;
     for (size_t r = whole_population ? 0 : yr->n_roster; r < yr->n_pop; r++) {
@@ -134,8 +140,10 @@ static int write_employees(struct pw_table_writer *w, int run_key, bool whole_po
     return 0;
 }
 
-static int write_needs(struct pw_table_writer *w, int run_key, const struct pw_year_output *y, struct pw_err *err)
+static int write_needs(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
+                       struct pw_err *err)
 {
+    const int run_key = o->run_key;
     const struct pw_needs *n = &y->view.year->needs;
     pw_tw_int(w, PW_NEEDS_run_key, run_key);
     pw_tw_int(w, PW_NEEDS_simulation_year, y->view.year->year);
@@ -158,9 +166,10 @@ static int write_needs(struct pw_table_writer *w, int run_key, const struct pw_y
     return pw_tw_end_row(w, err);
 }
 
-static int write_needs_by_level(struct pw_table_writer *w, int run_key, const struct pw_year_output *y,
+static int write_needs_by_level(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
                                 struct pw_err *err)
 {
+    const int run_key = o->run_key;
     const struct pw_level_needs *b = &y->view.year->by_level;
     for (int l = 1; l <= y->levels; l++) {
         pw_tw_int(w, PW_NBL_run_key, run_key);
@@ -179,20 +188,28 @@ static int write_needs_by_level(struct pw_table_writer *w, int run_key, const st
     return 0;
 }
 
-/* Runs fill() into a new writer of table t on c and closes it. */
-static int append_table(struct pw_output *o, struct pw_db *c, int t,
-                        int (*fill)(struct pw_table_writer *, int, const struct pw_year_output *, struct pw_err *),
-                        const struct pw_year_output *y, struct pw_err *err)
+typedef int (*fill_fn)(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
+                       struct pw_err *err);
+
+/* Runs fill() into a new writer of table t on c and closes it; the Parquet
+ * layout appends to the connection's staging table and writes the year's file. */
+static int append_table(struct pw_output *o, struct pw_db *c, int t, fill_fn fill, const struct pw_year_output *y,
+                        struct pw_err *err)
 {
+    bool files = o->layout == PW_LAYOUT_PARQUET;
+    char stage[64];
+    if (files) pw_parquet_stage_name(t, stage, sizeof stage);
     struct pw_table_writer *w;
-    int rc = pw_table_writer_new(&w, c, pw_store_tables[t].name, o->row_appends, err);
+    int rc = pw_table_writer_new(&w, c, files ? stage : pw_store_tables[t].name, o->row_appends, err);
     if (rc) return rc;
-    if ((rc = fill(w, o->run_key, y, err))) {
+    if ((rc = fill(w, o, y, err))) {
         pw_table_writer_free(w);
         return rc;
     }
-    return pw_table_writer_close(w, err);
+    if ((rc = pw_table_writer_close(w, err))) return rc;
+    return files ? pw_parquet_stage_flush(c, t, o->data_dir, o->run_key, y->view.year->year, err) : 0;
 }
+
 
 int pw__output_append_group(struct pw_output *o, int group, struct pw_db *c, const struct pw_year_output *y,
                             struct pw_err *err)
@@ -201,16 +218,10 @@ int pw__output_append_group(struct pw_output *o, int group, struct pw_db *c, con
     case PW__G_EVENTS: return append_table(o, c, PW_T_EVENTS, write_events, y, err);
     case PW__G_SNAPSHOT: return append_table(o, c, PW_T_SNAPSHOT, write_snapshot, y, err);
     default: {
-        struct pw_table_writer *w;
-        int rc = pw_table_writer_new(&w, c, pw_store_tables[PW_T_DIM_EMPLOYEE].name, o->row_appends, err);
-        if (rc) return rc;
-        if ((rc = write_employees(w, o->run_key, o->years_committed == 0 && !o->resume, y, err))) {
-            pw_table_writer_free(w);
-            return rc;
-        }
-        if ((rc = pw_table_writer_close(w, err))) return rc;
-        if ((rc = append_table(o, c, PW_T_NEEDS, write_needs, y, err))) return rc;
-        return append_table(o, c, PW_T_NEEDS_BY_LEVEL, write_needs_by_level, y, err);
+        int rc = append_table(o, c, PW_T_DIM_EMPLOYEE, write_employees, y, err);
+        if (!rc) rc = append_table(o, c, PW_T_NEEDS, write_needs, y, err);
+        if (!rc) rc = append_table(o, c, PW_T_NEEDS_BY_LEVEL, write_needs_by_level, y, err);
+        return rc;
     }
     }
 }

@@ -8,6 +8,7 @@
  *      and each one is prepared; a statement whose type is not a plain query is
  *      refused by name. Using the parser (not string matching) means comments,
  *      quoting and case cannot hide an ATTACH or COPY. */
+#include "core/strbuf.h"
 #include "io/db_internal.h"
 
 #include <stdio.h>
@@ -47,11 +48,39 @@ static const char *statement_name(duckdb_statement_type t)
     }
 }
 
+/* The Parquet layout keeps its rows in files under the database's data folder:
+ * that folder, and nothing else, stays readable. */
+static int allow_data_directory(struct pw_db *db, struct pw_err *err)
+{
+    int64_t n = 0;
+    int rc = pw_db_query_int(db,
+                             "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'planwise_schema' "
+                             "AND column_name = 'data_directory' AND database_name = current_database()",
+                             &n, err);
+    if (rc || n == 0) return rc;
+    char dir[1100];
+    if ((rc = pw_db_query_string(db, "SELECT coalesce(max(data_directory), '') FROM planwise_schema", dir, sizeof dir,
+                                 err)))
+        return rc;
+    if (!dir[0]) return 0;
+    struct pw_strbuf b = PW_STRBUF_INIT;
+    pw_sb_add(&b, "SET allowed_directories = [");
+    char with_slash[1104];
+    snprintf(with_slash, sizeof with_slash, "%s/", dir);
+    pw_sb_add_sql_literal(&b, with_slash);
+    pw_sb_add(&b, "]");
+    rc = pw_sb_ok(&b) ? pw_err_set(err, PW_ENOMEM, "out of memory")
+                      : pw__db_query(db, pw_sb_text(&b), NULL, "cannot restrict SQL", err);
+    pw_sb_release(&b);
+    return rc;
+}
+
 int pw_db_sandbox(struct pw_db *db, struct pw_err *err)
 {
     /* Order matters: the lock must come last, and after it even SET of the
      * external-access flag is refused by DuckDB. */
-    int rc = pw__db_query(db, "SET enable_external_access = false", NULL, "cannot restrict SQL", err);
+    int rc = allow_data_directory(db, err);
+    if (!rc) rc = pw__db_query(db, "SET enable_external_access = false", NULL, "cannot restrict SQL", err);
     if (!rc) rc = pw__db_query(db, "SET lock_configuration = true", NULL, "cannot restrict SQL", err);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/db_internal.h"
+#include "io/store_parquet.h"
 #include "io/store_views.h"
 #include "model/config_plan.h"
 #include "model/events.h"
@@ -80,6 +81,31 @@ static int enum_types(struct enum_type *t)
 }
 #define MAX_ENUM_TYPES 16
 
+void pw_store_type_sql(struct pw_strbuf *b, const char *type, int form)
+{
+    if (strncmp(type, "pw.", 3) != 0 || form == PW_TYPE_NAMED) {
+        pw_sb_add(b, type);
+        return;
+    }
+    if (form == PW_TYPE_TEXT) {
+        pw_sb_add(b, "VARCHAR");
+        return;
+    }
+    struct enum_type types[MAX_ENUM_TYPES];
+    int ntypes = enum_types(types);
+    for (int i = 0; i < ntypes; i++) {
+        if (strcmp(types[i].name, type) != 0) continue;
+        pw_sb_add(b, "ENUM(");
+        for (int k = 0; k < types[i].count; k++) {
+            if (k) pw_sb_add(b, ", ");
+            pw_sb_add_sql_literal(b, types[i].names[types[i].first + k]);
+        }
+        pw_sb_add(b, ")");
+        return;
+    }
+    PW_ASSERT(!"unknown ENUM type in a column list");
+}
+
 void pw_store_table_ddl(struct pw_strbuf *b, const struct pw_store_table_def *t, bool with_compression)
 {
     pw_sb_addf(b, "CREATE TABLE IF NOT EXISTS %s (", t->name);
@@ -97,7 +123,7 @@ static int exec_sb(struct pw_db *db, struct pw_strbuf *b, const char *what, stru
     return pw__db_query(db, pw_sb_text(b), NULL, what, err);
 }
 
-static int create_layout(struct pw_db *db, int layout, struct pw_err *err)
+static int create_layout(struct pw_db *db, int layout, const char *data_dir, struct pw_err *err)
 {
     struct enum_type types[MAX_ENUM_TYPES];
     int ntypes = enum_types(types);
@@ -114,10 +140,12 @@ static int create_layout(struct pw_db *db, int layout, struct pw_err *err)
         rc = exec_sb(db, &b, "cannot create the output types", err);
     }
     for (int t = 0; t < PW_T_COUNT && !rc; t++) {
+        if (layout == PW_LAYOUT_PARQUET && pw_store_table_in_files(t)) continue;
         pw_sb_reset(&b);
         pw_store_table_ddl(&b, &pw_store_tables[t], true);
         rc = exec_sb(db, &b, "cannot create the output tables", err);
     }
+    if (!rc && layout == PW_LAYOUT_PARQUET) rc = pw_parquet_create_layout(db, data_dir, err);
     if (layout == PW_LAYOUT_WIDE) {
         /* The user-facing tables as base tables, with the columns of the views. */
         for (int v = 0; v < PW_V_COUNT && !rc; v++) {
@@ -131,9 +159,11 @@ static int create_layout(struct pw_db *db, int layout, struct pw_err *err)
     if (!rc) {
         pw_sb_reset(&b);
         pw_sb_addf(&b,
-                   "CREATE TABLE planwise_schema (version INTEGER NOT NULL, layout VARCHAR NOT NULL); "
-                   "INSERT INTO planwise_schema VALUES (%d, '%s'); CREATE SEQUENCE pw.run_keys START 1",
+                   "CREATE TABLE planwise_schema (version INTEGER NOT NULL, layout VARCHAR NOT NULL, "
+                   "data_directory VARCHAR); INSERT INTO planwise_schema VALUES (%d, '%s', ",
                    PW_SCHEMA_VERSION, pw_output_layout_names[layout]);
+        pw_sb_add_sql_literal(&b, layout == PW_LAYOUT_PARQUET ? data_dir : NULL);
+        pw_sb_add(&b, "); CREATE SEQUENCE pw.run_keys START 1");
         rc = exec_sb(db, &b, "cannot create the output tables", err);
     }
     pw_sb_release(&b);
@@ -168,9 +198,11 @@ static int check_enums(struct pw_db *db, struct pw_err *err)
     return rc;
 }
 
-/* 1 = planwise_schema exists, 0 = not; the version in *version, the layout in *layout. */
-static int read_version(struct pw_db *db, int64_t *version, int *layout, struct pw_err *err)
+/* 1 = planwise_schema exists, 0 = not; the version in *version, the layout and
+ * data folder in *info. */
+static int read_version(struct pw_db *db, int64_t *version, struct pw_store_info *info, struct pw_err *err)
 {
+    int *layout = &info->layout;
     int64_t n = 0;
     *version = 0;
     int rc = pw_db_query_int(db,
@@ -189,6 +221,9 @@ static int read_version(struct pw_db *db, int64_t *version, int *layout, struct 
         if (strcmp(name, pw_output_layout_names[l]) == 0) *layout = l;
     if (*layout < 0)
         return pw_err_set(err, PW_EDB, "database '%s': unknown planwise output layout '%s'", pw_db_path(db), name);
+    if ((rc = pw_db_query_string(db, "SELECT coalesce(max(data_directory), '') FROM planwise_schema", info->data_dir,
+                                 sizeof info->data_dir, err)))
+        return rc;
     return 1;
 }
 
@@ -200,24 +235,30 @@ static int version_error(struct pw_db *db, int64_t version, struct pw_err *err)
                       pw_db_path(db), (long long)version, PW_SCHEMA_VERSION);
 }
 
-int pw_store_check(struct pw_db *db, int *layout, struct pw_err *err)
+int pw_store_check(struct pw_db *db, struct pw_store_info *info, struct pw_err *err)
 {
     int64_t version;
-    int stored;
+    struct pw_store_info stored = {0};
     int rc = read_version(db, &version, &stored, err);
     if (rc < 0) return rc;
     if (rc == 0) return pw_err_set(err, PW_EDB, "database '%s' holds no planwise outputs", pw_db_path(db));
     if (version != PW_SCHEMA_VERSION) return version_error(db, version, err);
-    if (layout) *layout = stored;
+    if (info) *info = stored;
     return check_enums(db, err);
 }
 
-int pw_store_open(struct pw_db *db, int layout, struct pw_err *err)
+int pw_store_open(struct pw_db *db, int layout, const char *data_dir, struct pw_store_info *out, struct pw_err *err)
 {
     int64_t version;
-    int stored;
-    int rc = read_version(db, &version, &stored, err);
+    struct pw_store_info info = {0};
+    int rc = read_version(db, &version, &info, err);
     if (rc < 0) return rc;
+    int stored = info.layout;
+    if (out) {
+        *out = (struct pw_store_info){.layout = layout};
+        if (rc == 1) *out = info;
+        else if (layout == PW_LAYOUT_PARQUET) snprintf(out->data_dir, sizeof out->data_dir, "%s", data_dir);
+    }
     if (rc == 1) {
         if (version != PW_SCHEMA_VERSION) return version_error(db, version, err);
         if (stored != layout)
@@ -240,7 +281,7 @@ int pw_store_open(struct pw_db *db, int layout, struct pw_err *err)
      * commits rows appended to a table created in the same transaction much more
      * slowly, and an empty layout changes nothing a reader can see. */
     if ((rc = pw_db_exec(db, "BEGIN TRANSACTION", err))) return rc;
-    rc = create_layout(db, layout, err);
+    rc = create_layout(db, layout, data_dir, err);
     if (!rc) rc = pw__db_query(db, "COMMIT", NULL, "cannot create the output tables", err);
     if (rc) {
         pw__db_query(db, "ROLLBACK", NULL, "rollback", NULL);

@@ -269,20 +269,42 @@ struct pw_store_table_def {
 
 extern const struct pw_store_table_def pw_store_tables[PW_T_COUNT];
 
+/* How a column type is written: as listed (pw.<enum> named types), with ENUM
+ * types spelled out inline (for temporary tables, which cannot use the named
+ * types), or with ENUMs as VARCHAR (as Parquet files store them). */
+enum { PW_TYPE_NAMED = 0, PW_TYPE_INLINE_ENUM, PW_TYPE_TEXT };
+void pw_store_type_sql(struct pw_strbuf *b, const char *type, int form);
+
+/* Tables kept as Parquet files in the Parquet layout: one file per table, run
+ * and year (the others stay DuckDB tables). */
+static inline bool pw_store_table_in_files(int t)
+{
+    return t == PW_T_DIM_EMPLOYEE || t == PW_T_EVENTS || t == PW_T_SNAPSHOT || t == PW_T_NEEDS ||
+           t == PW_T_NEEDS_BY_LEVEL;
+}
+
 /* Appends CREATE TABLE IF NOT EXISTS for table t (with_compression: the
  * USING COMPRESSION clauses, which Parquet files do not take). */
 void pw_store_table_ddl(struct pw_strbuf *b, const struct pw_store_table_def *t, bool with_compression);
 
-/* Creates (if needed) schema pw, its ENUM types, the tables, the views (or the
- * wide layout's base tables) and the schema row, in one transaction; then checks
+/* Creates (if needed) schema pw, its ENUM types, the tables (the Parquet layout:
+ * the file folders under data_dir and views over them), the views (or the wide
+ * layout's base tables) and the schema row, in one transaction; then checks
  * that the database holds this layout: the version, the storage layout, and every
  * ENUM type's values equal to the C names (an internal error names the type when
  * they differ). A database of another version or layout is an error that says
- * what to do. */
-int pw_store_open(struct pw_db *db, int layout, struct pw_err *err);
+ * what to do. info (may be NULL) receives the stored layout and data folder. */
+struct pw_store_info;
+int pw_store_open(struct pw_db *db, int layout, const char *data_dir, struct pw_store_info *info, struct pw_err *err);
+
+/* What an output database says about itself. */
+struct pw_store_info {
+    int layout;                        /* enum pw_output_layout */
+    char data_dir[1024];               /* Parquet layout: absolute path of the files' folder, else "" */
+};
 /* The same checks on a database that must already hold planwise outputs
- * (read-only commands); PW_EDB with a clear message when it does not. *layout
- * (may be NULL) receives the stored layout. */
-int pw_store_check(struct pw_db *db, int *layout, struct pw_err *err);
+ * (read-only commands); PW_EDB with a clear message when it does not. info (may
+ * be NULL) receives the layout and data folder. */
+int pw_store_check(struct pw_db *db, struct pw_store_info *info, struct pw_err *err);
 
 #endif

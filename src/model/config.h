@@ -101,6 +101,7 @@ struct pw_config {
         int connections;                    /* 1-16 DuckDB connections */
         bool checkpoints;                   /* write a checkpoint after every year */
         char checkpoint_directory[PW_PATH_MAX]; /* "" = <db>.checkpoints */
+        int output_format;                  /* 0 = DuckDB tables, 1 = Parquet files (enum pw_output_layout) */
     } perf;
 
     /* run-time settings (CLI; not YAML) */

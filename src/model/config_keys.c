@@ -68,6 +68,8 @@ static const char *const ae_scope_names[] = {"new_hires_only", "all_eligible_emp
 static const char *const core_status_names[] = {"none", "flat", "graded_by_service", "age_banded",
                                                 "points_based", NULL};
 static const char *const level_mode_names[] = {"ss_wage_base", "percent", "fixed", NULL};
+/* Same order as enum pw_output_layout (io/store_schema.h) for the two a user picks. */
+static const char *const output_format_names[] = {"duckdb", "parquet", NULL};
 
 #define AE "enrollment.auto_enrollment."
 #define PE "enrollment.proactive_enrollment."
@@ -339,6 +341,8 @@ const struct pw_config_key pw_config_keys[] = {
      "write the carried state after every year, for --resume (--no-checkpoints)"},
     {"performance.checkpoint_directory", PW_KEY_PATH, F(perf.checkpoint_directory), NOF, 0, PW_PATH_MAX - 1,
      PW_KF_RUNTIME | PW_KF_NULLABLE, NULL, NULL, "checkpoint folder; null = <db>.checkpoints (--checkpoint-dir)"},
+    {"performance.output_format", PW_KEY_ENUM, F(perf.output_format), NOF, 0, 0, PW_KF_RUNTIME, output_format_names,
+     "duckdb", "duckdb: tables in the database file; parquet: files under <db>.data/ (--output-format)"},
 
     PATH("assumptions.directory", assumptions_directory, 0, PW_KF_NULLABLE, NULL,
          "folder of <table>.csv files replacing built-in tables"),

@@ -101,13 +101,13 @@ all_checks() {
     done
 }
 
-# simulate RUN CENSUS [run options...]: runs planwise into $TMP/RUN.duckdb (which runs
+# simulate RUN CENSUS [run options...]: runs planwise --check into $TMP/RUN.duckdb (which runs
 # the built-in models, checks included), then reports every check. Exit status 1 with
 # a database that holds the models run means failed checks, reported by all_checks.
 simulate() {
     local run=$1 census=$2 db=$TMP/$1.duckdb rc
     shift 2
-    "$BIN" run -q --census "$census" --db "$db" "$@" >"$TMP/$run.out" 2>"$TMP/$run.err"
+    "$BIN" run -q --check --census "$census" --db "$db" "$@" >"$TMP/$run.out" 2>"$TMP/$run.err"
     rc=$?
     if [ "$rc" -ne 0 ] && ! query "$db" "SELECT 1 FROM planwise_model_runs LIMIT 1" >/dev/null 2>&1; then
         not_ok "$run" "planwise run $* failed (exit $rc):"

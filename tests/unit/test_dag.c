@@ -487,7 +487,7 @@ static void test_builtin_models_on_empty_outputs(void **state)
     (void)state;
     struct pw_db *db = memory_db();
     struct pw_err err = {0};
-    assert_int_equal(pw_store_open(db, PW_LAYOUT_TABLES, &err), 0);
+    assert_int_equal(pw_store_open(db, PW_LAYOUT_TABLES, NULL, NULL, &err), 0);
     char buf[8192] = "";
     FILE *f = fmemopen(buf, sizeof buf, "w");
     struct pw_dag_options opt = {.threads = 2, .diag = f};
