@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "io/census_map.h"
+#include "io/store_parquet.h"
 #include "model/scenario_id.h"
 #include "cli/run_int.h"
 #include "cli/run_perf.h"
@@ -298,6 +299,7 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
         remove(p);
         snprintf(p, sizeof p, "%s.tmp", db_path);
         rmdir(p);
+        if (s->data_dir[0]) pw_parquet_remove_layout(s->data_dir);
         if (s->checkpoint_dir[0]) {
             snprintf(p, sizeof p, "%s/%s", s->checkpoint_dir, s->cfg.scenario_id);
             rmdir(p);

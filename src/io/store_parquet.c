@@ -175,3 +175,26 @@ void pw_parquet_remove_files(const char *data_dir, int run_key, int after_year)
         closedir(d);
     }
 }
+
+void pw_parquet_remove_layout(const char *data_dir)
+{
+    for (int t = 0; t < PW_T_COUNT; t++) {
+        if (!pw_store_table_in_files(t)) continue;
+        char dir[PW_PATH_MAX + 64];
+        snprintf(dir, sizeof dir, "%s/%s", data_dir, short_name(t));
+        DIR *d = opendir(dir);
+        if (!d) continue;
+        for (struct dirent *e; (e = readdir(d));) {
+            size_t n = strlen(e->d_name);
+            bool ours = (n > 8 && strcmp(e->d_name + n - 8, ".parquet") == 0) ||
+                        (n > 12 && strcmp(e->d_name + n - 12, ".parquet.tmp") == 0);
+            if (!ours) continue;
+            char path[PW_PATH_MAX + 400];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            remove(path);
+        }
+        closedir(d);
+        rmdir(dir);
+    }
+    rmdir(data_dir);
+}

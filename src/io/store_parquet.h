@@ -24,6 +24,9 @@ int pw_parquet_stage_flush(struct pw_db *conn, int table, const char *data_dir, 
 /* Removes the files of run_key for years after after_year (every year when
  * after_year < 0), and temporary files a stopped run left. */
 void pw_parquet_remove_files(const char *data_dir, int run_key, int after_year);
+/* Removes the whole file layout of a database that a failed first run created
+ * (planwise's own files and folders only; anything else keeps its folder). */
+void pw_parquet_remove_layout(const char *data_dir);
 /* Removes the files of every run whose key is not among run_keys. */
 void pw_parquet_sweep(const char *data_dir, const int *run_keys, size_t count);
 
