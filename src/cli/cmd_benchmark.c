@@ -32,9 +32,10 @@ static const char usage[] =
     "usage: planwise benchmark [--employees N | --census FILE] [options]\n"
     "\n"
     "Run one scenario in the baseline execution mode (one thread, one DuckDB\n"
-    "connection, one DuckDB call per value, DuckDB's default settings) and in the\n"
-    "optimized mode, alternating, and compare. Each run is a separate\n"
-    "`planwise run` process writing a fresh database in a scratch folder.\n"
+    "connection, one DuckDB call per value, DuckDB's default settings, the wide\n"
+    "table layout of earlier versions) and in the optimized mode (the default\n"
+    "run), alternating, and compare. Each run is a separate `planwise run`\n"
+    "process writing a fresh database in a scratch folder.\n"
     "\n"
     "options:\n"
     "      --employees N        generate a census of N employees (default 60040)\n"
@@ -44,6 +45,8 @@ static const char usage[] =
     "  -c, --config FILE        YAML configuration for both modes\n"
     "      --seed N             random seed (default 42)\n"
     "      --no-models          leave out the SQL models that follow each run\n"
+    "      --output-format F    optimized mode writes duckdb tables (default) or\n"
+    "                           parquet files (planwise run --output-format)\n"
     "      --output FILE        also write the results as JSON\n"
     "      --keep DIR           keep the census and databases in DIR (must not exist)\n"
     "  -q, --quiet              print nothing but errors\n"
@@ -63,6 +66,7 @@ struct bench_options {
     int first_year, last_year;
     uint64_t seed;
     bool no_models;
+    const char *output_format;   /* NULL = the run's default (duckdb) */
 };
 
 struct mode_result {
@@ -74,13 +78,14 @@ struct mode_result {
 
 static int parse_options(int argc, char **argv, struct bench_options *o)
 {
-    enum { OPT_EMPLOYEES = 256, OPT_CENSUS, OPT_YEARS, OPT_REPS, OPT_SEED, OPT_OUTPUT, OPT_KEEP, OPT_NO_MODELS };
+    enum { OPT_EMPLOYEES = 256, OPT_CENSUS, OPT_YEARS, OPT_REPS, OPT_SEED, OPT_OUTPUT, OPT_KEEP, OPT_NO_MODELS,
+           OPT_OUTPUT_FORMAT };
     static const struct option longopts[] = {
         {"employees", required_argument, 0, OPT_EMPLOYEES}, {"census", required_argument, 0, OPT_CENSUS},
         {"years", required_argument, 0, OPT_YEARS},         {"reps", required_argument, 0, OPT_REPS},
         {"config", required_argument, 0, 'c'},              {"seed", required_argument, 0, OPT_SEED},
         {"output", required_argument, 0, OPT_OUTPUT},       {"keep", required_argument, 0, OPT_KEEP},
-        {"no-models", no_argument, 0, OPT_NO_MODELS},
+        {"no-models", no_argument, 0, OPT_NO_MODELS},       {"output-format", required_argument, 0, OPT_OUTPUT_FORMAT},
         {"quiet", no_argument, 0, 'q'},                     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -118,6 +123,11 @@ static int parse_options(int argc, char **argv, struct bench_options *o)
         case OPT_OUTPUT: o->output = optarg; break;
         case OPT_KEEP: o->keep = optarg; break;
         case OPT_NO_MODELS: o->no_models = true; break;
+        case OPT_OUTPUT_FORMAT:
+            if (strcmp(optarg, "duckdb") != 0 && strcmp(optarg, "parquet") != 0)
+                return pw_cli_usage_error("benchmark", "invalid --output-format '%s' (expected duckdb or parquet)", optarg);
+            o->output_format = optarg;
+            break;
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
         case 'h': fputs(usage, stdout); return -1;
         case ':': return pw_cli_usage_error("benchmark", "option '%s' needs a value", argv[optind - 1]);
@@ -215,7 +225,8 @@ static int write_json(const char *path, const struct bench_options *o, const cha
             o->census ? -1LL : (long long)o->employees, o->first_year, o->last_year, (unsigned long long)o->seed);
     if (o->config) json_string(f, o->config);
     else fputs("null", f);
-    fprintf(f, ", \"repetitions\": %lld, \"models\": %s},\n", (long long)o->reps, o->no_models ? "false" : "true");
+    fprintf(f, ", \"repetitions\": %lld, \"models\": %s, \"output_format\": \"%s\"},\n", (long long)o->reps,
+            o->no_models ? "false" : "true", o->output_format ? o->output_format : "duckdb");
     fprintf(f, "  \"employee_years\": %lld,\n  \"output_rows\": %lld,\n", (long long)t->employee_years,
             (long long)t->output_rows);
     fprintf(f, "  \"modes\": {\n");
@@ -263,12 +274,12 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
-/* Removes a scratch folder or a database with its .wal, .tmp and checkpoints. */
+/* Removes a scratch folder or a database with its .wal, .tmp, checkpoints and Parquet files. */
 static void remove_tree(const char *path) { nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 static void remove_db(const char *path)
 {
-    static const char *const suffixes[] = {"", ".wal", ".tmp", ".checkpoints"};
+    static const char *const suffixes[] = {"", ".wal", ".tmp", ".checkpoints", ".data"};
     char p[4096];
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
         snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
@@ -350,6 +361,8 @@ static int benchmark(const struct bench_options *o, const char dir[1024], struct
             argv[a++] = "--execution", argv[a++] = (char *)mode_names[m];
             if (o->config) argv[a++] = "--config", argv[a++] = (char *)o->config;
             if (o->no_models) argv[a++] = "--no-models";
+            if (m == MODE_OPTIMIZED && o->output_format)
+                argv[a++] = "--output-format", argv[a++] = (char *)o->output_format;
             argv[a] = NULL;
             int status = run_child(argv, log, &wall, &rss);
             if (status != 0)
