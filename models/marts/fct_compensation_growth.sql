@@ -15,17 +15,28 @@
 -- growth_rate = avg_compensation / prior_avg_compensation - 1, NULL when either count is 0.
 -- Averages are rounded to cents and growth rates to 6 decimals after computing them
 -- from the unrounded averages.
-WITH first_year AS (
-    SELECT scenario_id, min(simulation_year) AS s FROM fct_workforce_snapshot GROUP BY ALL
+-- Reads the stored rows of the visible runs once (snap) and matches employees on their
+-- integer keys; continuous_active = active on Dec 31 and not hired by the run in Y.
+WITH snap AS MATERIALIZED (
+    SELECT v.scenario_id, s.run_key, s.simulation_year, s.employee_key,
+           s.termination_date IS NULL AS active,
+           d.hire_year IS NOT DISTINCT FROM s.simulation_year AS hired,
+           s.prorated_annual_compensation AS prorated, s.current_compensation AS current
+    FROM pw.snapshot s
+    JOIN pw.visible_years v ON v.run_key = s.run_key AND v.simulation_year = s.simulation_year
+    JOIN pw.dim_employee d ON d.run_key = s.run_key AND d.employee_key = s.employee_key
+),
+first_year AS (
+    SELECT scenario_id, min(simulation_year) AS s FROM snap GROUP BY ALL
 ),
 census_pay AS (   -- census compensation of the roster of S
-    SELECT x.scenario_id, x.employee_id,
-           coalesce(arg_min(e.previous_compensation, e.event_sequence), any_value(x.current_compensation)) AS pay
-    FROM fct_workforce_snapshot x
+    SELECT x.scenario_id, x.employee_key,
+           coalesce(arg_min(e.previous_compensation, e.event_sequence), any_value(x.current)) AS pay
+    FROM snap x
     JOIN first_year f ON f.scenario_id = x.scenario_id AND f.s = x.simulation_year
-    LEFT JOIN fct_yearly_events e ON e.scenario_id = x.scenario_id AND e.employee_id = x.employee_id
-                                 AND e.simulation_year = x.simulation_year AND e.event_type IN ('promotion', 'raise')
-    WHERE x.detailed_status_code IN ('continuous_active', 'experienced_termination')
+    LEFT JOIN pw.events e ON e.run_key = x.run_key AND e.simulation_year = x.simulation_year
+                         AND e.employee_key = x.employee_key AND e.event_type IN ('promotion', 'raise')
+    WHERE NOT x.hired
     GROUP BY ALL
 ),
 census AS (
@@ -33,25 +44,25 @@ census AS (
 ),
 years AS (
     SELECT scenario_id, simulation_year,
-           count(*) FILTER (WHERE employment_status = 'active') AS a_n,
-           avg(prorated_annual_compensation) FILTER (WHERE employment_status = 'active') AS a_avg,
-           count(*) FILTER (WHERE detailed_status_code = 'continuous_active') AS b_n,
-           avg(prorated_annual_compensation) FILTER (WHERE detailed_status_code = 'continuous_active') AS b_avg
-    FROM fct_workforce_snapshot
+           count(*) FILTER (WHERE active) AS a_n,
+           avg(prorated) FILTER (WHERE active) AS a_avg,
+           count(*) FILTER (WHERE active AND NOT hired) AS b_n,
+           avg(prorated) FILTER (WHERE active AND NOT hired) AS b_avg
+    FROM snap
     GROUP BY ALL
 ),
 prior_pay AS (    -- each employee's pay of Y-1 keyed by Y: the snapshot of Y-1, or the census pay for S
-    SELECT scenario_id, simulation_year + 1 AS simulation_year, employee_id, current_compensation AS pay
-    FROM fct_workforce_snapshot
+    SELECT scenario_id, simulation_year + 1 AS simulation_year, employee_key, current AS pay
+    FROM snap
     UNION ALL
-    SELECT c.scenario_id, f.s, c.employee_id, c.pay FROM census_pay c JOIN first_year f USING (scenario_id)
+    SELECT c.scenario_id, f.s, c.employee_key, c.pay FROM census_pay c JOIN first_year f USING (scenario_id)
 ),
 incumbents AS (   -- method C: continuous actives of Y with their pay of Y-1
-    SELECT y.scenario_id, y.simulation_year, count(*) AS n, avg(y.current_compensation) AS avg_pay,
+    SELECT y.scenario_id, y.simulation_year, count(*) AS n, avg(y.current) AS avg_pay,
            count(p.pay) AS prior_n, avg(p.pay) AS prior_avg
-    FROM fct_workforce_snapshot y
-    LEFT JOIN prior_pay p USING (scenario_id, simulation_year, employee_id)
-    WHERE y.detailed_status_code = 'continuous_active'
+    FROM snap y
+    LEFT JOIN prior_pay p USING (scenario_id, simulation_year, employee_key)
+    WHERE y.active AND NOT y.hired
     GROUP BY ALL
 ),
 methods AS (

@@ -11,16 +11,19 @@
 --   employer_cost_pct_of_payroll  net_employer_cost / payroll (6 decimals; NULL without payroll)
 --   match_recipients / core_recipients  employees with a match / core amount above 0
 -- Money is summed in cents, as the run summary does, so totals match it exactly.
+-- Reads the stored snapshot rows (pw.snapshot) of the visible runs: the same rows as
+-- fct_workforce_snapshot, without computing the columns it does not need.
 WITH t AS (
-    SELECT scenario_id, simulation_year,
-           sum(pw_cents(prorated_annual_compensation)) AS payroll_c,
-           sum(pw_cents(prorated_annual_contributions)) AS deferrals_c,
-           sum(pw_cents(employer_match_amount)) AS match_c,
-           sum(pw_cents(employer_core_amount)) AS core_c,
-           sum(pw_cents(forfeiture_amount)) AS forfeit_c,
-           count(*) FILTER (WHERE employer_match_amount > 0) AS match_recipients,
-           count(*) FILTER (WHERE employer_core_amount > 0) AS core_recipients
-    FROM fct_workforce_snapshot
+    SELECT v.scenario_id, s.simulation_year,
+           sum(pw_cents(s.prorated_annual_compensation)) AS payroll_c,
+           sum(pw_cents(s.prorated_annual_contributions)) AS deferrals_c,
+           sum(pw_cents(s.employer_match_amount)) AS match_c,
+           sum(pw_cents(s.employer_core_amount)) AS core_c,
+           sum(pw_cents(s.forfeiture_amount)) AS forfeit_c,
+           count(*) FILTER (WHERE s.employer_match_amount > 0) AS match_recipients,
+           count(*) FILTER (WHERE s.employer_core_amount > 0) AS core_recipients
+    FROM pw.snapshot s
+    JOIN pw.visible_years v ON v.run_key = s.run_key AND v.simulation_year = s.simulation_year
     GROUP BY ALL
 )
 SELECT scenario_id, simulation_year,

@@ -2,7 +2,7 @@
 -- planwise: kind=mart materialized=table
 --   population     everyone employed in the year (snapshot rows, leavers included), as
 --                  in the run summary
---   age_band       the snapshot's age band (age_bands table)
+--   age_band       the snapshot's age band (the run's age_bands table)
 --   income_band    the MODEL 4.11 income group of current_compensation: low < 50,000 <=
 --                  moderate < 100,000 <= high < 200,000 <= executive (pw_income_group)
 --   employees, eligible (status eligible), enrolled (is_enrolled_flag), participating
@@ -10,8 +10,19 @@
 --   participation_rate        participating / eligible (6 decimals; NULL if none eligible)
 --   avg_deferral_rate         mean current_deferral_rate of participants (NULL if none)
 --   employee_deferrals / employer_match  sums over the group, in cents
+-- Reads the stored rows of the visible runs; the age at Dec 31 of Y is Y minus the
+-- birth year, and its band comes from the run's band list (pw.run_params), as in
+-- fct_workforce_snapshot.
 WITH s AS (
-    SELECT *, pw_income_group(current_compensation) AS income_band FROM fct_workforce_snapshot
+    SELECT v.scenario_id, s.simulation_year, s.simulation_year - year(d.employee_birth_date) AS current_age,
+           pw.band(p.age_band_by_age, s.simulation_year - year(d.employee_birth_date)) AS age_band,
+           pw_income_group(s.current_compensation) AS income_band,
+           s.current_eligibility_status, s.is_enrolled_flag, s.current_deferral_rate,
+           s.prorated_annual_contributions, s.employer_match_amount
+    FROM pw.snapshot s
+    JOIN pw.visible_years v ON v.run_key = s.run_key AND v.simulation_year = s.simulation_year
+    JOIN pw.dim_employee d ON d.run_key = s.run_key AND d.employee_key = s.employee_key
+    JOIN pw.run_params p ON p.run_key = s.run_key
 )
 SELECT scenario_id, simulation_year, age_band, income_band,
        count(*) AS employees,

@@ -10,22 +10,26 @@
 --                           summed in cents as the run summary does
 --   avg_active_compensation mean current_compensation of the Dec 31 actives
 -- Rows exist for every (scenario, year, level) with any of these; absent counts are 0.
+-- Reads the stored rows (pw.snapshot, pw.events) of the visible runs; an employee is
+-- active on Dec 31 when the snapshot row has no termination date.
 WITH snap AS (
-    SELECT scenario_id, simulation_year, level_id,
-           count(*) FILTER (WHERE employment_status = 'active') AS active_headcount,
-           sum(pw_cents(prorated_annual_compensation)) AS payroll_cents,
-           avg(current_compensation) FILTER (WHERE employment_status = 'active') AS avg_active_compensation
-    FROM fct_workforce_snapshot
+    SELECT v.scenario_id, s.simulation_year, CAST(s.level_id AS INTEGER) AS level_id,
+           count(*) FILTER (WHERE s.termination_date IS NULL) AS active_headcount,
+           sum(pw_cents(s.prorated_annual_compensation)) AS payroll_cents,
+           avg(s.current_compensation) FILTER (WHERE s.termination_date IS NULL) AS avg_active_compensation
+    FROM pw.snapshot s
+    JOIN pw.visible_years v ON v.run_key = s.run_key AND v.simulation_year = s.simulation_year
     GROUP BY ALL
 ),
 ev AS (
-    SELECT scenario_id, simulation_year, level_id,
-           count(*) FILTER (WHERE event_type = 'hire') AS hires,
-           count(*) FILTER (WHERE event_category = 'experienced_termination') AS experienced_terminations,
-           count(*) FILTER (WHERE event_category = 'new_hire_termination') AS new_hire_terminations,
-           count(*) FILTER (WHERE event_type = 'promotion') AS promotions_into_level
-    FROM fct_yearly_events
-    WHERE event_type IN ('hire', 'termination', 'promotion')
+    SELECT v.scenario_id, e.simulation_year, CAST(e.level_id AS INTEGER) AS level_id,
+           count(*) FILTER (WHERE e.event_type = 'hire') AS hires,
+           count(*) FILTER (WHERE e.event_category = 'experienced_termination') AS experienced_terminations,
+           count(*) FILTER (WHERE e.event_category = 'new_hire_termination') AS new_hire_terminations,
+           count(*) FILTER (WHERE e.event_type = 'promotion') AS promotions_into_level
+    FROM pw.events e
+    JOIN pw.visible_years v ON v.run_key = e.run_key AND v.simulation_year = e.simulation_year
+    WHERE e.event_type IN ('hire', 'termination', 'promotion')
     GROUP BY ALL
 )
 SELECT scenario_id, simulation_year, level_id,
