@@ -13,8 +13,8 @@
 -- compensation is the census compensation, i.e. the salary in force before the first
 -- promotion or raise of S (its previous_compensation), else its pay of S.
 -- growth_rate = avg_compensation / prior_avg_compensation - 1, NULL when either count is 0.
--- Averages are rounded to cents and growth rates to 6 decimals after computing them
--- from the unrounded averages.
+-- Averages are computed from sums in cents (so they do not depend on the order rows are
+-- added in), rounded to cents, and growth rates to 6 decimals from the unrounded averages.
 -- Reads the stored rows of the visible runs once (snap) and matches employees on their
 -- integer keys; continuous_active = active on Dec 31 and not hired by the run in Y.
 WITH snap AS MATERIALIZED (
@@ -40,14 +40,15 @@ census_pay AS (   -- census compensation of the roster of S
     GROUP BY ALL
 ),
 census AS (
-    SELECT scenario_id, count(*) AS n, avg(pay) AS avg_pay FROM census_pay GROUP BY ALL
+    SELECT scenario_id, count(*) AS n, sum(pw_cents(pay)) / count(*) / 100.0 AS avg_pay FROM census_pay GROUP BY ALL
 ),
 years AS (
     SELECT scenario_id, simulation_year,
            count(*) FILTER (WHERE active) AS a_n,
-           avg(prorated) FILTER (WHERE active) AS a_avg,
+           sum(pw_cents(prorated)) FILTER (WHERE active) / nullif(count(*) FILTER (WHERE active), 0) / 100.0 AS a_avg,
            count(*) FILTER (WHERE active AND NOT hired) AS b_n,
-           avg(prorated) FILTER (WHERE active AND NOT hired) AS b_avg
+           sum(pw_cents(prorated)) FILTER (WHERE active AND NOT hired)
+               / nullif(count(*) FILTER (WHERE active AND NOT hired), 0) / 100.0 AS b_avg
     FROM snap
     GROUP BY ALL
 ),
@@ -58,8 +59,8 @@ prior_pay AS (    -- each employee's pay of Y-1 keyed by Y: the snapshot of Y-1,
     SELECT c.scenario_id, f.s, c.employee_key, c.pay FROM census_pay c JOIN first_year f USING (scenario_id)
 ),
 incumbents AS (   -- method C: continuous actives of Y with their pay of Y-1
-    SELECT y.scenario_id, y.simulation_year, count(*) AS n, avg(y.current) AS avg_pay,
-           count(p.pay) AS prior_n, avg(p.pay) AS prior_avg
+    SELECT y.scenario_id, y.simulation_year, count(*) AS n, sum(pw_cents(y.current)) / count(*) / 100.0 AS avg_pay,
+           count(p.pay) AS prior_n, sum(pw_cents(p.pay)) / nullif(count(p.pay), 0) / 100.0 AS prior_avg
     FROM snap y
     LEFT JOIN prior_pay p USING (scenario_id, simulation_year, employee_key)
     WHERE y.active AND NOT y.hired

@@ -8,7 +8,9 @@
 --   employees, eligible (status eligible), enrolled (is_enrolled_flag), participating
 --   (deferral rate above 0 at the end of employment)
 --   participation_rate        participating / eligible (6 decimals; NULL if none eligible)
---   avg_deferral_rate         mean current_deferral_rate of participants (NULL if none)
+--   avg_deferral_rate         mean current_deferral_rate of participants (NULL if none),
+--                             from the sum of the rates in millionths, so it does not depend
+--                             on the order rows are added in
 --   employee_deferrals / employer_match  sums over the group, in cents
 -- Reads the stored rows of the visible runs; the age at Dec 31 of Y is Y minus the
 -- birth year, and its band comes from the run's band list (pw.run_params), as in
@@ -31,7 +33,8 @@ SELECT scenario_id, simulation_year, age_band, income_band,
        count(*) FILTER (WHERE current_deferral_rate > 0) AS participating,
        round(count(*) FILTER (WHERE current_deferral_rate > 0)
              / nullif(count(*) FILTER (WHERE current_eligibility_status = 'eligible'), 0), 6) AS participation_rate,
-       round(avg(current_deferral_rate) FILTER (WHERE current_deferral_rate > 0), 6) AS avg_deferral_rate,
+       round(sum(CAST(round(current_deferral_rate * 1e6) AS BIGINT)) FILTER (WHERE current_deferral_rate > 0)
+             / nullif(count(*) FILTER (WHERE current_deferral_rate > 0), 0)) / 1e6 AS avg_deferral_rate,
        sum(pw_cents(prorated_annual_contributions)) / 100.0 AS employee_deferrals,
        sum(pw_cents(employer_match_amount)) / 100.0 AS employer_match
 FROM s

@@ -8,7 +8,7 @@
 --   payroll                 sum of prorated_annual_compensation of everyone employed in
 --                           the year (leavers included), by level at the end of employment;
 --                           summed in cents as the run summary does
---   avg_active_compensation mean current_compensation of the Dec 31 actives
+--   avg_active_compensation mean current_compensation of the Dec 31 actives (from a sum in cents)
 -- Rows exist for every (scenario, year, level) with any of these; absent counts are 0.
 -- Reads the stored rows (pw.snapshot, pw.events) of the visible runs; an employee is
 -- active on Dec 31 when the snapshot row has no termination date.
@@ -16,7 +16,8 @@ WITH snap AS (
     SELECT v.scenario_id, s.simulation_year, CAST(s.level_id AS INTEGER) AS level_id,
            count(*) FILTER (WHERE s.termination_date IS NULL) AS active_headcount,
            sum(pw_cents(s.prorated_annual_compensation)) AS payroll_cents,
-           avg(s.current_compensation) FILTER (WHERE s.termination_date IS NULL) AS avg_active_compensation
+           sum(pw_cents(s.current_compensation)) FILTER (WHERE s.termination_date IS NULL)
+               / nullif(count(*) FILTER (WHERE s.termination_date IS NULL), 0) / 100.0 AS avg_active_compensation
     FROM pw.snapshot s
     JOIN pw.visible_years v ON v.run_key = s.run_key AND v.simulation_year = s.simulation_year
     GROUP BY ALL

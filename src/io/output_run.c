@@ -52,7 +52,6 @@ static int in_transaction(struct pw_db *db, const struct pw_strbuf *b, const cha
  * a file whose commit record is gone is invisible until then. */
 static void delete_run_rows(struct pw_output *o, struct pw_strbuf *b, int k, int first_year, int after)
 {
-    if (o->layout == PW_LAYOUT_WIDE) return;   /* the wide layout replaces rows by scenario */
     if (o->layout == PW_LAYOUT_PARQUET) {
         if (o->removal_count == o->removal_cap) {
             size_t cap = o->removal_cap ? 2 * o->removal_cap : 8;
@@ -68,7 +67,9 @@ static void delete_run_rows(struct pw_output *o, struct pw_strbuf *b, int k, int
     }
     for (int t = 0; t < PW_T_COUNT; t++) {
         const struct pw_store_table_def *d = &pw_store_tables[t];
-        if (t == PW_T_RUN_METADATA || (o->layout == PW_LAYOUT_PARQUET && pw_store_table_in_files(t))) continue;
+        /* Parquet files go after the commit; the wide layout's rows are its own tables,
+         * which its first year replaces by scenario (pw.<table> are views there). */
+        if (t == PW_T_RUN_METADATA || (o->layout != PW_LAYOUT_TABLES && pw_store_table_in_files(t))) continue;
         if (d->per_year) pw_sb_addf(b, "DELETE FROM %s WHERE run_key = %d AND simulation_year > %d;", d->name, k, after);
         else if (t == PW_T_DIM_EMPLOYEE)
             pw_sb_addf(b, "DELETE FROM %s WHERE run_key = %d AND coalesce(hire_year, %d) > %d;", d->name, k,
@@ -305,7 +306,7 @@ int pw_output_begin(struct pw_output **out, struct pw_db *db, const struct pw_ru
      * scenario's earlier runs, which stay visible until this one completes. */
     pw_sb_reset(&b);
     if (o->resume) delete_run_rows(o, &b, o->run_key, first_year, opt->resume_after_year);
-    if (o->layout != PW_LAYOUT_WIDE) run_params_sql(&b, o->run_key, opt);
+    run_params_sql(&b, o->run_key, opt);
     if ((rc = pw_db_exec(db, "BEGIN TRANSACTION", err))) goto fail;
     if (b.len) rc = exec_sb(db, &b, "cannot record the run", err);
     if (!rc) rc = write_metadata_row(o, m, "running", err);
@@ -392,8 +393,7 @@ static int first_failure(const struct group_job *job, struct pw_err *err)
 /* The commit record of the year (and run_metadata's last_completed_year). */
 static void commit_record_sql(struct pw_strbuf *b, const struct pw_output *o, int year)
 {
-    if (o->layout != PW_LAYOUT_WIDE)
-        pw_sb_addf(b, "INSERT INTO pw.year_commits VALUES (%d, %d, current_timestamp::TIMESTAMP);", o->run_key, year);
+    pw_sb_addf(b, "INSERT INTO pw.year_commits VALUES (%d, %d, current_timestamp::TIMESTAMP);", o->run_key, year);
     pw_sb_addf(b, "UPDATE run_metadata SET last_completed_year = %d WHERE run_key = %d;", year, o->run_key);
 }
 

@@ -140,7 +140,7 @@ static int create_layout(struct pw_db *db, int layout, const char *data_dir, str
         rc = exec_sb(db, &b, "cannot create the output types", err);
     }
     for (int t = 0; t < PW_T_COUNT && !rc; t++) {
-        if (layout == PW_LAYOUT_PARQUET && pw_store_table_in_files(t)) continue;
+        if (layout != PW_LAYOUT_TABLES && pw_store_table_in_files(t)) continue;
         pw_sb_reset(&b);
         pw_store_table_ddl(&b, &pw_store_tables[t], true);
         rc = exec_sb(db, &b, "cannot create the output tables", err);
@@ -153,6 +153,7 @@ static int create_layout(struct pw_db *db, int layout, const char *data_dir, str
             pw_view_table_ddl(&b, &pw_views[v]);
             rc = exec_sb(db, &b, "cannot create the output tables", err);
         }
+        if (!rc) rc = pw_store_wide_compat_create(db, err);
     } else if (!rc) {
         rc = pw_store_views_create(db, err);
     }

@@ -105,6 +105,63 @@ static const char *const macros[] = {
     0,
 };
 
+/* The wide layout (the benchmark's baseline) stores the user-facing tables
+ * themselves; these views give it the narrow relations the built-in SQL models
+ * read, computed back from the wide rows (employee keys from a hash of the id,
+ * event details parsed from their text), so the marts and checks run on both
+ * layouts. Only the baseline mode writes this layout. */
+#define PW__DETAIL(key) "TRY_CAST(regexp_extract(w.event_details, '" key "=([^;]*)', 1) AS DOUBLE)"
+static const char *const wide_compat[] = {
+    "CREATE VIEW pw.dim_employee AS SELECT r.run_key, CAST(hash(s.employee_id) >> 1 AS BIGINT) AS employee_key,"
+    " s.employee_id, any_value(s.employee_ssn) AS employee_ssn, any_value(s.employee_birth_date) AS employee_birth_date,"
+    " any_value(s.employee_hire_date) AS employee_hire_date,"
+    " CAST(min(s.simulation_year) FILTER (WHERE s.detailed_status_code IN ('new_hire_active', 'new_hire_termination'))"
+    " AS SMALLINT) AS hire_year, any_value(s.scheduled_hours_per_week) AS scheduled_hours_per_week,"
+    " any_value(s.auto_escalation_opt_out) AS auto_escalation_opt_out"
+    " FROM main.fct_workforce_snapshot s JOIN pw.visible_runs r ON r.scenario_id = s.scenario_id"
+    " GROUP BY r.run_key, s.employee_id",
+    "CREATE VIEW pw.events AS SELECT r.run_key, w.simulation_year, CAST(hash(w.employee_id) >> 1 AS BIGINT) AS employee_key,"
+    " CAST(w.event_sequence AS UTINYINT) AS event_sequence, w.event_type, w.event_category, w.effective_date,"
+    " CAST(w.level_id AS UTINYINT) AS level_id, CAST(w.employee_tenure AS UTINYINT) AS employee_tenure,"
+    " w.compensation_amount, w.previous_compensation, w.employee_deferral_rate, w.prev_employee_deferral_rate,"
+    " w.event_probability,"
+    " CASE w.event_type WHEN 'promotion' THEN " PW__DETAIL("raise_pct") " WHEN 'raise' THEN " PW__DETAIL("merit_rate")
+    " WHEN 'deferral_match_response' THEN " PW__DETAIL("ceiling") " WHEN 'forfeiture' THEN " PW__DETAIL("vested_pct_match")
+    " END AS detail_rate_1,"
+    " CASE w.event_type WHEN 'raise' THEN " PW__DETAIL("cola_rate") " WHEN 'forfeiture' THEN " PW__DETAIL("vested_pct_core")
+    " END AS detail_rate_2,"
+    " CASE WHEN w.event_type = 'forfeiture' THEN " PW__DETAIL("match") " END AS detail_amount_1,"
+    " CASE WHEN w.event_type = 'forfeiture' THEN " PW__DETAIL("core") " END AS detail_amount_2,"
+    " CAST(CASE w.event_type WHEN 'promotion' THEN " PW__DETAIL("from_level") " WHEN 'deferral_escalation' THEN "
+    PW__DETAIL("escalation_number") " WHEN 'enrollment' THEN CASE WHEN w.event_details LIKE '%magnet=true%' THEN 1 ELSE 0 END"
+    " WHEN 'deferral_match_response' THEN CASE WHEN w.event_details LIKE '%direction=upward%' THEN 1 ELSE 2 END"
+    " + CASE WHEN w.event_details LIKE '%mode=partial%' THEN 0 ELSE 4 END ELSE 0 END AS UTINYINT) AS detail_code"
+    " FROM main.fct_yearly_events w JOIN pw.visible_runs r ON r.scenario_id = w.scenario_id",
+    "CREATE VIEW pw.snapshot AS SELECT r.run_key, s.simulation_year, CAST(hash(s.employee_id) >> 1 AS BIGINT) AS employee_key,"
+    " s.termination_date, CAST(s.level_id AS UTINYINT) AS level_id, s.current_compensation, s.prorated_annual_compensation,"
+    " CAST(s.annual_hours_worked AS SMALLINT) AS annual_hours_worked, s.employee_eligibility_date,"
+    " s.current_eligibility_status, s.is_enrolled_flag, s.employee_enrollment_date, s.enrollment_method, s.ever_opted_out,"
+    " s.current_deferral_rate, s.original_deferral_rate, CAST(s.total_deferral_escalations AS UTINYINT) AS"
+    " total_deferral_escalations, s.last_escalation_date, s.contribution_base_compensation,"
+    " s.prorated_annual_contributions, s.pre_tax_contributions, s.roth_contributions, s.effective_annual_deferral_rate,"
+    " s.applicable_deferral_limit, s.limit_type, s.irs_402g_limit_applied, s.irs_401a17_limit_applied,"
+    " s.irs_415c_limit_applied, s.employer_match_eligible, s.employer_match_eligibility_reason, s.employer_match_amount,"
+    " coalesce(m.uncapped_match_amount, 0) AS uncapped_match_amount, coalesce(m.match_cap_applied, false) AS"
+    " match_cap_applied, coalesce(m.irs_415c_reduction, 0) AS irs_415c_match_reduction, s.employer_core_eligible,"
+    " s.employer_core_amount, s.employer_match_balance, s.employer_core_balance, CAST(s.vesting_years AS UTINYINT) AS"
+    " vesting_years, s.match_vested_pct, s.core_vested_pct, s.vested_balance, s.forfeiture_amount, s.is_hce"
+    " FROM main.fct_workforce_snapshot s JOIN pw.visible_runs r ON r.scenario_id = s.scenario_id"
+    " LEFT JOIN main.fct_employer_match_events m ON m.scenario_id = s.scenario_id"
+    " AND m.simulation_year = s.simulation_year AND m.employee_id = s.employee_id",
+    "CREATE VIEW pw.needs AS SELECT r.run_key, n.* EXCLUDE (scenario_id)"
+    " FROM main.fct_workforce_needs n JOIN pw.visible_runs r ON r.scenario_id = n.scenario_id",
+    "CREATE VIEW pw.needs_by_level AS SELECT r.run_key, n.* EXCLUDE (scenario_id, level_id),"
+    " CAST(n.level_id AS UTINYINT) AS level_id"
+    " FROM main.fct_workforce_needs_by_level n JOIN pw.visible_runs r ON r.scenario_id = n.scenario_id",
+    0,
+};
+#undef PW__DETAIL
+
 static void view_ddl(struct pw_strbuf *b, const struct pw_view_def *v)
 {
     pw_sb_addf(b, "CREATE VIEW %s AS SELECT ", v->name);
@@ -112,6 +169,15 @@ static void view_ddl(struct pw_strbuf *b, const struct pw_view_def *v)
         pw_sb_addf(b, "%sCAST(%s AS %s) AS %s", c ? ", " : "", v->columns[c].expr, v->columns[c].type,
                    v->columns[c].name);
     pw_sb_addf(b, " %s", v->from);
+}
+
+int pw_store_wide_compat_create(struct pw_db *db, struct pw_err *err)
+{
+    int rc = 0;
+    for (int i = 0; macros[i] && !rc; i++) rc = pw__db_query(db, macros[i], NULL, "cannot create the output views", err);
+    for (int i = 0; wide_compat[i] && !rc; i++)
+        rc = pw__db_query(db, wide_compat[i], NULL, "cannot create the output views", err);
+    return rc;
 }
 
 int pw_store_views_create(struct pw_db *db, struct pw_err *err)

@@ -226,6 +226,9 @@ extern const struct pw_view_def pw_views[PW_V_COUNT];
 /* Creates the SQL macros and views of the narrow layout (inside the caller's
  * transaction). */
 int pw_store_views_create(struct pw_db *db, struct pw_err *err);
+/* The wide layout's SQL macros, visibility views and the narrow relations of
+ * schema pw as views over its wide tables (for the built-in SQL models). */
+int pw_store_wide_compat_create(struct pw_db *db, struct pw_err *err);
 /* CREATE TABLE of a base table with the columns of view v (the wide layout). */
 void pw_view_table_ddl(struct pw_strbuf *b, const struct pw_view_def *v);
 
