@@ -432,7 +432,8 @@ static int section_checks(struct rep *r)
 {
     fputs("<section id=\"checks\"><h2>Data-quality checks</h2>\n", r->out);
     if (!exists(r, "planwise_model_runs")) {
-        note(r, "No models run is recorded in this database: the checks have not been run.");
+        note(r, "No models run is recorded in this database: the SQL data-quality checks have not been run "
+                "('planwise check', or 'planwise run --check').");
         fputs("</section>\n", r->out);
         return 0;
     }
@@ -442,6 +443,13 @@ static int section_checks(struct rep *r)
                    " row_count, scenario_id, started_at::VARCHAR FROM planwise_model_runs WHERE kind = 'check'"
                    " QUALIFY row_number() OVER (PARTITION BY model_name ORDER BY run_number DESC) = 1 ORDER BY model_name");
     if (rc) return rc;
+    if (t.rows == 0) {
+        note(r, "The SQL data-quality checks have not been run on this database ('planwise check', or 'planwise run "
+                "--check'). Every run checks the model's invariants as it builds each year.");
+        fputs("</section>\n", r->out);
+        pw_db_text_release(&t);
+        return 0;
+    }
     size_t pass = 0;
     for (size_t i = 0; i < t.rows; i++) pass += strcmp(pw_db_text_at(&t, i, 1), "pass") == 0;
     fprintf(r->out, "<p class=\"summary\">%zu of %zu checks passed (the latest models run; checks cover every scenario in the file).</p>\n", pass, t.rows);

@@ -19,7 +19,7 @@ trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
 "$BIN" census generate --employees 500 --seed 11 --out c.csv >/dev/null || exit 1
 "$BIN" run -q --census c.csv --db r.duckdb --years 2025-2027 --scenario baseline >/dev/null || exit 1
-"$BIN" run -q --census c.csv --db r.duckdb --years 2025-2027 --scenario alt --seed 5 >/dev/null || exit 1
+"$BIN" run -q --census c.csv --db r.duckdb --years 2025-2027 --scenario alt --seed 5 --check >/dev/null || exit 1
 "$BIN" report --db r.duckdb --scenario baseline --scenario alt --out report.html >/dev/null || exit 1
 CHROME=(chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
         --disable-background-networking --disable-component-update --disable-sync
