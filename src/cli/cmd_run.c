@@ -41,8 +41,9 @@ static const char usage[] =
     "      --scenario ID        scenario id; its earlier rows in --db are replaced\n"
     "      --threads N          worker threads of the simulation and of DuckDB\n"
     "                           (performance.threads; default: CPUs, at most 8)\n"
-    "      --memory-limit X     DuckDB memory limit, a share of RAM (75%) or a size\n"
-    "                           (4GB) (performance.memory_limit; default 75%)\n"
+    "      --memory-limit X     DuckDB memory limit: auto (1GB, or half the RAM if\n"
+    "                           less), a share of RAM (75%) or a size (4GB)\n"
+    "                           (performance.memory_limit; default auto)\n"
     "      --connections N      DuckDB connections for parallel writes and models,\n"
     "                           1 to 16 (performance.connections; default 4)\n"
     "      --resume             continue the scenario from its last checkpoint (after a\n"
@@ -155,8 +156,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         case OPT_MEMORY: {
             uint64_t bytes;
             if (pw_config_memory_bytes(optarg, (uint64_t)1 << 40, &bytes))
-                return pw_cli_usage_error("run", "invalid --memory-limit '%s' (expected a share of RAM from 10%% to "
-                                          "95%%, e.g. 75%%, or a size of at least 64MB, e.g. 4GB)", optarg);
+                return pw_cli_usage_error("run", "invalid --memory-limit '%s' (expected auto, a share of RAM from 10%% "
+                                          "to 95%%, e.g. 75%%, or a size of at least 64MB, e.g. 4GB)", optarg);
             o->memory_limit = optarg;
             break;
         }

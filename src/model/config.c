@@ -121,8 +121,8 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
     uint64_t bytes;
     if (pw_config_memory_bytes(cfg->perf.memory_limit, (uint64_t)1 << 40, &bytes))
         return fail(src, given(src, "performance.memory_limit", NULL, NULL), err,
-                    "'performance.memory_limit' must be a share of RAM from 10%% to 95%% (e.g. 75%%) or a size of at "
-                    "least 64MB (e.g. 4GB, 512MiB), got '%s'",
+                    "'performance.memory_limit' must be auto, a share of RAM from 10%% to 95%% (e.g. 75%%) or a size "
+                    "of at least 64MB (e.g. 4GB, 512MiB), got '%s'",
                     cfg->perf.memory_limit);
 
     if (!cfg->seed_termination_set) cfg->seed_termination = cfg->random_seed;
@@ -192,6 +192,14 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
 
 int pw_config_memory_bytes(const char *text, uint64_t physical_bytes, uint64_t *bytes)
 {
+    if (strcmp(text, "auto") == 0) {
+        /* What a run needs: its appends, and the marts over a year's rows. More only
+         * grows DuckDB's cache of the blocks it wrote, i.e. the peak memory of the
+         * process, not its speed (docs/decisions.md). */
+        uint64_t half = physical_bytes / 2;
+        *bytes = half < PW_MEMORY_AUTO_BYTES ? half : PW_MEMORY_AUTO_BYTES;
+        return 0;
+    }
     char *end;
     errno = 0;
     double v = strtod(text, &end);

@@ -111,8 +111,10 @@ struct pw_config {
     char config_path[PW_PATH_MAX];          /* "" when no file was given */
 };
 
-/* Bytes of a memory_limit setting: "75%" of physical_bytes or a size such as
+/* Bytes of a memory_limit setting: "auto" (PW_MEMORY_AUTO_BYTES, or half of
+ * physical_bytes when that is less), "75%" of physical_bytes, or a size such as
  * "4GB" / "512MiB" / "2000MB". Returns 0, or -1 when text is not such a value. */
+#define PW_MEMORY_AUTO_BYTES 1000000000ULL
 int pw_config_memory_bytes(const char *text, uint64_t physical_bytes, uint64_t *bytes);
 
 /* Fills every field with its MODEL 2.2 default (years 2025-2029, seed 42, ...). */

@@ -332,7 +332,7 @@ const struct pw_config_key pw_config_keys[] = {
     {"performance.threads", PW_KEY_INT, F(perf.threads), NOF, 0, 256, PW_KF_RUNTIME, NULL, "0",
      "worker threads of the simulation and of DuckDB; 0 = CPU count, at most 8 (--threads)"},
     {"performance.memory_limit", PW_KEY_STRING, F(perf.memory_limit), NOF, 1, sizeof(((struct pw_config *)0)->perf.memory_limit) - 1,
-     PW_KF_RUNTIME, NULL, "75%", "DuckDB memory limit: a share of physical RAM (e.g. 75%) or a size (e.g. 4GB) (--memory-limit)"},
+     PW_KF_RUNTIME, NULL, "auto", "DuckDB memory limit: auto (1GB, or half the RAM if less), a share of physical RAM (e.g. 75%) or a size (e.g. 4GB) (--memory-limit)"},
     {"performance.temp_directory", PW_KEY_PATH, F(perf.temp_directory), NOF, 0, PW_PATH_MAX - 1,
      PW_KF_RUNTIME | PW_KF_NULLABLE, NULL, NULL, "where DuckDB spills when over the memory limit; null = <db>.tmp"},
     {"performance.connections", PW_KEY_INT, F(perf.connections), NOF, 1, 16, PW_KF_RUNTIME, NULL, "4",

@@ -672,9 +672,32 @@ static void test_dump_round_trips(void **state)
     free(second);
 }
 
+/* performance.memory_limit: auto is 1 GB, or half the RAM on a small machine;
+ * shares and sizes are taken as given; anything else is refused. */
+static void test_memory_limit_values(void **state)
+{
+    (void)state;
+    uint64_t b = 0;
+    assert_int_equal(pw_config_memory_bytes("auto", 24000000000ULL, &b), 0);
+    assert_true(b == 1000000000ULL);
+    assert_int_equal(pw_config_memory_bytes("auto", 1200000000ULL, &b), 0);
+    assert_true(b == 600000000ULL);
+    assert_int_equal(pw_config_memory_bytes("50%", 24000000000ULL, &b), 0);
+    assert_true(b == 12000000000ULL);
+    assert_int_equal(pw_config_memory_bytes("512MiB", 24000000000ULL, &b), 0);
+    assert_true(b == 536870912ULL);
+    assert_int_equal(pw_config_memory_bytes("9%", 24000000000ULL, &b), -1);
+    assert_int_equal(pw_config_memory_bytes("10MB", 24000000000ULL, &b), -1);
+    assert_int_equal(pw_config_memory_bytes("automatic", 24000000000ULL, &b), -1);
+    struct pw_config c;
+    pw_config_init_defaults(&c);
+    assert_string_equal(c.perf.memory_limit, "auto");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_memory_limit_values),
         cmocka_unit_test(test_table_rows_are_consistent),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_empty_document_gives_defaults),
