@@ -132,7 +132,7 @@ san-unit-test:
 unit-test: $(TEST_BIN)
 	@tests/run-unit.sh $(TEST_BIN)
 
-cli-test: $(BIN)
+cli-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/cli/run.sh $(BIN)
 
 invariant-test: $(BIN) $(BUILD)/tools/sql_exec

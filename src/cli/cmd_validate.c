@@ -317,7 +317,7 @@ static void check_database(struct validate *v, const char *path, const char *sce
         check(v, OK, "database", "'%s' opens for writing (planwise layout %lld, %lld scenario%s)", path,
               (long long)info.schema_version, (long long)info.scenarios, info.scenarios == 1 ? "" : "s");
         if (info.scenario_exists)
-            detail(v, false, "scenario '%s' is in it: a run replaces its rows", scenario);
+            detail(v, false, "scenario '%s' is in it: a run replaces its results once it completes", scenario);
     }
 }
 

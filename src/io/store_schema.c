@@ -263,10 +263,14 @@ int pw_store_open(struct pw_db *db, int layout, const char *data_dir, struct pw_
     if (rc == 1) {
         if (version != PW_SCHEMA_VERSION) return version_error(db, version, err);
         if (stored != layout)
+        {
+            static const char *const what[PW_LAYOUT_COUNT] = {"DuckDB tables (--output-format duckdb)",
+                                                              "Parquet files (--output-format parquet)",
+                                                              "the wide tables of the baseline execution mode"};
             return pw_err_set(err, PW_EDB,
-                              "database '%s' stores its outputs as %s, not %s; use that output format, or write to "
-                              "a new --db file",
-                              pw_db_path(db), pw_output_layout_names[stored], pw_output_layout_names[layout]);
+                              "database '%s' stores its outputs as %s, not %s; use that, or write to a new --db file",
+                              pw_db_path(db), what[stored], what[layout]);
+        }
         return check_enums(db, err);
     }
     int64_t other = 0;

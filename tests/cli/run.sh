@@ -15,7 +15,8 @@
 #   stdout.pattern  extended regular expressions, one per line, each must match a line
 #   stderr / stderr.pattern  the same for standard error
 # Commands run in a fresh scratch folder (the current directory of the case), with
-# PLANWISE = the binary and DATA = tests/cli/data in the environment of setup/check.
+# PLANWISE = the binary, DATA = tests/cli/data and SQL_EXEC = tools/sql_exec next to
+# the binary in the environment of setup/check.
 # Normalisation before comparing: the scratch path becomes @TMP@, the data path
 # @DATA@, run timings 'in 0.52 s (115000 employee-years/s)' become
 # 'in <S> s (<R> employee-years/s)', process ids 'PID 123' become 'PID <PID>', and
@@ -50,7 +51,10 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pw-cli.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
-export PLANWISE=$BIN DATA
+# sql_exec (built next to the binary) writes to a database outside planwise, for
+# setups that stage what a killed or damaged run leaves behind.
+SQL_EXEC=$(dirname "$BIN")/tools/sql_exec
+export PLANWISE=$BIN DATA SQL_EXEC
 
 PASS=0
 FAIL=0
