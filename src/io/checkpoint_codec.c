@@ -99,7 +99,9 @@ static bool decimal_of(double v, int k, int64_t *n)
 {
     double x = v * pow10[k];
     if (!(fabs(x) < EXACT_INT_LIMIT)) return false;   /* also NaN */
-    int64_t m = (int64_t)llround(x);
+    /* Nearest integer without a libm call (this runs for every value of every
+     * money column of every checkpoint); inexact values fail the test below anyway. */
+    int64_t m = (int64_t)(x < 0 ? x - 0.5 : x + 0.5);
     double back = (double)m / pow10[k];
     if (memcmp(&back, &v, sizeof v) != 0) return false;   /* -0.0 and inexact values fail here */
     *n = m;
