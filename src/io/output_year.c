@@ -16,51 +16,46 @@ static void snapshot_row(struct pw_table_writer *w, int run_key, const struct pw
     const struct pw_plan_money *m = y->view.money;
     struct pw_plan_snapshot ps;
     pw_plan_year_snapshot(y->view.plan, r, wf, r, &ps);
+    uint32_t codes = (ps.is_enrolled ? PW_SNAPFLAG_ENROLLED : 0) | (ps.ever_opted_out ? PW_SNAPFLAG_OPTED_OUT : 0) |
+                     (m->irs_402g[r] ? PW_SNAPFLAG_402G : 0) | (m->irs_401a17[r] ? PW_SNAPFLAG_401A17 : 0) |
+                     (m->irs_415c[r] ? PW_SNAPFLAG_415C : 0) | (m->match_eligible[r] ? PW_SNAPFLAG_MATCH_ELIGIBLE : 0) |
+                     (m->match_cap_applied[r] ? PW_SNAPFLAG_MATCH_CAPPED : 0) |
+                     (m->core_eligible[r] ? PW_SNAPFLAG_CORE_ELIGIBLE : 0) | (m->is_hce[r] ? PW_SNAPFLAG_HCE : 0);
+    codes |= (uint32_t)(y->view.plan->elig_status[r] & PW_SNAPCODE_ELIG_MASK) << PW_SNAPCODE_ELIG_SHIFT;
+    codes |= (uint32_t)(ps.method & PW_SNAPCODE_METHOD_MASK) << PW_SNAPCODE_METHOD_SHIFT;
+    codes |= (uint32_t)(m->limit_type[r] & PW_SNAPCODE_LIMIT_MASK) << PW_SNAPCODE_LIMIT_SHIFT;
+    codes |= (uint32_t)(m->match_reason[r] & PW_SNAPCODE_REASON_MASK) << PW_SNAPCODE_REASON_SHIFT;
+    codes |= (uint32_t)(yr->end_level[r] & PW_SNAPCODE_LEVEL_MASK) << PW_SNAPCODE_LEVEL_SHIFT;
+    codes |= (uint32_t)(ps.total_deferral_escalations & PW_SNAPCODE_ESCALATIONS_MASK) << PW_SNAPCODE_ESCALATIONS_SHIFT;
     pw_tw_int(w, PW_SNAP_run_key, run_key);
     pw_tw_int(w, PW_SNAP_simulation_year, yr->year);
-    pw_tw_int(w, PW_SNAP_employee_key, (int64_t)wf->employee_key[r]);
+    pw_tw_int(w, PW_SNAP_employee_key, wf->employee_key[r]);
     pw_tw_date(w, PW_SNAP_termination_date, yr->term_date[r]);
-    pw_tw_int(w, PW_SNAP_level_id, yr->end_level[r]);
-    pw_tw_double(w, PW_SNAP_current_compensation, yr->current_comp[r]);
-    pw_tw_double(w, PW_SNAP_prorated_annual_compensation, yr->prorated_comp[r]);
+    pw_tw_int(w, PW_SNAP_codes, codes);
+    pw_tw_int(w, PW_SNAP_vesting_years, m->vesting_years[r]);
     pw_tw_int(w, PW_SNAP_annual_hours_worked, yr->hours_worked[r]);
     pw_tw_date(w, PW_SNAP_employee_eligibility_date, ps.eligibility_date);
-    pw_tw_enum(w, PW_SNAP_current_eligibility_status, y->view.plan->elig_status[r]);
-    pw_tw_bool(w, PW_SNAP_is_enrolled_flag, ps.is_enrolled);
     pw_tw_date(w, PW_SNAP_employee_enrollment_date, ps.enrollment_date);
-    if (ps.method == PW_ENROLL_NONE) pw_tw_null(w, PW_SNAP_enrollment_method);
-    else pw_tw_enum(w, PW_SNAP_enrollment_method, (unsigned)ps.method - 1u);
-    pw_tw_bool(w, PW_SNAP_ever_opted_out, ps.ever_opted_out);
+    pw_tw_date(w, PW_SNAP_last_escalation_date, ps.last_escalation_date);
+    pw_tw_double(w, PW_SNAP_current_compensation, yr->current_comp[r]);
+    pw_tw_double(w, PW_SNAP_prorated_annual_compensation, yr->prorated_comp[r]);
     pw_tw_double(w, PW_SNAP_current_deferral_rate, ps.current_deferral_rate);
     pw_tw_double(w, PW_SNAP_original_deferral_rate, ps.original_deferral_rate);
-    pw_tw_int(w, PW_SNAP_total_deferral_escalations, ps.total_deferral_escalations);
-    pw_tw_date(w, PW_SNAP_last_escalation_date, ps.last_escalation_date);
     pw_tw_double(w, PW_SNAP_contribution_base_compensation, m->b_cap[r]);
     pw_tw_double(w, PW_SNAP_prorated_annual_contributions, m->deferrals[r]);
     pw_tw_double(w, PW_SNAP_pre_tax_contributions, m->pre_tax[r]);
-    pw_tw_double(w, PW_SNAP_roth_contributions, m->roth[r]);
     pw_tw_double(w, PW_SNAP_effective_annual_deferral_rate, m->eff_rate[r]);
     pw_tw_double(w, PW_SNAP_applicable_deferral_limit, m->applicable_limit[r]);
-    pw_tw_enum(w, PW_SNAP_limit_type, m->limit_type[r]);
-    pw_tw_bool(w, PW_SNAP_irs_402g_limit_applied, m->irs_402g[r]);
-    pw_tw_bool(w, PW_SNAP_irs_401a17_limit_applied, m->irs_401a17[r]);
-    pw_tw_bool(w, PW_SNAP_irs_415c_limit_applied, m->irs_415c[r]);
-    pw_tw_bool(w, PW_SNAP_employer_match_eligible, m->match_eligible[r]);
-    pw_tw_enum(w, PW_SNAP_employer_match_eligibility_reason, m->match_reason[r]);
     pw_tw_double(w, PW_SNAP_employer_match_amount, m->match[r]);
     pw_tw_double(w, PW_SNAP_uncapped_match_amount, m->match_uncapped[r]);
-    pw_tw_bool(w, PW_SNAP_match_cap_applied, m->match_cap_applied[r]);
     pw_tw_double(w, PW_SNAP_irs_415c_match_reduction, m->match_415c_cut[r]);
-    pw_tw_bool(w, PW_SNAP_employer_core_eligible, m->core_eligible[r]);
     pw_tw_double(w, PW_SNAP_employer_core_amount, m->core[r]);
     pw_tw_double(w, PW_SNAP_employer_match_balance, m->match_balance[r]);
     pw_tw_double(w, PW_SNAP_employer_core_balance, m->core_balance[r]);
-    pw_tw_int(w, PW_SNAP_vesting_years, m->vesting_years[r]);
     pw_tw_double(w, PW_SNAP_match_vested_pct, m->match_vested_pct[r]);
     pw_tw_double(w, PW_SNAP_core_vested_pct, m->core_vested_pct[r]);
     pw_tw_double(w, PW_SNAP_vested_balance, m->vested_balance[r]);
     pw_tw_double(w, PW_SNAP_forfeiture_amount, m->forfeit_total[r]);
-    pw_tw_bool(w, PW_SNAP_is_hce, m->is_hce[r]);
 }
 
 static int write_snapshot(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
@@ -75,6 +70,29 @@ static int write_snapshot(struct pw_table_writer *w, const struct pw_output *o, 
     return 0;
 }
 
+/* The value slots of an event (the table of store_schema.h, pw.event_store). */
+static void event_slots(const struct pw_event *e, const struct pw_event_values *v, double out[4])
+{
+    out[0] = v->compensation;
+    out[1] = out[2] = out[3] = NAN;
+    switch (e->type) {
+    case PW_EV_PROMOTION: out[1] = v->previous_compensation, out[2] = v->detail_rate_1; break;
+    case PW_EV_RAISE:
+        out[1] = v->previous_compensation, out[2] = v->detail_rate_1, out[3] = v->detail_rate_2;
+        break;
+    case PW_EV_FORFEITURE:
+        out[1] = v->detail_amount_1, out[2] = v->detail_rate_1, out[3] = v->detail_rate_2;
+        break;
+    case PW_EV_ENROLLMENT: out[2] = v->deferral_rate; break;
+    case PW_EV_MATCH_RESPONSE:
+        out[1] = v->detail_rate_1, out[2] = v->deferral_rate, out[3] = v->previous_deferral_rate;
+        break;
+    case PW_EV_ESCALATION: out[2] = v->deferral_rate, out[3] = v->previous_deferral_rate; break;
+    case PW_EV_ENROLLMENT_CHANGE: out[3] = v->previous_deferral_rate; break;
+    default: break;
+    }
+}
+
 static int write_events(struct pw_table_writer *w, const struct pw_output *o, const struct pw_year_output *y,
                         struct pw_err *err)
 {
@@ -87,26 +105,25 @@ static int write_events(struct pw_table_writer *w, const struct pw_output *o, co
             const struct pw_event *ev = &ch->events[i];
             struct pw_event_values v;
             pw_event_values(&y->view, ev, &v);
+            double slot[4];
+            event_slots(ev, &v, slot);
             uint32_t r = ev->row;
+            uint32_t codes = (uint32_t)(ev->sequence & PW_EVCODE_SEQUENCE_MASK) << PW_EVCODE_SEQUENCE_SHIFT |
+                             (uint32_t)(v.level & PW_EVCODE_LEVEL_MASK) << PW_EVCODE_LEVEL_SHIFT |
+                             (uint32_t)(v.detail_code & PW_EVCODE_DETAIL_MASK) << PW_EVCODE_DETAIL_SHIFT;
             pw_tw_int(w, PW_EV_run_key, run_key);
             pw_tw_int(w, PW_EV_simulation_year, yr->year);
-            pw_tw_int(w, PW_EV_employee_key, (int64_t)wf->employee_key[r]);
-            pw_tw_int(w, PW_EV_event_sequence, ev->sequence);
+            pw_tw_int(w, PW_EV_employee_key, wf->employee_key[r]);
             pw_tw_enum(w, PW_EV_event_type, ev->type - 1u);
             pw_tw_enum(w, PW_EV_event_category, ev->category);
             pw_tw_date(w, PW_EV_effective_date, ev->date);
-            pw_tw_int(w, PW_EV_level_id, v.level);
+            pw_tw_int(w, PW_EV_codes, codes);
             pw_tw_int(w, PW_EV_employee_tenure, yr->reported_tenure[r]);
-            pw_tw_double(w, PW_EV_compensation_amount, v.compensation);
-            pw_tw_double(w, PW_EV_previous_compensation, v.previous_compensation);
-            pw_tw_double(w, PW_EV_employee_deferral_rate, v.deferral_rate);
-            pw_tw_double(w, PW_EV_prev_employee_deferral_rate, v.previous_deferral_rate);
+            pw_tw_double(w, PW_EV_value_1, slot[0]);
+            pw_tw_double(w, PW_EV_value_2, slot[1]);
+            pw_tw_double(w, PW_EV_value_3, slot[2]);
+            pw_tw_double(w, PW_EV_value_4, slot[3]);
             pw_tw_double(w, PW_EV_event_probability, v.probability);
-            pw_tw_double(w, PW_EV_detail_rate_1, v.detail_rate_1);
-            pw_tw_double(w, PW_EV_detail_rate_2, v.detail_rate_2);
-            pw_tw_double(w, PW_EV_detail_amount_1, v.detail_amount_1);
-            pw_tw_double(w, PW_EV_detail_amount_2, v.detail_amount_2);
-            pw_tw_int(w, PW_EV_detail_code, v.detail_code);
             int rc = pw_tw_end_row(w, err);
             if (rc) return rc;
         }
@@ -125,7 +142,7 @@ static int write_employees(struct pw_table_writer *w, const struct pw_output *o,
     const struct pw_workforce *wf = y->view.wf;
     for (size_t r = whole_population ? 0 : yr->n_roster; r < yr->n_pop; r++) {
         pw_tw_int(w, PW_EMP_run_key, run_key);
-        pw_tw_int(w, PW_EMP_employee_key, (int64_t)wf->employee_key[r]);
+        pw_tw_int(w, PW_EMP_employee_key, wf->employee_key[r]);
         pw_tw_varchar(w, PW_EMP_employee_id, wf->employee_id[r], wf->id_len[r]);
         pw_tw_str(w, PW_EMP_employee_ssn, wf->ssn[r]);
         pw_tw_date(w, PW_EMP_employee_birth_date, wf->birth_date[r]);

@@ -18,8 +18,8 @@
 
 #define PW__COLDEF(name, type, nn, comp) {#name, type, nn, comp},
 static const struct pw_store_column dim_columns[] = {PW_DIM_EMPLOYEE_COLUMNS(PW__COLDEF)};
-static const struct pw_store_column event_columns[] = {PW_EVENTS_COLUMNS(PW__COLDEF)};
-static const struct pw_store_column snapshot_columns[] = {PW_SNAPSHOT_COLUMNS(PW__COLDEF)};
+static const struct pw_store_column event_columns[] = {PW_EVENT_STORE_COLUMNS(PW__COLDEF)};
+static const struct pw_store_column snapshot_columns[] = {PW_SNAPSHOT_STORE_COLUMNS(PW__COLDEF)};
 static const struct pw_store_column needs_columns[] = {PW_NEEDS_COLUMNS(PW__COLDEF)};
 static const struct pw_store_column needs_level_columns[] = {PW_NEEDS_BY_LEVEL_COLUMNS(PW__COLDEF)};
 static const struct pw_store_column rejected_columns[] = {PW_REJECTED_ROWS_COLUMNS(PW__COLDEF)};
@@ -33,8 +33,8 @@ const char *const pw_output_layout_names[PW_LAYOUT_COUNT] = {"duckdb", "parquet"
 #define PW__TABLE(name, cols, per_year) {name, cols, (int)(sizeof cols / sizeof *cols), per_year}
 const struct pw_store_table_def pw_store_tables[PW_T_COUNT] = {
     [PW_T_DIM_EMPLOYEE] = PW__TABLE("pw.dim_employee", dim_columns, false),
-    [PW_T_EVENTS] = PW__TABLE("pw.events", event_columns, true),
-    [PW_T_SNAPSHOT] = PW__TABLE("pw.snapshot", snapshot_columns, true),
+    [PW_T_EVENTS] = PW__TABLE("pw.event_store", event_columns, true),
+    [PW_T_SNAPSHOT] = PW__TABLE("pw.snapshot_store", snapshot_columns, true),
     [PW_T_NEEDS] = PW__TABLE("pw.needs", needs_columns, true),
     [PW_T_NEEDS_BY_LEVEL] = PW__TABLE("pw.needs_by_level", needs_level_columns, true),
     [PW_T_REJECTED_ROWS] = PW__TABLE("pw.rejected_rows", rejected_columns, false),
@@ -104,6 +104,24 @@ void pw_store_type_sql(struct pw_strbuf *b, const char *type, int form)
         return;
     }
     PW_ASSERT(!"unknown ENUM type in a column list");
+}
+
+void pw_store_enum_case(struct pw_strbuf *b, const char *type, const char *code_expr, int first_code)
+{
+    struct enum_type types[MAX_ENUM_TYPES];
+    int ntypes = enum_types(types);
+    for (int i = 0; i < ntypes; i++) {
+        if (strcmp(types[i].name, type) != 0) continue;
+        pw_sb_addf(b, "CASE %s", code_expr);
+        for (int k = 0; k < types[i].count; k++) {
+            pw_sb_addf(b, " WHEN %d THEN ", first_code + k);
+            pw_sb_add_sql_literal(b, types[i].names[types[i].first + k]);
+            pw_sb_addf(b, "::%s", type);
+        }
+        pw_sb_add(b, " END");
+        return;
+    }
+    PW_ASSERT(!"unknown ENUM type");
 }
 
 void pw_store_table_ddl(struct pw_strbuf *b, const struct pw_store_table_def *t, bool with_compression)

@@ -42,7 +42,7 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
  * employee, NULL for the starting population. */
 #define PW_DIM_EMPLOYEE_COLUMNS(X)                                   \
     X(run_key, "INTEGER", PW_NN, "")                                   \
-    X(employee_key, "BIGINT", PW_NN, "")                                \
+    X(employee_key, "INTEGER", PW_NN, "")                               \
     X(employee_id, "VARCHAR", PW_NN, "fsst")                            \
     X(employee_ssn, "VARCHAR", PW_NULLABLE, "fsst")                          \
     X(employee_birth_date, "DATE", PW_NN, "bitpacking")                 \
@@ -51,76 +51,102 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
     X(scheduled_hours_per_week, "DOUBLE", PW_NN, "")                    \
     X(auto_escalation_opt_out, "BOOLEAN", PW_NN, "")
 
-/* One row per event (MODEL 6.1). employee_tenure is the reported tenure of the
- * year (it depends on a termination date the event row does not carry). The
- * detail columns hold, by type, what model/events.h says. */
-#define PW_EVENTS_COLUMNS(X)                                         \
-    X(run_key, "INTEGER", PW_NN, "")                                   \
-    X(simulation_year, "INTEGER", PW_NN, "")                           \
-    X(employee_key, "BIGINT", PW_NN, "bitpacking")                      \
-    X(event_sequence, "UTINYINT", PW_NN, "bitpacking")                  \
-    X(event_type, "pw.event_type", PW_NN, "")                 \
-    X(event_category, "pw.event_category", PW_NN, "")         \
-    X(effective_date, "DATE", PW_NN, "bitpacking")                      \
-    X(level_id, "UTINYINT", PW_NN, "bitpacking")                        \
-    X(employee_tenure, "UTINYINT", PW_NN, "bitpacking")                 \
-    X(compensation_amount, "DOUBLE", PW_NULLABLE, "alp")                     \
-    X(previous_compensation, "DOUBLE", PW_NULLABLE, "alp")                   \
-    X(employee_deferral_rate, "DOUBLE", PW_NULLABLE, "")                     \
-    X(prev_employee_deferral_rate, "DOUBLE", PW_NULLABLE, "")                \
-    X(event_probability, "DOUBLE", PW_NULLABLE, "alp")                       \
-    X(detail_rate_1, "DOUBLE", PW_NULLABLE, "")                              \
-    X(detail_rate_2, "DOUBLE", PW_NULLABLE, "")                              \
-    X(detail_amount_1, "DOUBLE", PW_NULLABLE, "")                            \
-    X(detail_amount_2, "DOUBLE", PW_NULLABLE, "")                            \
-    X(detail_code, "UTINYINT", PW_NN, "")
+/* One row per event (MODEL 6.1), packed: `codes` holds the event's small numbers
+ * (PW_EVCODE_*), value_1..value_4 its amounts and rates by type (PW_EVENT_VALUES
+ * below), and employee_tenure the year's reported tenure (it depends on a
+ * termination date the event row does not carry). pw.events is the view that
+ * unpacks them into named columns (store_views.c). */
+#define PW_EVENT_STORE_COLUMNS(X)                                    \
+    X(run_key, "INTEGER", PW_NN, "")                                 \
+    X(simulation_year, "INTEGER", PW_NN, "")                         \
+    X(employee_key, "INTEGER", PW_NN, "bitpacking")                  \
+    X(event_type, "pw.event_type", PW_NN, "")                        \
+    X(event_category, "pw.event_category", PW_NN, "")                \
+    X(effective_date, "DATE", PW_NN, "bitpacking")                   \
+    X(codes, "INTEGER", PW_NN, "bitpacking")                         \
+    X(employee_tenure, "UTINYINT", PW_NN, "bitpacking")              \
+    X(value_1, "DOUBLE", PW_NULLABLE, "alp")                         \
+    X(value_2, "DOUBLE", PW_NULLABLE, "alp")                         \
+    X(value_3, "DOUBLE", PW_NULLABLE, "")                            \
+    X(value_4, "DOUBLE", PW_NULLABLE, "")                            \
+    X(event_probability, "DOUBLE", PW_NULLABLE, "alp")
 
-/* One row per employee and year (MODEL 6.2), with the match details of 6.3. */
-#define PW_SNAPSHOT_COLUMNS(X)                                                   \
-    X(run_key, "INTEGER", PW_NN, "")                                               \
-    X(simulation_year, "INTEGER", PW_NN, "")                                       \
-    X(employee_key, "BIGINT", PW_NN, "bitpacking")                                  \
-    X(termination_date, "DATE", PW_NULLABLE, "")                                         \
-    X(level_id, "UTINYINT", PW_NN, "bitpacking")                                    \
-    X(current_compensation, "DOUBLE", PW_NN, "alp")                                 \
-    X(prorated_annual_compensation, "DOUBLE", PW_NN, "alp")                         \
-    X(annual_hours_worked, "SMALLINT", PW_NN, "bitpacking")                         \
-    X(employee_eligibility_date, "DATE", PW_NULLABLE, "bitpacking")                      \
-    X(current_eligibility_status, "pw.eligibility_status", PW_NN, "")     \
-    X(is_enrolled_flag, "BOOLEAN", PW_NN, "")                                       \
-    X(employee_enrollment_date, "DATE", PW_NULLABLE, "")                                 \
-    X(enrollment_method, "pw.enrollment_method", PW_NULLABLE, "")                        \
-    X(ever_opted_out, "BOOLEAN", PW_NN, "")                                         \
-    X(current_deferral_rate, "DOUBLE", PW_NN, "alp")                                \
-    X(original_deferral_rate, "DOUBLE", PW_NULLABLE, "alp")                              \
-    X(total_deferral_escalations, "UTINYINT", PW_NN, "")                            \
-    X(last_escalation_date, "DATE", PW_NULLABLE, "")                                     \
-    X(contribution_base_compensation, "DOUBLE", PW_NN, "alp")                       \
-    X(prorated_annual_contributions, "DOUBLE", PW_NN, "alp")                        \
-    X(pre_tax_contributions, "DOUBLE", PW_NN, "alp")                                \
-    X(roth_contributions, "DOUBLE", PW_NN, "alp")                                   \
-    X(effective_annual_deferral_rate, "DOUBLE", PW_NN, "alp")                       \
-    X(applicable_deferral_limit, "DOUBLE", PW_NN, "")                               \
-    X(limit_type, "pw.limit_type", PW_NN, "")                                       \
-    X(irs_402g_limit_applied, "BOOLEAN", PW_NN, "")                                 \
-    X(irs_401a17_limit_applied, "BOOLEAN", PW_NN, "")                               \
-    X(irs_415c_limit_applied, "BOOLEAN", PW_NN, "")                                 \
-    X(employer_match_eligible, "BOOLEAN", PW_NN, "")                                \
-    X(employer_match_eligibility_reason, "pw.match_eligibility_reason", PW_NN, "")  \
-    X(employer_match_amount, "DOUBLE", PW_NN, "alp")                                \
-    X(uncapped_match_amount, "DOUBLE", PW_NN, "alp")                                \
-    X(match_cap_applied, "BOOLEAN", PW_NN, "")                                      \
-    X(irs_415c_match_reduction, "DOUBLE", PW_NN, "")                                \
-    X(employer_core_eligible, "BOOLEAN", PW_NN, "")                                 \
-    X(employer_core_amount, "DOUBLE", PW_NN, "alp")                                 \
-    X(employer_match_balance, "DOUBLE", PW_NN, "alp")                               \
-    X(employer_core_balance, "DOUBLE", PW_NN, "alp")                                \
-    X(vesting_years, "UTINYINT", PW_NN, "")                                         \
-    X(match_vested_pct, "DOUBLE", PW_NN, "")                                        \
-    X(core_vested_pct, "DOUBLE", PW_NN, "")                                         \
-    X(vested_balance, "DOUBLE", PW_NN, "alp")                                       \
-    X(forfeiture_amount, "DOUBLE", PW_NN, "")                                       \
-    X(is_hce, "BOOLEAN", PW_NN, "")
+/* Bits of pw.event_store.codes: (codes >> shift) & mask. */
+#define PW_EVCODE_SEQUENCE_SHIFT 0      /* event_sequence, 1..10 */
+#define PW_EVCODE_SEQUENCE_MASK 15
+#define PW_EVCODE_LEVEL_SHIFT 4         /* level_id, 1..PW_MAX_LEVELS (16) */
+#define PW_EVCODE_LEVEL_MASK 31
+#define PW_EVCODE_DETAIL_SHIFT 9        /* detail_code (model/events.h), 0..255 */
+#define PW_EVCODE_DETAIL_MASK 255
+
+/* What value_1..value_4 hold, by event type (the rest are NULL):
+ *   hire            1 = compensation
+ *   promotion       1 = new pay, 2 = previous pay, 3 = raise_pct
+ *   raise           1 = new pay, 2 = previous pay, 3 = merit rate, 4 = COLA rate
+ *   termination     1 = pay (also the previous pay)
+ *   forfeiture      1 = total forfeited, 2 = match part (core = 1 - 2), 3/4 = vested share match/core
+ *   enrollment      1 = pay, 3 = deferral rate (the previous rate is 0)
+ *   match response  1 = pay (also the previous pay), 2 = ceiling, 3 = new rate, 4 = previous rate
+ *   escalation      3 = new rate, 4 = previous rate
+ *   opt-out         1 = pay (also the previous pay), 4 = previous rate (the new rate is 0) */
+
+/* One row per employee and year (MODEL 6.2, with the match details of 6.3),
+ * packed: `codes` holds the flags and small numbers (PW_SNAPCODE_*); pw.snapshot
+ * is the view that unpacks them. roth_contributions is D - pre_tax. */
+#define PW_SNAPSHOT_STORE_COLUMNS(X)                                             \
+    X(run_key, "INTEGER", PW_NN, "")                                             \
+    X(simulation_year, "INTEGER", PW_NN, "")                                     \
+    X(employee_key, "INTEGER", PW_NN, "bitpacking")                              \
+    X(termination_date, "DATE", PW_NULLABLE, "")                                 \
+    X(codes, "INTEGER", PW_NN, "bitpacking")                                     \
+    X(vesting_years, "UTINYINT", PW_NN, "")                                      \
+    X(annual_hours_worked, "SMALLINT", PW_NN, "bitpacking")                      \
+    X(employee_eligibility_date, "DATE", PW_NULLABLE, "bitpacking")              \
+    X(employee_enrollment_date, "DATE", PW_NULLABLE, "")                         \
+    X(last_escalation_date, "DATE", PW_NULLABLE, "")                             \
+    X(current_compensation, "DOUBLE", PW_NN, "alp")                              \
+    X(prorated_annual_compensation, "DOUBLE", PW_NN, "alp")                      \
+    X(current_deferral_rate, "DOUBLE", PW_NN, "alp")                             \
+    X(original_deferral_rate, "DOUBLE", PW_NULLABLE, "alp")                      \
+    X(contribution_base_compensation, "DOUBLE", PW_NN, "alp")                    \
+    X(prorated_annual_contributions, "DOUBLE", PW_NN, "alp")                     \
+    X(pre_tax_contributions, "DOUBLE", PW_NN, "alp")                             \
+    X(effective_annual_deferral_rate, "DOUBLE", PW_NN, "alp")                    \
+    X(applicable_deferral_limit, "DOUBLE", PW_NN, "")                            \
+    X(employer_match_amount, "DOUBLE", PW_NN, "alp")                             \
+    X(uncapped_match_amount, "DOUBLE", PW_NN, "alp")                             \
+    X(irs_415c_match_reduction, "DOUBLE", PW_NN, "")                             \
+    X(employer_core_amount, "DOUBLE", PW_NN, "alp")                              \
+    X(employer_match_balance, "DOUBLE", PW_NN, "alp")                            \
+    X(employer_core_balance, "DOUBLE", PW_NN, "alp")                             \
+    X(match_vested_pct, "DOUBLE", PW_NN, "")                                     \
+    X(core_vested_pct, "DOUBLE", PW_NN, "")                                      \
+    X(vested_balance, "DOUBLE", PW_NN, "alp")                                    \
+    X(forfeiture_amount, "DOUBLE", PW_NN, "")
+
+/* Bits of pw.snapshot_store.codes (decimal: the views spell them in SQL). Flags are single bits; the coded values are
+ * the C enum values (ENUM member indices; enrollment method 0 = never enrolled). */
+#define PW_SNAPFLAG_ENROLLED 1          /* is_enrolled_flag */
+#define PW_SNAPFLAG_OPTED_OUT 2         /* ever_opted_out */
+#define PW_SNAPFLAG_402G 4              /* irs_402g_limit_applied */
+#define PW_SNAPFLAG_401A17 8            /* irs_401a17_limit_applied */
+#define PW_SNAPFLAG_415C 16             /* irs_415c_limit_applied */
+#define PW_SNAPFLAG_MATCH_ELIGIBLE 32   /* employer_match_eligible */
+#define PW_SNAPFLAG_MATCH_CAPPED 64     /* match_cap_applied */
+#define PW_SNAPFLAG_CORE_ELIGIBLE 128    /* employer_core_eligible */
+#define PW_SNAPFLAG_HCE 256             /* is_hce */
+#define PW_SNAPCODE_ELIG_SHIFT 9          /* current_eligibility_status, enum pw_plan_status */
+#define PW_SNAPCODE_ELIG_MASK 3
+#define PW_SNAPCODE_METHOD_SHIFT 11       /* enrollment_method, enum pw_enrollment_method */
+#define PW_SNAPCODE_METHOD_MASK 7
+#define PW_SNAPCODE_LIMIT_SHIFT 14        /* limit_type, enum pw_limit_type */
+#define PW_SNAPCODE_LIMIT_MASK 3
+#define PW_SNAPCODE_REASON_SHIFT 16       /* employer_match_eligibility_reason, enum pw_elig_reason */
+#define PW_SNAPCODE_REASON_MASK 3
+#define PW_SNAPCODE_LEVEL_SHIFT 18        /* level_id */
+#define PW_SNAPCODE_LEVEL_MASK 31
+#define PW_SNAPCODE_ESCALATIONS_SHIFT 23  /* total_deferral_escalations, 0..127 */
+#define PW_SNAPCODE_ESCALATIONS_MASK 127
 
 /* The growth solver's trace (MODEL 6.5), one row per year. */
 #define PW_NEEDS_COLUMNS(X)                                          \
@@ -232,8 +258,8 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
 #define PW__REJ_IDX(name, type, nn, comp) PW__COLUMN_INDEX(PW_REJ, name)
 #define PW__META_IDX(name, type, nn, comp) PW__COLUMN_INDEX(PW_META, name)
 enum pw_dim_employee_col { PW_DIM_EMPLOYEE_COLUMNS(PW__DIM_IDX) PW_EMP_COUNT };
-enum pw_events_col { PW_EVENTS_COLUMNS(PW__EV_IDX) PW_EV_COUNT };
-enum pw_snapshot_col { PW_SNAPSHOT_COLUMNS(PW__SNAP_IDX) PW_SNAP_COUNT };
+enum pw_event_store_col { PW_EVENT_STORE_COLUMNS(PW__EV_IDX) PW_EV_COUNT };
+enum pw_snapshot_store_col { PW_SNAPSHOT_STORE_COLUMNS(PW__SNAP_IDX) PW_SNAP_COUNT };
 enum pw_needs_col { PW_NEEDS_COLUMNS(PW__NEEDS_IDX) PW_NEEDS_COUNT };
 enum pw_needs_by_level_col { PW_NEEDS_BY_LEVEL_COLUMNS(PW__NBL_IDX) PW_NBL_COUNT };
 enum pw_rejected_rows_col { PW_REJECTED_ROWS_COLUMNS(PW__REJ_IDX) PW_REJ_COUNT };
@@ -261,7 +287,7 @@ struct pw_store_column {
 };
 
 struct pw_store_table_def {
-    const char *name;          /* qualified: pw.events, ..., main.run_metadata */
+    const char *name;          /* qualified: pw.event_store, ..., main.run_metadata */
     const struct pw_store_column *columns;
     int column_count;
     bool per_year;             /* rows belong to (run, year): removed with a year */
@@ -274,6 +300,10 @@ extern const struct pw_store_table_def pw_store_tables[PW_T_COUNT];
  * types), or with ENUMs as VARCHAR (as Parquet files store them). */
 enum { PW_TYPE_NAMED = 0, PW_TYPE_INLINE_ENUM, PW_TYPE_TEXT };
 void pw_store_type_sql(struct pw_strbuf *b, const char *type, int form);
+
+/* "CASE code_expr WHEN first_code THEN 'name'::type ... END": the members of an
+ * ENUM type from a stored integer code whose value first_code is member 0. */
+void pw_store_enum_case(struct pw_strbuf *b, const char *type, const char *code_expr, int first_code);
 
 /* Tables kept as Parquet files in the Parquet layout: one file per table, run
  * and year (the others stay DuckDB tables). */

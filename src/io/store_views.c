@@ -11,6 +11,7 @@
 #include "io/store_views.h"
 
 #include "io/db_internal.h"
+#include "io/store_schema.h"
 
 #define PW__VCOL(name, type, expr) {#name, type, expr},
 static const struct pw_view_column events_cols[] = {PW_V_EVENTS_COLUMNS(PW__VCOL)};
@@ -162,6 +163,77 @@ static const char *const wide_compat[] = {
 };
 #undef PW__DETAIL
 
+/* ---- the unpacking views over the packed stores ------------------------------ */
+
+#define PW__S(x) #x
+#define PW__STR(x) PW__S(x)
+#define PW__FIELD(col, name) "CAST((" col " >> " PW__STR(PW_##name##_SHIFT) ") & " PW__STR(PW_##name##_MASK) " AS UTINYINT)"
+#define PW__FLAG(bit) "(codes & " PW__STR(PW_SNAPFLAG_##bit) ") <> 0"
+
+/* pw.events: the event columns by name (what model/events.h describes), from
+ * pw.event_store's codes and value slots (store_schema.h has the slot table). */
+static const char events_view[] =
+    "CREATE VIEW pw.events AS SELECT run_key, simulation_year, employee_key, "
+    PW__FIELD("codes", EVCODE_SEQUENCE) " AS event_sequence, event_type, event_category, effective_date, "
+    PW__FIELD("codes", EVCODE_LEVEL) " AS level_id, employee_tenure, "
+    "value_1 AS compensation_amount, "
+    "CASE event_type WHEN 'promotion' THEN value_2 WHEN 'raise' THEN value_2 WHEN 'termination' THEN value_1 "
+    "WHEN 'deferral_match_response' THEN value_1 WHEN 'enrollment_change' THEN value_1 END AS previous_compensation, "
+    "CASE event_type WHEN 'enrollment' THEN value_3 WHEN 'deferral_match_response' THEN value_3 "
+    "WHEN 'deferral_escalation' THEN value_3 WHEN 'enrollment_change' THEN 0.0 END AS employee_deferral_rate, "
+    "CASE event_type WHEN 'enrollment' THEN 0.0 WHEN 'deferral_match_response' THEN value_4 "
+    "WHEN 'deferral_escalation' THEN value_4 WHEN 'enrollment_change' THEN value_4 END AS prev_employee_deferral_rate, "
+    "event_probability, "
+    "CASE event_type WHEN 'promotion' THEN value_3 WHEN 'raise' THEN value_3 WHEN 'forfeiture' THEN value_3 "
+    "WHEN 'deferral_match_response' THEN value_2 END AS detail_rate_1, "
+    "CASE event_type WHEN 'raise' THEN value_4 WHEN 'forfeiture' THEN value_4 END AS detail_rate_2, "
+    "CASE WHEN event_type = 'forfeiture' THEN value_2 END AS detail_amount_1, "
+    "CASE WHEN event_type = 'forfeiture' THEN pw.round2(value_1 - value_2) END AS detail_amount_2, "
+    PW__FIELD("codes", EVCODE_DETAIL) " AS detail_code "
+    "FROM pw.event_store";
+
+/* pw.snapshot: the snapshot columns by name from pw.snapshot_store. */
+static void snapshot_view(struct pw_strbuf *b)
+{
+    pw_sb_add(b, "CREATE VIEW pw.snapshot AS SELECT run_key, simulation_year, employee_key, termination_date, "
+                 PW__FIELD("codes", SNAPCODE_LEVEL) " AS level_id, current_compensation, prorated_annual_compensation, "
+                 "annual_hours_worked, employee_eligibility_date, ");
+    pw_store_enum_case(b, "pw.eligibility_status", "(codes >> " PW__STR(PW_SNAPCODE_ELIG_SHIFT) ") & "
+                       PW__STR(PW_SNAPCODE_ELIG_MASK), 0);
+    pw_sb_add(b, " AS current_eligibility_status, " PW__FLAG(ENROLLED) " AS is_enrolled_flag, "
+                 "employee_enrollment_date, ");
+    pw_store_enum_case(b, "pw.enrollment_method", "(codes >> " PW__STR(PW_SNAPCODE_METHOD_SHIFT) ") & "
+                       PW__STR(PW_SNAPCODE_METHOD_MASK), 1);
+    pw_sb_add(b, " AS enrollment_method, " PW__FLAG(OPTED_OUT) " AS ever_opted_out, current_deferral_rate, "
+                 "original_deferral_rate, " PW__FIELD("codes", SNAPCODE_ESCALATIONS) " AS total_deferral_escalations, "
+                 "last_escalation_date, contribution_base_compensation, prorated_annual_contributions, "
+                 "pre_tax_contributions, (round(prorated_annual_contributions * 100) - round(pre_tax_contributions * 100))"
+                 " / 100.0 AS roth_contributions, effective_annual_deferral_rate, applicable_deferral_limit, ");
+    pw_store_enum_case(b, "pw.limit_type", "(codes >> " PW__STR(PW_SNAPCODE_LIMIT_SHIFT) ") & "
+                       PW__STR(PW_SNAPCODE_LIMIT_MASK), 0);
+    pw_sb_add(b, " AS limit_type, " PW__FLAG(402G) " AS irs_402g_limit_applied, " PW__FLAG(401A17)
+                 " AS irs_401a17_limit_applied, " PW__FLAG(415C) " AS irs_415c_limit_applied, " PW__FLAG(MATCH_ELIGIBLE)
+                 " AS employer_match_eligible, ");
+    pw_store_enum_case(b, "pw.match_eligibility_reason", "(codes >> " PW__STR(PW_SNAPCODE_REASON_SHIFT) ") & "
+                       PW__STR(PW_SNAPCODE_REASON_MASK), 0);
+    pw_sb_add(b, " AS employer_match_eligibility_reason, employer_match_amount, uncapped_match_amount, "
+                 PW__FLAG(MATCH_CAPPED) " AS match_cap_applied, irs_415c_match_reduction, " PW__FLAG(CORE_ELIGIBLE)
+                 " AS employer_core_eligible, employer_core_amount, employer_match_balance, employer_core_balance, "
+                 "vesting_years, match_vested_pct, core_vested_pct, vested_balance, forfeiture_amount, "
+                 PW__FLAG(HCE) " AS is_hce FROM pw.snapshot_store");
+}
+
+int pw_store_unpack_views_create(struct pw_db *db, struct pw_err *err)
+{
+    int rc = pw__db_query(db, events_view, NULL, "cannot create the output views", err);
+    struct pw_strbuf b = PW_STRBUF_INIT;
+    snapshot_view(&b);
+    if (!rc) rc = pw_sb_ok(&b) ? pw_err_set(err, PW_ENOMEM, "out of memory")
+                               : pw__db_query(db, pw_sb_text(&b), NULL, "cannot create the output views", err);
+    pw_sb_release(&b);
+    return rc;
+}
+
 static void view_ddl(struct pw_strbuf *b, const struct pw_view_def *v)
 {
     pw_sb_addf(b, "CREATE VIEW %s AS SELECT ", v->name);
@@ -184,6 +256,7 @@ int pw_store_views_create(struct pw_db *db, struct pw_err *err)
 {
     int rc = 0;
     for (int i = 0; macros[i] && !rc; i++) rc = pw__db_query(db, macros[i], NULL, "cannot create the output views", err);
+    if (!rc) rc = pw_store_unpack_views_create(db, err);
     struct pw_strbuf b = PW_STRBUF_INIT;
     for (int v = 0; v < PW_V_COUNT && !rc; v++) {
         pw_sb_reset(&b);

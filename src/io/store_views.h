@@ -226,6 +226,8 @@ extern const struct pw_view_def pw_views[PW_V_COUNT];
 /* Creates the SQL macros and views of the narrow layout (inside the caller's
  * transaction). */
 int pw_store_views_create(struct pw_db *db, struct pw_err *err);
+/* pw.events and pw.snapshot: the packed stores unpacked into named columns. */
+int pw_store_unpack_views_create(struct pw_db *db, struct pw_err *err);
 /* The wide layout's SQL macros, visibility views and the narrow relations of
  * schema pw as views over its wide tables (for the built-in SQL models). */
 int pw_store_wide_compat_create(struct pw_db *db, struct pw_err *err);

@@ -321,7 +321,7 @@ int pw_census_finish(struct pw_census *c, struct pw_err *err)
         wf->employee_id[k] = r->id;
         wf->id_len[k] = r->id_len;
         wf->key[k] = r->key;
-        wf->employee_key[k] = k;
+        wf->employee_key[k] = (uint32_t)k;   /* the roster is far below PW_HIRE_KEY_BASE rows */
         wf->ssn[k] = r->ssn;
         wf->is_census[k] = 1;
         wf->birth_date[k] = r->birth;

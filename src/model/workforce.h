@@ -21,7 +21,7 @@ struct pw_workforce {
     const char **employee_id;       /* trimmed id, NUL-terminated */
     uint32_t *id_len;               /* bytes in employee_id */
     uint64_t *key;                  /* RNG key (MODEL 3.2) */
-    uint64_t *employee_key;         /* output key, unique in a run: census roster index, or year << 32 | hire number */
+    uint32_t *employee_key;         /* output key, unique in a run: census roster index, or pw_hire_employee_key() */
     const char **ssn;               /* NULL when absent */
     uint8_t *is_census;             /* 1 = census row, 0 = hired during the run */
     pw_date *birth_date;
@@ -72,6 +72,16 @@ struct pw_workforce {
     X(planned_enrollment_rate) X(planned_enrollment_prob) X(planned_opt_out_date)                  \
     X(planned_opt_out_prob) X(original_deferral_rate) X(escalation_count) X(last_escalation_date)  \
     X(match_balance) X(core_balance)
+
+/* The output key of the q-th hire (1-based) of year: above every census roster
+ * index (< 2^30), unique per (year, q) for years 1900-2200 and q < 2^21, and it
+ * fits the 32-bit key columns of the outputs. */
+#define PW_HIRE_KEY_BASE (1u << 30)
+#define PW_MAX_HIRES_PER_YEAR ((1u << 21) - 1)
+static inline uint32_t pw_hire_employee_key(int year, uint32_t q)
+{
+    return PW_HIRE_KEY_BASE + ((uint32_t)(year - 1900) << 21) + q;
+}
 
 /* How an employee joined the plan (snapshot enrollment_method). */
 enum pw_enrollment_method {

@@ -100,7 +100,9 @@ int pw_step_hires(struct pw_sim *sim, struct pw_err *err)
     struct pw_workforce *wf = &sim->wf;
     size_t total = (size_t)y->needs.total_hires;
     if (total == 0) return 0;
-    if (total > UINT32_MAX) return pw_err_set(err, PW_ERANGE, "year %d needs %zu hires, more than supported", y->year, total);
+    if (total > PW_MAX_HIRES_PER_YEAR)
+        return pw_err_set(err, PW_ERANGE, "year %d needs %zu hires, more than the %u a year supported", y->year, total,
+                          PW_MAX_HIRES_PER_YEAR);
     if (total > (size_t)y->n_roster / 2)
         pw_warn("year %d: %zu hires exceed half of the starting headcount (%zu)", y->year, total, y->n_roster);
     size_t rows = y->n_roster + total;
@@ -119,7 +121,7 @@ int pw_step_hires(struct pw_sim *sim, struct pw_err *err)
             if (!wf->employee_id[r]) return pw_err_set(err, PW_ENOMEM, "out of memory for hire ids");
             wf->id_len[r] = (uint32_t)len;
             wf->key[r] = pw_hire_key(y->year, q);
-            wf->employee_key[r] = (uint64_t)y->year << 32 | q;
+            wf->employee_key[r] = pw_hire_employee_key(y->year, q);
             wf->ssn[r] = NULL;
             wf->is_census[r] = 0;
             wf->level[r] = (uint8_t)l;
