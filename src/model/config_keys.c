@@ -169,11 +169,11 @@ const struct pw_config_key pw_config_keys[] = {
         "largest merit increase in dollars"),
     DBL("compensation.promotion_rate_multiplier", promotion_rate_multiplier, 0, 10, 0, "1.0",
         "scales the promotion hazard"),
-    DBL("compensation.promotion_compensation.base_increase_pct", promo_base_increase_pct, 0, 1, 0, "0.20",
-        "midpoint of the promotion raise"),
     {"compensation.promotion_increase", PW_KEY_DOUBLE, F(promo_increase_legacy), NOF, 0, 1,
      PW_KF_NULLABLE | PW_KF_NAN, NULL, NULL,
      "the reference's older key: any value but 0.125 sets base_increase_pct when that is not given"},
+    DBL("compensation.promotion_compensation.base_increase_pct", promo_base_increase_pct, 0, 1, 0, "0.20",
+        "midpoint of the promotion raise"),
     DBL("compensation.promotion_compensation.distribution_range", promo_distribution_range, 0, 1, 0, "0.05",
         "spread around the midpoint; at most base_increase_pct"),
     DBL("compensation.promotion_compensation.max_cap_pct", promo_max_cap_pct, 0, 1, 0, "0.30",
@@ -363,8 +363,6 @@ const struct pw_config_key pw_config_keys[] = {
             "rate of a row whose census rate is not a number or out of range; null = such rows are rejected"),
     BOOL("deferral_rates.normalize_percentages", normalize_percentages, "true",
          "census rates above 1 are percents (7.5 = 0.075); false = such rows are rejected"),
-    BOOL("deferral_rates.generate_synthetic_events", generate_synthetic_events, "false",
-         "an enrollment event (census_enrollment) for each census participant on Jan 1 of the first year"),
 
     BOOL("vesting.enabled", plan.vesting_enabled, "true", "vest employer money by schedule; false = immediate"),
     STR("vesting.match_schedule", plan.match_schedule, 1, "graded_6",
@@ -421,6 +419,7 @@ static const char *const ignored_patterns[] = {
 static const char *const not_modelled_patterns[] = {
     "enrollment.auto_enrollment.opt_out_rates.target", "eligibility.minimum_age", "eligibility.minimum_hours_annual",
     "eligibility.excluded_employee_types", "eligibility.entry_date_type", "employer_match.graded_schedule",
+    "deferral_rates.generate_synthetic_events",
 };
 
 /* Top-level blocks that configure the reference system's own machinery (its

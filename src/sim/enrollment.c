@@ -101,7 +101,7 @@ static double magnet_rate(const struct pw_sim *sim, size_t r, double rate, doubl
 {
     const struct pw_plan_config *p = &sim->cfg->plan;
     *snapped = 0;
-    if (p->match_optimization && p->match_enabled && u < p->magnet_snap_probability) {
+    if (p->match_optimization && p->magnet_enabled && p->match_enabled && u < p->magnet_snap_probability) {
         double ceiling = pw__plan_ceiling(sim, r);
         if (rate < ceiling) rate = ceiling, *snapped = 1;
     }
@@ -217,6 +217,13 @@ static void decide_yoy(const struct enroll_ctx *cx, size_t r, struct cand *best)
                                   p->voluntary_enrollment_rate);
     if (!(pw_rng_u(sim->seed, PW_STREAM_YOY, sim->wf.key[r], (uint64_t)y->year, 0) < prob)) return;
     struct cand c = {j, PW_ENROLL_YEAR_OVER_YEAR, set_rate(sim->cfg, cx->rates.yoy_deferral[ag]), prob, 0};
+    /* deferral_rates.conservative: false = converters choose like voluntary enrollees
+     * (demographic rate, match magnet); draw 1 of the voluntary-rate stream, which
+     * the voluntary path never uses in a year that has a conversion. */
+    if (!p->yoy_conservative)
+        c.rate = magnet_rate(sim, r, cx->rates.vol_deferral[ag][ig],
+                             pw_rng_u(sim->seed, PW_STREAM_VOLUNTARY_RATE, sim->wf.key[r], (uint64_t)y->year, 1),
+                             &c.magnet);
     offer(best, &c);
 }
 
