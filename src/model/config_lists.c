@@ -284,10 +284,13 @@ void pw__lists_allowed(const struct pw_config_key *k, char *buf, size_t size)
     snprintf(buf, size, "%s", text[(int)k->lo]);
 }
 
+/* Bounds, ages and levels print without ".0" (3, 6, null), rates as doubles. */
 static void put_num(FILE *out, int ind, bool item, const char *name, double v)
 {
     char a[40];
+    const bool whole = strstr(name, "min") || strstr(name, "max") || !strcmp(name, "age") || !strcmp(name, "level");
     if (v == PW_OPEN_MAX) snprintf(a, sizeof a, "null");
+    else if (whole && strcmp(name, "max_deferral_pct") != 0) pw_config_format_bound(v, a, sizeof a);
     else pw_config_format_double(v, a, sizeof a);
     fprintf(out, "%*s%s%s: %s\n", ind, "", item ? "- " : "", name, a);
 }
