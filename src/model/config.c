@@ -130,8 +130,14 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
      * differs from its default 0.125; base_increase_pct, when written, wins. */
     const int base = pw_config_key_index("compensation.promotion_compensation.base_increase_pct");
     const bool base_written = src && src->lines && base >= 0 && src->lines[base] > 0;
-    if (!isnan(cfg->promo_increase_legacy) && fabs(cfg->promo_increase_legacy - 0.125) > 1e-12 && !base_written)
+    if (!isnan(cfg->promo_increase_legacy) && fabs(cfg->promo_increase_legacy - 0.125) > 1e-12 && !base_written) {
         cfg->promo_base_increase_pct = cfg->promo_increase_legacy;
+        /* the default spread cannot exceed a smaller midpoint the older key set */
+        const int range = pw_config_key_index("compensation.promotion_compensation.distribution_range");
+        if (!(src && src->lines && range >= 0 && src->lines[range] > 0) &&
+            cfg->promo_distribution_range > cfg->promo_base_increase_pct)
+            cfg->promo_distribution_range = cfg->promo_base_increase_pct;
+    }
 
     if (!cfg->seed_termination_set) cfg->seed_termination = cfg->random_seed;
     if (!cfg->seed_hiring_set) cfg->seed_hiring = cfg->random_seed;
