@@ -253,6 +253,9 @@ const struct pw_config_key pw_config_keys[] = {
          "proactive probability"),
 
     BOOL(VE "enabled", plan.voluntary_enabled, "true", "voluntary enrollment when not auto-enrolled"),
+    BOOL(VE "every_year", plan.voluntary_every_year, "false",
+         "false = decided once, when eligible (MODEL 4.11); true = the reference's convention: every year each "
+         "eligible non-participant draws again, dated Jan 15 (or the eligibility date in its first year)"),
     AGE4(VE "base_rates_by_age.", vol_base_by_age, 1, VOL_T, "0.30", "0.55", "0.70", "0.80", "enrollment probability"),
     INC4(VE "income_multipliers.", "low", vol_income_mult, VOL_T, "0.70", "1.00", "1.15", "1.25",
          "enrollment multiplier"),

@@ -119,6 +119,7 @@ struct pw_plan_config {
     double proactive_by_age[PW_AGE_GROUPS];
 
     bool voluntary_enabled;
+    bool voluntary_every_year;             /* the reference's convention: a new draw every year (Jan 15) */
     double vol_base_by_age[PW_AGE_GROUPS];
     double vol_income_mult[PW_INCOME_GROUPS];
     double vol_level_mult[PW_LEVEL_GROUPS];

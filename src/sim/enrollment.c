@@ -8,7 +8,9 @@
  *       are carried (workforce planned_*) and emitted in their own year if the
  *       employee is still employed then;
  *   (c) voluntary enrollment, not AE-covered: decided once, in the year of
- *       E >= Jan 1 S, dated E;
+ *       E >= Jan 1 S, dated E; with voluntary_enrollment.every_year (the
+ *       reference's convention) every later year draws again, dated
+ *       max(E, Jan 15), for whoever is still not enrolled and never opted out;
  *   (d) year-over-year conversion, not AE-covered: every year with E < Jan 1 Y,
  *       dated J (Jun 15).
  * The paths are disjoint; should two candidates meet, the earliest date wins,
@@ -37,6 +39,7 @@ struct enroll_ctx {
     pw_date ae_cutoff;       /* AE-covered iff hire_date >= this (PW_NO_DATE: everyone) */
     pw_date start_jan1;      /* Jan 1 S */
     pw_date yoy_date;        /* J of this year */
+    pw_date jan15;           /* date of the every-year voluntary draw */
 };
 
 /* A possible enrollment of one row-year. */
@@ -249,6 +252,11 @@ static void decide_new(const struct enroll_ctx *cx, size_t r, pw_date e, struct 
         pw_year_employed_on(y, wf->hire_date[r], r, e)) {
         sim->plan.decided[r] |= PW_PLAN_DECIDED_VOLUNTARY;
         decide_voluntary(cx, r, e, best);
+    } else if (p->voluntary_enabled && p->voluntary_every_year && e <= y->dec31) {
+        /* The reference's convention: whoever is eligible and not enrolled draws
+         * again every year, dated Jan 15 (or the eligibility date if later). */
+        const pw_date d = e > cx->jan15 ? e : cx->jan15;
+        if (d <= y->dec31 && pw_year_employed_on(y, wf->hire_date[r], r, d)) decide_voluntary(cx, r, d, best);
     }
     if (p->yoy_enabled && e < y->jan1) decide_yoy(cx, r, best);
 }
@@ -302,5 +310,6 @@ void pw_step_enrollment(struct pw_sim *sim)
                    : p->ae_scope == PW_AE_NEW_HIRES_ONLY ? cx.start_jan1
                                                          : PW_NO_DATE;
     cx.yoy_date = pw_date_from_ymd(sim->year.year, p->yoy_month, p->yoy_day);
+    cx.jan15 = pw_date_from_ymd(sim->year.year, 1, 15);
     pw_pool_run(sim->pool, pw_chunk_count(sim->year.n_pop), enrollment_chunk, &cx);
 }
