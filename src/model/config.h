@@ -76,6 +76,7 @@ struct pw_config {
     char census_rate_field[64];             /* census column holding the rate */
     double pre_enrolled_fallback;           /* NAN = none; rate for an unreadable census rate */
     bool normalize_percentages;             /* rates above 1 are percents; false: such rows are rejected */
+    bool generate_synthetic_events;         /* an enrollment event for each census participant in year S */
 
     /* compensation (4.7, 4.8) */
     double cola_rate;                       /* [0, 0.5]; used only when cola_rate_set */

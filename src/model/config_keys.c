@@ -366,6 +366,8 @@ const struct pw_config_key pw_config_keys[] = {
             "rate of a row whose census rate is not a number or out of range; null = such rows are rejected"),
     BOOL("deferral_rates.normalize_percentages", normalize_percentages, "true",
          "census rates above 1 are percents (7.5 = 0.075); false = such rows are rejected"),
+    BOOL("deferral_rates.generate_synthetic_events", generate_synthetic_events, "false",
+         "an enrollment event (category census_enrollment) for each census participant in the first year"),
 
     BOOL("vesting.enabled", plan.vesting_enabled, "true", "vest employer money by schedule; false = immediate"),
     STR("vesting.match_schedule", plan.match_schedule, 1, "graded_6",
@@ -422,7 +424,6 @@ static const char *const ignored_patterns[] = {
 static const char *const not_modelled_patterns[] = {
     "enrollment.auto_enrollment.opt_out_rates.target", "eligibility.minimum_age", "eligibility.minimum_hours_annual",
     "eligibility.excluded_employee_types", "eligibility.entry_date_type", "employer_match.graded_schedule",
-    "deferral_rates.generate_synthetic_events",
 };
 
 /* Top-level blocks that configure the reference system's own machinery (its

@@ -129,7 +129,9 @@ static void apply_row(const struct pw_plan_year *py, size_t r, struct plan_state
     if (py->elig_status[r] == PW_PLAN_ELIGIBLE) s->is_eligible = 1;
     if (py->decided[r] & PW_PLAN_DECIDED_WINDOW) s->window_decided = 1;
     if (py->decided[r] & PW_PLAN_DECIDED_VOLUNTARY) s->voluntary_decided = 1;
-    if (py->enroll_date[r] != PW_NO_DATE) {
+    /* A census participant's event (generate_synthetic_events) records the
+     * enrollment the roster already holds; the state keeps its census date. */
+    if (py->enroll_date[r] != PW_NO_DATE && py->enroll_method[r] != PW_ENROLL_CENSUS) {
         s->is_enrolled = 1;
         s->enrollment_date = py->enroll_date[r];
         s->enrollment_method = py->enroll_method[r];
@@ -208,6 +210,7 @@ static int enroll_category(int method)
     case PW_ENROLL_PROACTIVE: return PW_CAT_PROACTIVE_VOLUNTARY;
     case PW_ENROLL_VOLUNTARY: return PW_CAT_VOLUNTARY_ENROLLMENT;
     case PW_ENROLL_YEAR_OVER_YEAR: return PW_CAT_YEAR_OVER_YEAR_VOLUNTARY;
+    case PW_ENROLL_CENSUS: return PW_CAT_CENSUS_ENROLLMENT;
     default: return PW_CAT_AUTO_ENROLLMENT;
     }
 }

@@ -267,6 +267,23 @@ static void enrollment_row(const struct enroll_ctx *cx, size_t r)
     const struct pw_workforce *wf = &sim->wf;
     struct pw_plan_year *py = &sim->plan;
     if (wf->plan_excluded[r]) return;
+    /* deferral_rates.generate_synthetic_events: each census participant gets an
+     * enrollment event in the first year, dated when it joined the roster's
+     * enrollment (the census date, or its hire date inside the first year), not
+     * before Jan 1 so the event lies in its year; the state does not change. */
+    if (sim->cfg->generate_synthetic_events && wf->is_census[r] && wf->is_enrolled[r] &&
+        wf->enrollment_method[r] == PW_ENROLL_CENSUS && sim->year.year == sim->cfg->start_year) {
+        const pw_date d = wf->enrollment_date[r] > sim->year.jan1 ? wf->enrollment_date[r] : sim->year.jan1;
+        if (pw_year_employed_on(&sim->year, wf->hire_date[r], r, d)) {
+            py->enroll_date[r] = d;
+            py->enroll_method[r] = PW_ENROLL_CENSUS;
+            py->enroll_magnet[r] = 0;
+            py->enroll_rate[r] = py->rate_start[r];
+            py->enroll_prob[r] = 1.0;
+            py->enroll_comp[r] = pw_sim_salary_on(sim, r, d);
+        }
+        return;
+    }
     const bool open = !wf->is_enrolled[r] && !wf->ever_opted_out[r];
     struct cand best = {PW_NO_DATE, PW_ENROLL_NONE, 0, 0, 0};
 

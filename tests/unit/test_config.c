@@ -60,7 +60,7 @@ static void test_table_rows_are_consistent(void **state)
     assert_int_equal(pw_config_key_classify("setup.clear_tables"), PW_KEY_IGNORED);
     assert_int_equal(pw_config_key_classify("enrollment.proactive_enrollment.timing_distribution.early"),
                      PW_KEY_IGNORED);
-    assert_int_equal(pw_config_key_classify("deferral_rates.generate_synthetic_events"), PW_KEY_NOT_MODELLED);
+    assert_int_equal(pw_config_key_classify("eligibility.entry_date_type"), PW_KEY_NOT_MODELLED);
     assert_int_equal(pw_config_key_classify("employer_match.graded_schedule.x"), PW_KEY_NOT_MODELLED);
     assert_int_equal(pw_config_key_classify("employer_match.enabeld"), PW_KEY_UNKNOWN);
     assert_int_equal(pw_config_key_classify("vestingx"), PW_KEY_UNKNOWN);
@@ -590,13 +590,12 @@ static void test_shipped_configs_load(void **state)
     char *out = capture_end();
     if (rc) print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
-    /* Every reference key is read, ignored or skipped as infrastructure; the one
-     * warning is the one reference behaviour not modelled yet. */
-    assert_int_equal(pw_log_warning_count() - before, 1);
-    assert_non_null(strstr(out, "'deferral_rates.generate_synthetic_events' is not modelled; ignored"));
+    /* Every reference key is read, ignored or skipped as infrastructure: no warning. */
+    assert_int_equal(pw_log_warning_count() - before, 0);
     assert_non_null(strstr(out, "skipped the reference system's infrastructure settings: multi_year, ops, "
                                 "corporate_network\n"));
-    assert_int_equal(count_lines(out), 2);
+    assert_int_equal(count_lines(out), 1);
+    assert_true(cfg.generate_synthetic_events);
     assert_null(strstr(out, "unknown key"));
     free(out);
     /* Hand-checked values of the blocks in the reference layout. */

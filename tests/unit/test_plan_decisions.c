@@ -361,8 +361,11 @@ static void check_invariants(const struct pw_sim *sim)
             assert_true(++t->elig_events <= 1);
         }
         if (py->elig_status[r] == PW_PLAN_ELIGIBLE) t->was_eligible = true;
-        /* 14: enrollment */
-        if (py->enroll_date[r] != PW_NO_DATE) {
+        /* 14: enrollment; the exception: with generate_synthetic_events a census
+         * participant's own enrollment is an event of the first year */
+        if (py->enroll_date[r] != PW_NO_DATE && py->enroll_method[r] == PW_ENROLL_CENSUS) {
+            assert_true(W.cfg.generate_synthetic_events && y->year == W.cfg.start_year && wf->is_enrolled[r]);
+        } else if (py->enroll_date[r] != PW_NO_DATE) {
             pw_date d = py->enroll_date[r];
             int m = py->enroll_method[r];
             assert_true(d >= a && d <= b && d >= e);
@@ -938,6 +941,23 @@ static void check_ref(struct pw_sim *sim)
         assert_int_equal(py->enroll_method[r], PW_ENROLL_VOLUNTARY);
         assert_rate(sim->year.prorated_comp[r], pw_round2(73000.0 * 275 / 365));
     }
+    /* generate_synthetic_events: the census participant's enrollment as an event of
+     * the first year (Jan 1, its census rate), and nothing after */
+    r = row_of(sim, "R_PRE");
+    struct pw_event ev[PW_PLAN_MAX_EVENTS];
+    int n = plan_events(sim, r, ev);
+    const struct pw_event *e = event_of(ev, n, PW_EV_ENROLLMENT);
+    if (Y == 2025) {
+        assert_non_null(e);
+        assert_int_equal(e->category, PW_CAT_CENSUS_ENROLLMENT);
+        assert_int_equal(e->date, D(2025, 1, 1));
+        assert_rate(e->deferral_rate, 0.05);
+        assert_string_equal(e->details, "method=census;rate=0.050000;magnet=false");
+    } else {
+        assert_null(e);
+    }
+    assert_true(sim->wf.is_enrolled[r]);
+    assert_int_equal(sim->wf.enrollment_date[r], D(2024, 12, 31)); /* the state keeps the census date */
     W.counter[0]++;
 }
 
@@ -952,6 +972,8 @@ static void test_reference_conventions(void **state)
     W.cfg.age_convention = PW_AGE_REFERENCE;
     add_employee("R_OLD", "1980-02-02", "2010-03-03", "120000");
     add_employee("R_IN", "1980-02-02", "2025-04-01", "73000");
+    add_row("R_PRE", "1985-05-05", "2015-01-01", "80000", "0.05", NULL, NULL);
+    W.cfg.generate_synthetic_events = true;
     struct pw_plan_config *p = &W.cfg.plan;
     p->ae_enabled = false;
     p->voluntary_every_year = true;
