@@ -219,9 +219,10 @@ static void test_age_conventions(void **state)
 
 static struct pw_tables tables;
 
+static struct pw_strpool strings;   /* ids of the census being read; released with it */
+
 static void census_rows(const struct pw_config *c, const char *const *rows, int n, struct pw_census *out)
 {
-    static struct pw_strpool strings;
     pw_strpool_init(&strings);
     assert_int_equal(pw_census_init(out, &strings), 0);
     for (int i = 0; i < n; i++) {
@@ -275,6 +276,7 @@ static void test_census_deferral_keys_and_first_year_hires(void **state)
     assert_int_equal(c.rejected_count, 1);
     assert_string_equal(c.rejected[0].column, "employee_hire_date");
     pw_census_release(&c);
+    pw_strpool_release(&strings);
 
     /* use_census_rates false: nobody starts enrolled; normalize_percentages false: 7.5 is refused */
     assert_int_equal(load("deferral_rates:\n  use_census_rates: false\n"), 0);
@@ -283,6 +285,7 @@ static void test_census_deferral_keys_and_first_year_hires(void **state)
     assert_float_equal(rate_of(&c, "B"), 0, 0);
     assert_int_equal(c.rejected_count, 0);
     pw_census_release(&c);
+    pw_strpool_release(&strings);
     assert_int_equal(load("deferral_rates:\n  normalize_percentages: false\n"), 0);
     static const char *const two[] = {"A|1980-01-01|2010-01-01|60000||||7.5", "F|1980-01-01|2010-01-01|60000||||0.05"};
     census_rows(&cfg, two, 2, &c);
@@ -290,6 +293,7 @@ static void test_census_deferral_keys_and_first_year_hires(void **state)
     assert_int_equal(c.rejected_count, 1);
     assert_non_null(strstr(c.rejected[0].reason, "normalize_percentages is false"));
     pw_census_release(&c);
+    pw_strpool_release(&strings);
 }
 
 int main(void)
