@@ -296,6 +296,30 @@ static void test_census_deferral_keys_and_first_year_hires(void **state)
     pw_strpool_release(&strings);
 }
 
+/* Social Security wage base: pay of exactly the 2025 wage base has no excess, so
+ * no disparity part; one dollar of pay above it earns the disparity rate. */
+static void test_wage_base_integration(void **state)
+{
+    (void)state;
+    struct pw_err e = {0};
+    assert_int_equal(pw_tables_load(&tables, "", &e), 0);
+    assert_int_equal(load("employer_core_contribution:\n  contribution_rate: 0.03\n  eligibility: {minimum_hours_annual: 0}\n"
+                          "  integration: {enabled: true, level_mode: ss_wage_base, disparity_rate: 0.05}\n"),
+                     0);
+    const struct pw_irs_year *irs = pw_tables_irs(&tables, 2025);
+    assert_non_null(irs);
+    assert_float_equal(irs->ss_wage_base, 176100, 0);
+    const double level = pw_integration_level(&cfg.plan, irs);
+    struct pw_emp_facts f = {.term_kind = 0, .hired_in_year = false, .hours = 2080, .yos = 5, .age = 50};
+    struct pw_core_result c;
+    pw_core(&cfg.plan, &f, 176100, level, &c);
+    MONEY(c.disparity, 0);
+    MONEY(c.amount, 5283);          /* 3% x 176,100 */
+    pw_core(&cfg.plan, &f, 200000, level, &c);
+    MONEY(c.disparity, 1195);       /* 5% x 23,900 */
+    MONEY(c.amount, 7195);
+}
+
 int main(void)
 {
     pw_log_set_verbosity(PW_QUIET); /* warnings are counted, not shown */
@@ -308,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_new_hire_lists),
         cmocka_unit_test(test_age_conventions),
         cmocka_unit_test(test_census_deferral_keys_and_first_year_hires),
+        cmocka_unit_test(test_wage_base_integration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
