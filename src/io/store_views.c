@@ -89,6 +89,7 @@ static const char *const macros[] = {
     "   || ';waiting_period_days=' || waiting"
     " WHEN 'enrollment' THEN 'method=' || CASE cat WHEN 'proactive_voluntary' THEN 'proactive'"
     "   WHEN 'voluntary_enrollment' THEN 'voluntary' WHEN 'year_over_year_voluntary' THEN 'year_over_year'"
+    " WHEN 'census_enrollment' THEN 'census'"
     "   ELSE 'auto' END || ';rate=' || pw.fixed(rate, 6) || ';magnet=' || CASE WHEN code = 1 THEN 'true' ELSE 'false' END"
     " WHEN 'deferral_match_response' THEN 'direction=' || CASE WHEN code & 1 = 1 THEN 'upward' ELSE 'downward' END"
     "   || ';mode=' || CASE WHEN code & 4 = 0 THEN 'partial' WHEN code & 1 = 1 THEN 'maximize' ELSE 'reduce_to_max' END"

@@ -39,6 +39,8 @@ struct walk {
     void *each_ctx;
     int problems;         /* errors handed to each */
     bool stop;            /* a limit was hit: the walk must end even in collecting mode */
+    char infra[256];      /* infrastructure blocks skipped, for one info line */
+    yaml_node_t *dc_plan; /* the dc_plan block, applied after the rest of the file */
 };
 
 /* In collecting mode a key's error goes to w->each and the walk goes on with the
@@ -157,7 +159,7 @@ static int set_row(struct walk *w, int idx, yaml_node_t *keynode, yaml_node_t *v
                 k->key, w->lines[idx]);
     w->lines[idx] = line_of(keynode);
 
-    if (k->type == PW_KEY_MATCH_FORMULAS || k->type == PW_KEY_CORE_SCHEDULE) {
+    if (pw_config_key_is_list(k->type)) {
         struct pw_node tree;
         w->tree_nodes = 0;
         int rc = build_node(w, k->key, value, &tree, 0);
@@ -201,13 +203,36 @@ static int walk_entry(struct walk *w, const char *key, yaml_node_t *keynode, yam
         where(w, keynode, at, sizeof at);
         return pw_err_set(w->err, PW_ECONFIG, "%s'%s' must be a mapping of keys, got %s", at, key, shape(value));
     }
+    if (strcmp(key, "dc_plan") == 0) {
+        w->dc_plan = value; /* it wins over the keys it maps onto, wherever it stands */
+        return 0;
+    }
+    size_t used;
     switch (pw_config_key_classify(key)) {
     case PW_KEY_IGNORED: return 0;
+    case PW_KEY_INFRASTRUCTURE:
+        used = strlen(w->infra);
+        if (used + strlen(key) + 3 < sizeof w->infra)
+            snprintf(w->infra + used, sizeof w->infra - used, "%s%s", used ? ", " : "", key);
+        return 0;
     case PW_KEY_NOT_MODELLED: return warn_not_modelled(w, key, value, keynode, depth);
     case PW_KEY_UNKNOWN: break;
     }
     pw_warn("%s:%d: unknown key '%s'; ignored", w->name, line_of(keynode), key);
     return 0;
+}
+
+/* The dc_plan block goes through model/config_dcplan.c as a libyaml-free tree. */
+static int apply_dc_plan(struct walk *w)
+{
+    struct pw_node tree;
+    w->tree_nodes = 0;
+    int rc = build_node(w, "dc_plan", w->dc_plan, &tree, 0);
+    tree.key = "dc_plan";
+    if (rc == 0) rc = pw_config_apply_dc_plan(w->cfg, &tree, w->name, w->lines, w->plan_lines, w->err);
+    free_node(&tree);
+    if (rc && keep_going(w)) rc = 0;
+    return rc;
 }
 
 /* Known sections seen in one mapping, to catch a section given twice. */
@@ -385,9 +410,11 @@ static int apply_layer(struct pw_config *cfg, const struct layer *l, bool overla
             rc = pw_err_set(err, PW_ECONFIG, "%s:%d: the top level must be a mapping of keys, got %s", name,
                             line_of(root), shape(root));
         } else {
-            struct walk w = {cfg, &doc, name, lines, plan_lines, 0, 0, err, each, each_ctx, 0, false};
+            struct walk w = {cfg, &doc, name, lines, plan_lines, 0, 0, err, each, each_ctx, 0, false, "", NULL};
             rc = walk_mapping(&w, "", root, 0);
+            if (rc == 0 && w.dc_plan) rc = apply_dc_plan(&w);
             *problems += w.problems;
+            if (w.infra[0]) pw_info("%s: skipped the reference system's infrastructure settings: %s", name, w.infra);
         }
     }
     yaml_document_delete(&doc);

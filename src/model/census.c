@@ -29,7 +29,7 @@ struct pw__census_row {
     const char *id;          /* interned, trimmed */
     const char *ssn;         /* interned as read, NULL when empty */
     double comp;             /* annual salary rate, > 0 */
-    double hours;            /* (0, 80] */
+    double hours;            /* [0, 80] */
     double deferral;         /* normalised fraction [0, cap] */
     uint64_t key;            /* RNG key (MODEL 3.2), hashed while the id is in cache */
     size_t seq;              /* order among valid rows: the last duplicate tie-break */
@@ -135,10 +135,16 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
         pw_date_format(r.hire, a), pw_date_format(r.birth, b);
         return reject(c, row, id, idn, PW_CC_HIRE_DATE, "hire date %s is not after the birth date %s", a, b);
     }
-    if (r.hire > census_date) {
-        pw_date_format(r.hire, a), pw_date_format(census_date, b);
-        return reject(c, row, id, idn, PW_CC_HIRE_DATE, "hire date %s is after the census date %s", a, b);
+    /* A hire dated after the census date but inside the first simulated year
+     * belongs to the starting population, as in the reference system; the
+     * year's pay, service and eligibility start at that date. */
+    const pw_date first_year_end = pw_year_end(cfg->start_year);
+    if (r.hire > first_year_end) {
+        pw_date_format(r.hire, a), pw_date_format(first_year_end, b);
+        return reject(c, row, id, idn, PW_CC_HIRE_DATE, "hire date %s is after the first simulated year (ends %s)", a,
+                      b);
     }
+    c->stats.hired_after_census += r.hire > census_date;
     int age = pw_age(r.birth, census_date);
     if (age < 14 || age > 100) {
         pw_date_format(census_date, b);
@@ -162,10 +168,23 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
         return reject(c, row, id, idn, PW_CC_ACTIVE, "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)",
                       SHOW(n, s));
 
+    /* deferral_rates.*: use_census_rates false ignores the column; a rate that is
+     * not a number, negative or above 100 takes pre_enrolled_fallback when that is
+     * set (else: not a number is rejected, the rest clamped); rates above 1 are
+     * percents unless normalize_percentages is false. */
     s = field(f, PW_CC_DEFERRAL_RATE, &n);
-    if (n) {
-        if (!pw_csv_parse_number(s, n, &r.deferral))
+    if (n && cfg->use_census_rates) {
+        const bool fallback = !isnan(cfg->pre_enrolled_fallback);
+        bool number = pw_csv_parse_number(s, n, &r.deferral);
+        if (!number && !fallback)
             return reject(c, row, id, idn, PW_CC_DEFERRAL_RATE, "'%.*s' is not a finite number", SHOW(n, s));
+        if (fallback && (!number || r.deferral < 0 || r.deferral > 100)) {
+            r.deferral = cfg->pre_enrolled_fallback;
+            c->stats.deferral_fallback++;
+        }
+        if (r.deferral > 1 && !cfg->normalize_percentages)
+            return reject(c, row, id, idn, PW_CC_DEFERRAL_RATE,
+                          "%.*s is above 1 and deferral_rates.normalize_percentages is false", SHOW(n, s));
         /* Rates above 1 can only be percentages (6 meaning 6%). */
         if (r.deferral > 1) r.deferral /= 100, percent_fixed = 1;
         if (r.deferral < 0 || r.deferral > cfg->plan_deferral_cap)
@@ -178,7 +197,8 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
     if (n) {
         if (!pw_csv_parse_number(s, n, &r.hours))
             return reject(c, row, id, idn, PW_CC_HOURS, "'%.*s' is not a finite number", SHOW(n, s));
-        if (!(r.hours > 0 && r.hours <= 80)) r.hours = 40, hours_fixed = 1;
+        /* 0 is a real schedule (it fails an hours rule); only a missing value takes 40. */
+        if (!(r.hours >= 0 && r.hours <= 80)) r.hours = 40, hours_fixed = 1;
     }
 
     s = field(f, PW_CC_AUTO_ESCALATION_OPT_OUT, &n);
@@ -377,7 +397,12 @@ void pw_census_log_summary(const struct pw_census *c, size_t max_listed)
     if (s->deferral_percent_fixed)
         pw_warn("census: %zu deferral rates above 1 read as percentages (divided by 100)", s->deferral_percent_fixed);
     if (s->deferral_clamped) pw_warn("census: %zu deferral rates clamped to [0, plan_deferral_cap]", s->deferral_clamped);
-    if (s->hours_defaulted) pw_warn("census: %zu scheduled_hours_per_week values outside (0, 80] set to 40", s->hours_defaulted);
+    if (s->hours_defaulted) pw_warn("census: %zu scheduled_hours_per_week values outside [0, 80] set to 40", s->hours_defaulted);
+    if (s->deferral_fallback)
+        pw_warn("census: %zu unreadable deferral rates set to deferral_rates.pre_enrolled_fallback", s->deferral_fallback);
+    if (s->hired_after_census)
+        pw_info("census: %zu employees hired after the census date, inside the first simulated year, start in the "
+                "roster", s->hired_after_census);
     if (s->level_id_ignored)
         pw_warn("census: %zu level_id values are not a job level; level derived from compensation", s->level_id_ignored);
     if (s->pre_enrolled_override_false)

@@ -53,7 +53,9 @@ struct pw_census_stats {
     size_t inactive_without_term;    /* active=false and no termination date */
     size_t deferral_percent_fixed;   /* r > 1 divided by 100 */
     size_t deferral_clamped;         /* clamped to [0, cap] */
-    size_t hours_defaulted;          /* outside (0, 80] -> 40 */
+    size_t hours_defaulted;          /* outside [0, 80] -> 40 */
+    size_t deferral_fallback;        /* unreadable rates set to deferral_rates.pre_enrolled_fallback */
+    size_t hired_after_census;       /* hire date after the census date, inside the first year */
     size_t pre_enrolled;             /* roster rows with a deferral rate > 0 */
     size_t override_false_rows;      /* valid rows with eligibility_override = false */
     size_t key_collisions;           /* distinct ids with the same RNG key */

@@ -8,6 +8,7 @@
 #include "model/config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -124,6 +125,19 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
                     "'performance.memory_limit' must be auto, a share of RAM from 10%% to 95%% (e.g. 75%%) or a size "
                     "of at least 64MB (e.g. 4GB, 512MiB), got '%s'",
                     cfg->perf.memory_limit);
+
+    /* The reference reads its older compensation.promotion_increase only when it
+     * differs from its default 0.125; base_increase_pct, when written, wins. */
+    const int base = pw_config_key_index("compensation.promotion_compensation.base_increase_pct");
+    const bool base_written = src && src->lines && base >= 0 && src->lines[base] > 0;
+    if (!isnan(cfg->promo_increase_legacy) && fabs(cfg->promo_increase_legacy - 0.125) > 1e-12 && !base_written) {
+        cfg->promo_base_increase_pct = cfg->promo_increase_legacy;
+        /* the default spread cannot exceed a smaller midpoint the older key set */
+        const int range = pw_config_key_index("compensation.promotion_compensation.distribution_range");
+        if (!(src && src->lines && range >= 0 && src->lines[range] > 0) &&
+            cfg->promo_distribution_range > cfg->promo_base_increase_pct)
+            cfg->promo_distribution_range = cfg->promo_base_increase_pct;
+    }
 
     if (!cfg->seed_termination_set) cfg->seed_termination = cfg->random_seed;
     if (!cfg->seed_hiring_set) cfg->seed_hiring = cfg->random_seed;
@@ -321,6 +335,10 @@ static void write_formula(FILE *out, int ind, const struct pw_match_formula *f)
 static void write_plan_list(const struct pw_config *cfg, const struct pw_config_key *k, FILE *out, int indent)
 {
     const char *seg = strrchr(k->key, '.') + 1;
+    if (k->type == PW_KEY_PLAN_LIST) {
+        pw__lists_write(cfg, k, out, indent);
+        return;
+    }
     if (k->type == PW_KEY_MATCH_FORMULAS) {
         const struct pw_plan_config *p = &cfg->plan;
         fprintf(out, "%*s%s:%s\n", indent, "", seg, p->formula_count ? "" : " {}");
@@ -377,7 +395,7 @@ int pw_config_write_yaml(const struct pw_config *cfg, FILE *out)
         char allowed[256], value[PW_PATH_MAX + 64];
         pw_config_key_allowed(k, allowed, sizeof allowed);
         fprintf(out, "%*s# %s; %s\n", 2 * depth, "", k->doc, allowed);
-        if (k->type == PW_KEY_MATCH_FORMULAS || k->type == PW_KEY_CORE_SCHEDULE) {
+        if (pw_config_key_is_list(k->type)) {
             write_plan_list(cfg, k, out, 2 * depth);
         } else if (k->type == PW_KEY_LEVEL_MAP && k->offset != PW_KEY_NO_FIELD) {
             /* Entries read back merge over the defaults: a default level the map

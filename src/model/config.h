@@ -30,6 +30,10 @@ enum pw_termination_selection { PW_SELECT_HAZARD_WEIGHTED = 0, PW_SELECT_UNIFORM
 enum pw_promo_distribution { PW_PROMO_UNIFORM = 0, PW_PROMO_NORMAL = 1, PW_PROMO_DETERMINISTIC = 2 };
 enum pw_raise_timing { PW_RAISE_CALENDAR = 0, PW_RAISE_REALISTIC = 1 };
 enum pw_bad_rows { PW_BAD_ROWS_FAIL = 0, PW_BAD_ROWS_SKIP = 1 };
+/* simulation.age_convention: how the age that drives bands, hazards, enrollment
+ * groups and core/match age tiers is counted. Catch-up always uses the exact age. */
+enum pw_age_convention { PW_AGE_EXACT = 0, PW_AGE_REFERENCE = 1 };
+#define PW_NH_AGE_POINTS 64     /* new_hire.age_distribution entries */
 
 struct pw_config {
     /* identity and horizon */
@@ -56,6 +60,23 @@ struct pw_config {
     double part_time_hours_per_week;        /* (0, 40] */
     struct pw_level_map new_hire_level_distribution; /* no level set = adaptive (4.3) */
     int termination_selection;              /* enum pw_termination_selection */
+    int age_convention;                     /* enum pw_age_convention */
+
+    /* new_hire (reference layout): replace the hire-age table and the level pay ranges of hires */
+    int nh_age_count;                       /* 0 = new_hire_age_distribution table */
+    int nh_age[PW_NH_AGE_POINTS];           /* ascending, distinct */
+    double nh_age_weight[PW_NH_AGE_POINTS]; /* > 0; normalised when drawn */
+    struct pw_level_range {
+        bool set[PW_MAX_LEVELS + 1];
+        double min[PW_MAX_LEVELS + 1], max[PW_MAX_LEVELS + 1];
+    } nh_level_comp;                        /* new_hire.job_level_compensation; unset levels: job_levels table */
+
+    /* census deferral rates (deferral_rates.*) */
+    bool use_census_rates;                  /* false: census rates ignored, nobody starts enrolled */
+    char census_rate_field[64];             /* census column holding the rate */
+    double pre_enrolled_fallback;           /* NAN = none; rate for an unreadable census rate */
+    bool normalize_percentages;             /* rates above 1 are percents; false: such rows are rejected */
+    bool generate_synthetic_events;         /* an enrollment event for each census participant in year S */
 
     /* compensation (4.7, 4.8) */
     double cola_rate;                       /* [0, 0.5]; used only when cola_rate_set */
@@ -65,6 +86,7 @@ struct pw_config {
     double merit_max_cap_amount;            /* > 0 dollars */
     double promotion_rate_multiplier;       /* [0, 10] */
     double promo_base_increase_pct;         /* [0, 1] */
+    double promo_increase_legacy;           /* compensation.promotion_increase; NAN = not given */
     double promo_distribution_range;        /* [0, base] */
     double promo_max_cap_pct;               /* [0, 1] */
     double promo_max_cap_amount;            /* >= 0 dollars */

@@ -39,6 +39,8 @@
 #define STR(k, f, lo, def, doc) \
     {k, PW_KEY_STRING, F(f), NOF, lo, sizeof(((struct pw_config *)0)->f) - 1, 0, NULL, def, doc}
 #define DATE_OR_NULL(k, f, def, doc) {k, PW_KEY_DATE, F(f), NOF, 0, 0, PW_KF_NULLABLE, NULL, def, doc}
+#define LIST(k, f, id, doc) {k, PW_KEY_PLAN_LIST, F(f), NOF, id, 0, 0, NULL, NULL, doc}
+#define NANRATE(k, f, doc) {k, PW_KEY_DOUBLE, F(f), NOF, 0, 1, PW_KF_NULLABLE | PW_KF_NAN, NULL, NULL, doc}
 
 /* Table ids spelled like the key names so TABLE(age_bands) can paste them. */
 enum {
@@ -67,7 +69,13 @@ static const char *const strategy_names[] = {"percentile_based", NULL};
 static const char *const ae_scope_names[] = {"new_hires_only", "all_eligible_employees", NULL};
 static const char *const core_status_names[] = {"none", "flat", "graded_by_service", "age_banded",
                                                 "points_based", NULL};
-static const char *const level_mode_names[] = {"ss_wage_base", "percent", "fixed", NULL};
+/* The last two are the reference's spellings of percent and fixed; finalize maps them. */
+static const char *const level_mode_names[] = {"ss_wage_base", "percent", "fixed", "percent_of_ss_wage_base",
+                                               "fixed_dollar", NULL};
+static const char *const age_convention_names[] = {"exact", "reference", NULL};
+static const char *const match_status_names[] = {"deferral_based", "graded_by_service", "tenure_based",
+                                                 "tenure_graded", "points_based", NULL};
+static const char *const timing_names[] = {"first_year", NULL};
 /* Same order as enum pw_output_layout (io/store_schema.h) for the two a user picks. */
 static const char *const output_format_names[] = {"duckdb", "parquet", NULL};
 
@@ -127,6 +135,9 @@ const struct pw_config_key pw_config_keys[] = {
          "seed of the promotion draws; null = random_seed"),
     DBL("simulation.target_growth_rate", target_growth_rate, -1, 1, PW_KF_LO_OPEN, "0.03",
         "yearly headcount growth target"),
+    ENUM("simulation.age_convention", age_convention, age_convention_names, "exact",
+         "age for bands, hazards, enrollment groups, core/match age tiers: exact = at Dec 31, reference = census "
+         "year - birth year + years since S (catch-up always exact)"),
 
     PATH("setup.census_parquet_path", census_path, 1, 0, "data/census_preprocessed.parquet",
          "census file (.parquet or .csv); relative to this file's folder"),
@@ -146,6 +157,11 @@ const struct pw_config_key pw_config_keys[] = {
     ENUM("termination.selection", termination_selection, selection_names, "hazard_weighted",
          "how leavers are chosen"),
 
+    LIST("new_hire.age_distribution", nh_age, PW_LIST_NH_AGES,
+         "hire ages as {age, weight}; empty = the new_hire_age_distribution table"),
+    LIST("new_hire.job_level_compensation", nh_level_comp, PW_LIST_NH_LEVEL_COMP,
+         "pay range of hires by level as {level, min_compensation, max_compensation}; other levels: job_levels"),
+
     {"compensation.cola_rate", PW_KEY_DOUBLE, F(cola_rate), F(cola_rate_set), 0, 0.5, PW_KF_NULLABLE, NULL, NULL,
      "COLA for every level; null = per level from merit_cola_by_level"},
     DBL("compensation.merit_budget", merit_budget, 0, 0.5, 0, "0.035", "average merit increase"),
@@ -155,6 +171,9 @@ const struct pw_config_key pw_config_keys[] = {
         "largest merit increase in dollars"),
     DBL("compensation.promotion_rate_multiplier", promotion_rate_multiplier, 0, 10, 0, "1.0",
         "scales the promotion hazard"),
+    {"compensation.promotion_increase", PW_KEY_DOUBLE, F(promo_increase_legacy), NOF, 0, 1,
+     PW_KF_NULLABLE | PW_KF_NAN, NULL, NULL,
+     "the reference's older key: any value but 0.125 sets base_increase_pct when that is not given"},
     DBL("compensation.promotion_compensation.base_increase_pct", promo_base_increase_pct, 0, 1, 0, "0.20",
         "midpoint of the promotion raise"),
     DBL("compensation.promotion_compensation.distribution_range", promo_distribution_range, 0, 1, 0, "0.05",
@@ -236,6 +255,9 @@ const struct pw_config_key pw_config_keys[] = {
          "proactive probability"),
 
     BOOL(VE "enabled", plan.voluntary_enabled, "true", "voluntary enrollment when not auto-enrolled"),
+    BOOL(VE "every_year", plan.voluntary_every_year, "false",
+         "false = decided once, when eligible (MODEL 4.11); true = the reference's convention: every year each "
+         "eligible non-participant draws again, dated Jan 15 (or the eligibility date in its first year)"),
     AGE4(VE "base_rates_by_age.", vol_base_by_age, 1, VOL_T, "0.30", "0.55", "0.70", "0.80", "enrollment probability"),
     INC4(VE "income_multipliers.", "low", vol_income_mult, VOL_T, "0.70", "1.00", "1.15", "1.25",
          "enrollment multiplier"),
@@ -253,6 +275,8 @@ const struct pw_config_key pw_config_keys[] = {
     RATE("enrollment.match_magnet.max_deferral_rate", plan.magnet_max_rate, "0.10",
          "rates chosen by employees are clamped to [min, max]"),
     RATE("enrollment.match_magnet.min_deferral_rate", plan.magnet_min_rate, "0.01", "at most max_deferral_rate"),
+    BOOL("enrollment.match_magnet.enabled", plan.magnet_enabled, "true",
+         "snap rates to the match maximum (with voluntary_enrollment.deferral_rates.match_optimization)"),
 
     BOOL(YOY "enabled", plan.yoy_enabled, "true", "yearly enrollment of eligible non-participants"),
     AGE4(YOY "base_rates_by_age.", yoy_base_by_age, 1, YOY_T, "0.03", "0.05", "0.07", "0.08",
@@ -264,6 +288,8 @@ const struct pw_config_key pw_config_keys[] = {
     TAB(YOY "tenure_multipliers.veteran", plan.yoy_tenure_mult[2], 10, YOY_T, "1.1", "conversion multiplier"),
     INT(YOY "timing.enrollment_month", plan.yoy_month, 1, 12, "6", "month of the yearly conversion"),
     INT(YOY "timing.enrollment_day", plan.yoy_day, 1, 31, "15", "day of that month; 02-29 is refused"),
+    BOOL(YOY "deferral_rates.conservative", plan.yoy_conservative, "true",
+         "converters take the rates below; false = the voluntary demographic rates with the match magnet"),
     AGE4(YOY "deferral_rates.", yoy_deferral_by_age, 1, YOY_T, "0.03", "0.04", "0.05", "0.06",
          "deferral rate of converters, at most plan_deferral_cap"),
 
@@ -274,6 +300,16 @@ const struct pw_config_key pw_config_keys[] = {
     ELIG_ROWS(EM, match_eligibility),
     {EM "formulas", PW_KEY_MATCH_FORMULAS, F(plan.formulas), NOF, 0, 0, 0, NULL, NULL,
      "match formulas: the built-in set, replaced by name or extended here"},
+    ENUM(EM "employer_match_status", plan.match_status, match_status_names, "deferral_based",
+         "match mode: active_formula, or the schedule of that name below"),
+    LIST(EM "employer_match_graded_schedule", plan.match_mode[0], PW_LIST_MATCH_GRADED,
+         "graded_by_service: {service_years_min, service_years_max, match_rate, max_deferral_pct}"),
+    LIST(EM "tenure_match_tiers", plan.match_mode[1], PW_LIST_TENURE_TIERS,
+         "tenure_based: {min_years, max_years, match_rate, max_deferral_pct}, rates in percent"),
+    LIST(EM "tenure_graded_bands", plan.match_mode[2], PW_LIST_TENURE_BANDS,
+         "tenure_graded: {min_years, max_years, tiers}"),
+    LIST(EM "points_match_tiers", plan.match_mode[3], PW_LIST_POINTS_TIERS,
+         "points_based (floor(age) + floor(years)): {min_points, max_points, match_rate, max_deferral_pct}, percent"),
 
     BOOL(EC "enabled", plan.core_enabled, "true", "pay the employer core (non-elective) contribution"),
     ENUM(EC "status", plan.core_status, core_status_names, "flat", "how the core rate is set"),
@@ -307,17 +343,33 @@ const struct pw_config_key pw_config_keys[] = {
     BOOL(DMR "enabled", plan.mr_enabled, "false", "census participants move their rate toward the match maximum"),
     RATE(DMR "upward_participation_rate", plan.mr_up_participation, "0.40", "share below the maximum who raise"),
     RATE(DMR "upward_maximize_rate", plan.mr_up_maximize, "0.60", "of those, share who go to the maximum"),
+    NANRATE(DMR "upward_partial_increase_rate", plan.mr_up_partial_rate,
+            "of those, share who raise partly; null = 1 - upward_maximize_rate"),
     RATE(DMR "upward_partial_increase_factor", plan.mr_up_partial_factor, "0.50",
          "partial raise as a share of the gap"),
     BOOL(DMR "downward_enabled", plan.mr_down_enabled, "true", "allow decreases"),
     RATE(DMR "downward_participation_rate", plan.mr_down_participation, "0.15", "share above the maximum who lower"),
     RATE(DMR "downward_reduce_to_max_rate", plan.mr_down_to_max, "0.70", "of those, share who go to the maximum"),
+    NANRATE(DMR "downward_partial_decrease_rate", plan.mr_down_partial_rate,
+            "of those, share who lower partly; null = 1 - downward_reduce_to_max_rate"),
     RATE(DMR "downward_partial_decrease_factor", plan.mr_down_partial_factor, "0.50",
          "partial decrease as a share of the gap"),
+    ENUM(DMR "effective_timing", plan.mr_timing, timing_names, "first_year",
+         "the response happens on Jan 1 of the first simulated year"),
 
     DBL("deferral_rates.plan_deferral_cap", plan_deferral_cap, 0, 1, PW_KF_LO_OPEN, "0.75",
         "highest deferral rate; census rates are clamped to it"),
     RATE("deferral_rates.roth_share", plan.roth_share, "0.15", "share of deferrals that are Roth"),
+    BOOL("deferral_rates.use_census_rates", use_census_rates, "true",
+         "census deferral rates make participants; false = everyone starts unenrolled"),
+    STR("deferral_rates.census_rate_field", census_rate_field, 1, "employee_deferral_rate",
+        "census column holding the deferral rate"),
+    NANRATE("deferral_rates.pre_enrolled_fallback", pre_enrolled_fallback,
+            "rate of a row whose census rate is not a number or out of range; null = such rows are rejected"),
+    BOOL("deferral_rates.normalize_percentages", normalize_percentages, "true",
+         "census rates above 1 are percents (7.5 = 0.075); false = such rows are rejected"),
+    BOOL("deferral_rates.generate_synthetic_events", generate_synthetic_events, "false",
+         "an enrollment event (category census_enrollment) for each census participant in the first year"),
 
     BOOL("vesting.enabled", plan.vesting_enabled, "true", "vest employer money by schedule; false = immediate"),
     STR("vesting.match_schedule", plan.match_schedule, 1, "graded_6",
@@ -358,8 +410,7 @@ const size_t pw_config_key_count = sizeof pw_config_keys / sizeof pw_config_keys
 /* Reference keys accepted silently (MODEL 2.2). '*' matches one segment; a
  * pattern covers the subtree below it. */
 static const char *const ignored_patterns[] = {
-    "multi_year", "optimization", "orchestrator", "ops", "storage", "employee_id_generation", "plan_year",
-    "deferral_baseline", "setup",
+    "employee_id_generation", "plan_year", "deferral_baseline", "setup", "plan_design_id",
     "compensation.growth_target", "compensation.growth_tolerance", "compensation.calculation_methodology",
     "compensation.promotion_compensation.advanced.market_adjustments",
     "enrollment.timing", "enrollment.multi_year", "enrollment.performance",
@@ -375,13 +426,17 @@ static const char *const ignored_patterns[] = {
  * accepted with one warning per leaf, because a user who sets them expects an
  * effect. Anything else without a row is an unknown key. */
 static const char *const not_modelled_patterns[] = {
-    "deferral_rates.use_census_rates", "deferral_rates.census_rate_field", "deferral_rates.pre_enrolled_fallback",
-    "deferral_rates.normalize_percentages", "deferral_rates.generate_synthetic_events",
-    "enrollment.year_over_year_conversion.deferral_rates.conservative", "enrollment.match_magnet.enabled",
     "enrollment.auto_enrollment.opt_out_rates.target", "eligibility.minimum_age", "eligibility.minimum_hours_annual",
-    "eligibility.excluded_employee_types", "eligibility.entry_date_type",
-    "employer_match.employer_match_status", "employer_match.graded_schedule", "employer_match.tenure_match_tiers",
-    "employer_match.points_match_tiers", "employer_match.tenure_graded_bands",
+    "eligibility.excluded_employee_types", "eligibility.entry_date_type", "employer_match.graded_schedule",
+};
+
+/* Top-level blocks that configure the reference system's own machinery (its
+ * network, logging, dbt/Dagster orchestration, Studio, storage): nothing in
+ * them describes the plan or the workforce. Skipped whole, named in one info
+ * line per file, because a warning per key would bury the ones that matter. */
+static const char *const infrastructure_blocks[] = {
+    "corporate_network", "logging", "dbt", "dagster", "studio", "planalign_studio", "optimization", "orchestrator",
+    "multi_year", "ops", "storage", "monitoring", "api",
 };
 
 /* True when pattern's segments match the leading segments of key. */
@@ -400,6 +455,8 @@ static bool pattern_covers(const char *pattern, const char *key)
 
 enum pw_key_disposition pw_config_key_classify(const char *key)
 {
+    for (size_t i = 0; i < sizeof infrastructure_blocks / sizeof *infrastructure_blocks; i++)
+        if (strcmp(infrastructure_blocks[i], key) == 0) return PW_KEY_INFRASTRUCTURE;
     for (size_t i = 0; i < sizeof ignored_patterns / sizeof *ignored_patterns; i++)
         if (pattern_covers(ignored_patterns[i], key)) return PW_KEY_IGNORED;
     for (size_t i = 0; i < sizeof not_modelled_patterns / sizeof *not_modelled_patterns; i++)

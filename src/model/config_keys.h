@@ -37,7 +37,25 @@ enum pw_key_type {
     PW_KEY_LEVEL_MAP,  /* struct pw_level_map; YAML mapping level -> number, merged per level */
     PW_KEY_MATCH_FORMULAS, /* cfg->plan.formulas: mapping name -> formula (config_plan.c) */
     PW_KEY_CORE_SCHEDULE,  /* one of cfg->plan.graded / age_rows / points_rows: list of rows (config_plan.c) */
+    PW_KEY_PLAN_LIST,      /* another list of rows, which one by (int)lo: enum pw_list_id (config_lists.c) */
 };
+
+/* Lists of rows read by config_lists.c; a PW_KEY_PLAN_LIST row carries its id in lo. */
+enum pw_list_id {
+    PW_LIST_MATCH_GRADED = 0, /* employer_match.employer_match_graded_schedule -> plan.match_mode[0] */
+    PW_LIST_TENURE_TIERS,     /* employer_match.tenure_match_tiers -> plan.match_mode[1] */
+    PW_LIST_TENURE_BANDS,     /* employer_match.tenure_graded_bands -> plan.match_mode[2] */
+    PW_LIST_POINTS_TIERS,     /* employer_match.points_match_tiers -> plan.match_mode[3] */
+    PW_LIST_NH_AGES,          /* new_hire.age_distribution -> nh_age, nh_age_weight */
+    PW_LIST_NH_LEVEL_COMP,    /* new_hire.job_level_compensation -> nh_level_comp */
+    PW_LIST_COUNT
+};
+
+/* True for the list-valued rows, whose YAML subtree goes to pw_plan_set_list. */
+static inline bool pw_config_key_is_list(enum pw_key_type t)
+{
+    return t == PW_KEY_MATCH_FORMULAS || t == PW_KEY_CORE_SCHEDULE || t == PW_KEY_PLAN_LIST;
+}
 
 /* Row flags. Bounds are closed and present unless a flag says otherwise. */
 #define PW_KF_LO_OPEN 0x01u   /* lower bound excluded: (lo, ... */
@@ -87,6 +105,7 @@ enum pw_key_disposition {
     PW_KEY_UNKNOWN = 0,   /* one warning, ignored */
     PW_KEY_IGNORED = 1,   /* reference key deliberately unused: accepted silently */
     PW_KEY_NOT_MODELLED = 2, /* reference key of a feature planwise does not model: one warning per leaf */
+    PW_KEY_INFRASTRUCTURE = 3, /* block of the reference system's own machinery: skipped, named in one info line */
 };
 enum pw_key_disposition pw_config_key_classify(const char *key);
 

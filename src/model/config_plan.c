@@ -60,8 +60,17 @@ struct pw_core_row *pw__plan_core_rows(struct pw_plan_config *p, enum pw_core_sc
     }
 }
 
+bool pw_match_formula_named(const struct pw_plan_config *p, const char *name)
+{
+    for (int i = 0; i < p->formula_count && i < PW_MAX_FORMULAS; i++)
+        if (strcmp(p->formulas[i].name, name) == 0) return true;
+    return false;
+}
+
 const struct pw_match_formula *pw_plan_active_formula(const struct pw_plan_config *p)
 {
+    if (p->match_status > PW_MATCH_DEFERRAL_BASED && p->match_status <= PW_MATCH_MODES)
+        return p->match_mode[p->match_status - 1].row_count > 0 ? &p->match_mode[p->match_status - 1] : NULL;
     for (int i = 0; i < p->formula_count && i < PW_MAX_FORMULAS; i++)
         if (strcmp(p->formulas[i].name, p->active_formula) == 0) return &p->formulas[i];
     return NULL;
@@ -110,6 +119,10 @@ static void default_formulas(struct pw_plan_config *p)
 
 void pw__plan_list_default(struct pw_config *cfg, const struct pw_config_key *k)
 {
+    if (k->type == PW_KEY_PLAN_LIST) {
+        pw__lists_default(cfg, k);
+        return;
+    }
     if (k->type == PW_KEY_MATCH_FORMULAS) {
         default_formulas(&cfg->plan);
         return;
@@ -126,6 +139,10 @@ void pw__plan_list_default(struct pw_config *cfg, const struct pw_config_key *k)
 
 void pw__plan_list_allowed(const struct pw_config_key *k, char *buf, size_t size)
 {
+    if (k->type == PW_KEY_PLAN_LIST) {
+        pw__lists_allowed(k, buf, size);
+        return;
+    }
     if (k->type == PW_KEY_MATCH_FORMULAS) {
         snprintf(buf, size, "name -> {type, match_rate, max_match_percentage, tiers, schedule, bands, "
                             "vesting_schedule}");
@@ -546,6 +563,7 @@ int pw_plan_set_list(struct pw_config *cfg, const struct pw_config_key *k, const
                      const char *file, struct pw_plan_lines *lines, struct pw_err *err)
 {
     struct rd r = {file, err};
+    if (k->type == PW_KEY_PLAN_LIST) return pw__lists_read(cfg, k, value, file, err);
     if (k->type == PW_KEY_CORE_SCHEDULE)
         return read_core_schedule(&r, &cfg->plan, pw__plan_core_schedule_id(k), value, lines);
     PW_ASSERT(k->type == PW_KEY_MATCH_FORMULAS);

@@ -86,6 +86,32 @@ void pw__plan_list_allowed(const struct pw_config_key *k, char *buf, size_t size
  * (waiting period). Called by pw_config_finalize_at. */
 int pw__plan_finalize(struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err);
 
+/* Rows of a schedule in the reference convention (each row runs from its min to
+ * the next row's min): sorted, no overlap; a gap warns unless it is the
+ * whole-number kind (max 2, next min 3). */
+int pw__plan_check_rows(const struct pw_config_source *src, const char *key, const char *min_name,
+                        const char *max_name, const struct pw_match_row *rows, int n, struct pw_err *err);
+
+/* The PW_KEY_PLAN_LIST rows (config_lists.c): reading, default, allowed text,
+ * `config show`, and their rules (called by pw__plan_finalize). */
+int pw__lists_read(struct pw_config *cfg, const struct pw_config_key *k, const struct pw_node *v, const char *file,
+                   struct pw_err *err);
+/* The same for a dc_plan list, where match rates up to 2 and max_deferral_pct up to 1 are fractions. */
+int pw__lists_read_studio(struct pw_config *cfg, const struct pw_config_key *k, const struct pw_node *v,
+                          const char *file, struct pw_err *err);
+void pw__lists_default(struct pw_config *cfg, const struct pw_config_key *k);
+void pw__lists_allowed(const struct pw_config_key *k, char *buf, size_t size);
+void pw__lists_write(const struct pw_config *cfg, const struct pw_config_key *k, FILE *out, int indent);
+int pw__lists_finalize(struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err);
+
+/* Applies the `dc_plan` block (the reference's Studio layout, config_dcplan.c) over
+ * what is loaded: each of its keys sets the key it maps onto. lines (per key
+ * row, may be NULL) and plan_lines receive the lines of what it set. */
+int pw_config_apply_dc_plan(struct pw_config *cfg, const struct pw_node *block, const char *file, int *lines,
+                            struct pw_plan_lines *plan_lines, struct pw_err *err);
+/* True when the formula table has a formula of that name. */
+bool pw_match_formula_named(const struct pw_plan_config *p, const char *name);
+
 /* Shared with config.c: "file:line: " of a key, the first of a, b, c written
  * in the file (NULLs skipped; else a), and an error with that prefix. */
 void pw__config_where(const struct pw_config_source *src, const char *key, char *buf, size_t size);

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
+#include "core/num.h"
 #include "model/config_plan.h"
 
 #define KEY_LEN 400
@@ -69,10 +71,30 @@ struct span {
     int line;
 };
 
+/* A warning at a list item, in the form of at(). */
+__attribute__((format(printf, 3, 4))) static void warn_at(const struct ck *c, int line, const char *fmt, ...)
+{
+    char msg[PW_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *file = c->src ? c->src->name : NULL;
+    if (file && line > 0) pw_warn("%s:%d: %s", file, line, msg);
+    else if (file) pw_warn("%s: %s", file, msg);
+    else pw_warn("%s", msg);
+}
+
+/* Tiers of deferral (fractions of pay) must be contiguous: a gap would stop
+ * matching part of a deferral, an overlap would pay twice. Schedule rows
+ * (years, ages, points) follow the reference convention instead: a row runs
+ * from its min to the next row's min and its max is informative, so rows must
+ * be sorted and may not overlap, and a gap is harmless when it is the
+ * whole-number kind (0-2, 3-5, 6+ for whole years: 2.5 years is in the first
+ * row); any other gap is ambiguous and warns. */
 static int check_spans(const struct ck *c, const char *key, const char *min_name, const char *max_name,
                        const struct span *s, int n, bool tiers)
 {
-    const char *what = tiers ? "tiers" : "rows";
     char a[40], b[40];
     for (int i = 0; i < n; i++) {
         const int line = s[i].line;
@@ -91,14 +113,39 @@ static int check_spans(const struct ck *c, const char *key, const char *min_name
                       num(s[i].max, b));
         }
         if (i == 0 || fabs(s[i].min - s[i - 1].max) <= EPS) continue;
-        if (s[i].min > s[i - 1].max)
-            return at(c, line, "'%s[%d].%s' (%s) leaves a gap after '%s[%d].%s' (%s); %s must be sorted and "
-                               "contiguous", key, i, min_name, num(s[i].min, a), key, i - 1, max_name,
-                      num(s[i - 1].max, b), what);
-        return at(c, line, "'%s[%d].%s' (%s) overlaps '%s[%d]', which ends at %s; %s must be sorted and contiguous",
-                  key, i, min_name, num(s[i].min, a), key, i - 1, num(s[i - 1].max, b), what);
+        if (tiers) {
+            if (s[i].min > s[i - 1].max)
+                return at(c, line, "'%s[%d].%s' (%s) leaves a gap after '%s[%d].%s' (%s); tiers must be sorted and "
+                                   "contiguous", key, i, min_name, num(s[i].min, a), key, i - 1, max_name,
+                          num(s[i - 1].max, b));
+            return at(c, line, "'%s[%d].%s' (%s) overlaps '%s[%d]', which ends at %s; tiers must be sorted and "
+                               "contiguous", key, i, min_name, num(s[i].min, a), key, i - 1, num(s[i - 1].max, b));
+        }
+        if (!(s[i].min > s[i - 1].min))
+            return at(c, line, "'%s[%d].%s' (%s) is not above '%s[%d].%s' (%s); rows must be sorted by %s", key, i,
+                      min_name, num(s[i].min, a), key, i - 1, min_name, num(s[i - 1].min, b), min_name);
+        if (s[i].min < s[i - 1].max)
+            return at(c, line, "'%s[%d].%s' (%s) overlaps '%s[%d]', which ends at %s; rows must not overlap", key, i,
+                      min_name, num(s[i].min, a), key, i - 1, num(s[i - 1].max, b));
+        const double m = s[i - 1].max;
+        if (m == floor(m) && s[i].min == floor(s[i].min) && fabs(s[i].min - (m + 1)) <= EPS) continue;
+        warn_at(c, line, "'%s[%d].%s' (%s) leaves a gap after '%s[%d].%s' (%s); a row runs to the next row's %s, so "
+                         "values in between take row %d", key, i, min_name, num(s[i].min, a), key, i - 1, max_name,
+                num(s[i - 1].max, b), min_name, i - 1);
     }
     return 0;
+}
+
+int pw__plan_check_rows(const struct pw_config_source *src, const char *key, const char *min_name,
+                        const char *max_name, const struct pw_match_row *rows, int n, struct pw_err *err)
+{
+    const struct ck c = {src, err};
+    struct span s[PW_MAX_SCHEDULE_ROWS];
+    int line = 0;
+    int idx = src && src->lines ? pw_config_key_index(key) : -1;
+    if (idx >= 0) line = src->lines[idx];
+    for (int i = 0; i < n && i < PW_MAX_SCHEDULE_ROWS; i++) s[i] = (struct span){rows[i].min, rows[i].max, line};
+    return check_spans(&c, key, min_name, max_name, s, n < PW_MAX_SCHEDULE_ROWS ? n : PW_MAX_SCHEDULE_ROWS, false);
 }
 
 static int check_tiers(const struct ck *c, const char *key, int line, const struct pw_match_tier *t, int n,
@@ -180,7 +227,8 @@ static int check_match(const struct ck *c, const struct pw_plan_config *p)
                   p->formula_count);
     for (int i = 0; i < p->formula_count; i++)
         if (check_formula(c, p, i)) return PW_ECONFIG;
-    if (pw_plan_active_formula(p)) return 0;
+    /* Another match mode pays by its own schedule (checked in config_lists.c). */
+    if (p->match_status != PW_MATCH_DEFERRAL_BASED || pw_plan_active_formula(p)) return 0;
     char names[PW_ERR_MSG_MAX / 2] = "";
     size_t n = 0;
     for (int i = 0; i < p->formula_count && n < sizeof names; i++)
@@ -221,9 +269,14 @@ static int check_core(const struct ck *c, struct pw_plan_config *p)
     int *count;
     const struct pw_core_row *rows = pw__plan_core_rows(p, (enum pw_core_schedule_id)id_of_status[p->core_status],
                                                         &count);
-    if (*count == 0)
-        return pw__config_fail(c->src, pw__config_given(c->src, skey, EC "status", NULL), c->err,
-                               "'%s' must have rows when '" EC "status' is '%s'", skey, status_names[p->core_status]);
+    /* The reference's own tests assert this fallback: an empty schedule pays the flat rate. */
+    if (*count == 0) {
+        char where[PW_PATH_MAX + 32], a[40];
+        pw__config_where(c->src, pw__config_given(c->src, skey, EC "status", NULL), where, sizeof where);
+        pw_warn("%s'%s' is empty while '" EC "status' is '%s'; everyone gets the flat '" EC
+                "contribution_rate' (%s)", where, skey, status_names[p->core_status], num(p->core_rate, a));
+        return 0;
+    }
     if (p->core_status == PW_CORE_AGE_BANDED && rows[*count - 1].max != PW_OPEN_MAX) {
         char a[40];
         return at(c, pl ? pl->core[PW_CORE_SCHED_AGE][*count - 1] : 0,
@@ -295,13 +348,48 @@ static int check_scalars(const struct ck *c, const struct pw_config *cfg)
     return 0;
 }
 
+/* True when the YAML wrote key (or no source is known: values set by code count as given). */
+static bool written(const struct pw_config_source *src, const char *key)
+{
+    int i = pw_config_key_index(key);
+    return !src || !src->lines || (i >= 0 && src->lines[i] > 0);
+}
+
+/* The reference splits each direction of the match response into "to the
+ * maximum" and "partial" shares that must add up to 1; planwise draws the
+ * partial share as the remainder, so a partial rate given alone sets the other,
+ * and two given must agree (as the reference validates). */
+static int response_shares(const struct ck *c, double *to_max, double partial, const char *max_key,
+                           const char *partial_key)
+{
+    char a[40], b[40];
+    if (isnan(partial)) return 0;
+    if (!written(c->src, max_key)) {
+        *to_max = pw_round6(1.0 - partial);
+        return 0;
+    }
+    if (fabs(*to_max + partial - 1.0) <= 0.001) return 0;
+    return pw__config_fail(c->src, pw__config_given(c->src, partial_key, max_key, NULL), c->err,
+                           "'%s' (%s) and '%s' (%s) must add up to 1", max_key, num(*to_max, a), partial_key,
+                           num(partial, b));
+}
+
 int pw__plan_finalize(struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err)
 {
     struct pw_plan_config *p = &cfg->plan;
     const struct ck c = {src, err};
+    if (p->integration_mode == 3) p->integration_mode = PW_INTEGRATION_PERCENT; /* percent_of_ss_wage_base */
+    if (p->integration_mode == 4) p->integration_mode = PW_INTEGRATION_FIXED;   /* fixed_dollar */
+    if (response_shares(&c, &p->mr_up_maximize, p->mr_up_partial_rate, "deferral_match_response.upward_maximize_rate",
+                        "deferral_match_response.upward_partial_increase_rate") ||
+        response_shares(&c, &p->mr_down_to_max, p->mr_down_partial_rate,
+                        "deferral_match_response.downward_reduce_to_max_rate",
+                        "deferral_match_response.downward_partial_decrease_rate"))
+        return PW_ECONFIG;
     /* MODEL 2.2: plan_eligibility.waiting_period_days falls back to the
      * workforce-level eligibility key, whose own default is 0. */
     if (!p->waiting_period_days_set) p->waiting_period_days = p->eligibility_waiting_period_days;
-    if (check_scalars(&c, cfg) || check_match(&c, p) || check_core(&c, p)) return PW_ECONFIG;
+    if (check_scalars(&c, cfg) || check_match(&c, p) || check_core(&c, p) || pw__lists_finalize(cfg, src, err))
+        return PW_ECONFIG;
     return 0;
 }

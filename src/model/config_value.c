@@ -62,7 +62,8 @@ void pw_config_key_allowed(const struct pw_config_key *k, char *buf, size_t size
     pw_config_format_bound(k->hi, hi, sizeof hi);
     switch (k->type) {
     case PW_KEY_MATCH_FORMULAS:
-    case PW_KEY_CORE_SCHEDULE: pw__plan_list_allowed(k, buf, size); return;
+    case PW_KEY_CORE_SCHEDULE:
+    case PW_KEY_PLAN_LIST: pw__plan_list_allowed(k, buf, size); return;
     case PW_KEY_BOOL: snprintf(buf, size, "true or false"); return;
     case PW_KEY_SEED: snprintf(buf, size, "an integer in [0, %" PRIu64 "]", SEED_MAX); return;
     case PW_KEY_STRING: snprintf(buf, size, "%s to %s characters long", lo, hi); return;
@@ -269,6 +270,7 @@ int pw_config_key_set(struct pw_config *cfg, const struct pw_config_key *k, cons
         return pw_err_set(err, PW_ECONFIG, "%s'%s' must be a mapping of formula names to formulas, got %s", where,
                           k->key, got);
     case PW_KEY_CORE_SCHEDULE:
+    case PW_KEY_PLAN_LIST:
         return pw_err_set(err, PW_ECONFIG, "%s'%s' must be a list of rows, got %s", where, k->key, got);
     }
     mark_set(cfg, k, true);
@@ -324,7 +326,7 @@ void pw_config_key_apply_default(struct pw_config *cfg, const struct pw_config_k
 {
     struct pw_err err = {0};
     int rc = 0;
-    if (k->type == PW_KEY_MATCH_FORMULAS || k->type == PW_KEY_CORE_SCHEDULE) {
+    if (pw_config_key_is_list(k->type)) {
         pw__plan_list_default(cfg, k);
         return;
     }
@@ -459,6 +461,7 @@ void pw_config_key_format(const struct pw_config *cfg, const struct pw_config_ke
     case PW_KEY_ENUM: pw_config_format_string(k->names[*(const int *)f], buf, size); break;
     case PW_KEY_LEVEL_MAP: snprintf(buf, size, "{}"); break;
     case PW_KEY_MATCH_FORMULAS: snprintf(buf, size, "{}"); break;
-    case PW_KEY_CORE_SCHEDULE: snprintf(buf, size, "[]"); break;
+    case PW_KEY_CORE_SCHEDULE:
+    case PW_KEY_PLAN_LIST: snprintf(buf, size, "[]"); break;
     }
 }

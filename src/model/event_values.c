@@ -103,6 +103,7 @@ static const char *enrollment_method_of(int category)
     case PW_CAT_PROACTIVE_VOLUNTARY: return "proactive";
     case PW_CAT_VOLUNTARY_ENROLLMENT: return "voluntary";
     case PW_CAT_YEAR_OVER_YEAR_VOLUNTARY: return "year_over_year";
+    case PW_CAT_CENSUS_ENROLLMENT: return "census";
     default: return "auto";
     }
 }

@@ -10,5 +10,5 @@ const char *const pw_event_category_names[PW_CAT_COUNT] = {
     "hire",        "experienced_termination", "new_hire_termination", "promotion",
     "raise",       "eligibility",             "auto_enrollment",      "proactive_voluntary",
     "voluntary_enrollment", "year_over_year_voluntary", "enrollment_opt_out", "deferral_escalation",
-    "match_response", "forfeiture",
+    "match_response", "forfeiture", "census_enrollment",
 };

@@ -49,6 +49,7 @@ enum pw_event_category {
     PW_CAT_DEFERRAL_ESCALATION,
     PW_CAT_MATCH_RESPONSE,
     PW_CAT_FORFEITURE,
+    PW_CAT_CENSUS_ENROLLMENT,   /* deferral_rates.generate_synthetic_events: a census participant's enrollment */
     PW_CAT_COUNT
 };
 

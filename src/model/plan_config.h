@@ -41,6 +41,15 @@ enum pw_formula_type {
 };
 enum pw_core_status { PW_CORE_NONE = 0, PW_CORE_FLAT, PW_CORE_GRADED_BY_SERVICE, PW_CORE_AGE_BANDED, PW_CORE_POINTS_BASED };
 enum pw_integration_mode { PW_INTEGRATION_SS_WAGE_BASE = 0, PW_INTEGRATION_PERCENT, PW_INTEGRATION_FIXED };
+/* employer_match.employer_match_status (the reference's match mode). */
+enum pw_match_status {
+    PW_MATCH_DEFERRAL_BASED = 0, /* the formula named by active_formula */
+    PW_MATCH_GRADED_BY_SERVICE,  /* employer_match_graded_schedule */
+    PW_MATCH_TENURE_BASED,       /* tenure_match_tiers */
+    PW_MATCH_TENURE_GRADED,      /* tenure_graded_bands */
+    PW_MATCH_POINTS_BASED        /* points_match_tiers */
+};
+#define PW_MATCH_MODES 4         /* match_mode[status - 1] */
 
 /* Employer-money eligibility block (MODEL 4.14; the core uses it with apply = true). */
 struct pw_employer_eligibility {
@@ -110,6 +119,7 @@ struct pw_plan_config {
     double proactive_by_age[PW_AGE_GROUPS];
 
     bool voluntary_enabled;
+    bool voluntary_every_year;             /* the reference's convention: a new draw every year (Jan 15) */
     double vol_base_by_age[PW_AGE_GROUPS];
     double vol_income_mult[PW_INCOME_GROUPS];
     double vol_level_mult[PW_LEVEL_GROUPS];
@@ -138,6 +148,10 @@ struct pw_plan_config {
     double mr_up_participation, mr_up_maximize, mr_up_partial_factor;
     bool mr_down_enabled;
     double mr_down_participation, mr_down_to_max, mr_down_partial_factor;
+    double mr_up_partial_rate, mr_down_partial_rate; /* NAN unless given; given: maximize + partial = 1 */
+    int mr_timing;                         /* 0 = first_year, the only timing */
+    bool magnet_enabled;                   /* enrollment.match_magnet.enabled (and match_optimization) */
+    bool yoy_conservative;                 /* converters take yoy_deferral_by_age; false: the voluntary rates */
 
     /* employer match (4.14) */
     bool match_enabled;
@@ -145,6 +159,10 @@ struct pw_plan_config {
     int formula_count;                     /* built-in set plus YAML formulas */
     struct pw_match_formula formulas[PW_MAX_FORMULAS];
     struct pw_employer_eligibility match_eligibility;
+    int match_status;                      /* enum pw_match_status */
+    /* The schedules of the other match modes, as formulas (row_count 0 = not given):
+     * [0] graded_by_service, [1] tenure_based, [2] tenure_graded, [3] points_based. */
+    struct pw_match_formula match_mode[PW_MATCH_MODES];
 
     /* employer core (4.15) */
     bool core_enabled;
@@ -167,7 +185,8 @@ struct pw_plan_config {
     int hours_credit_threshold;
 };
 
-/* The formula named by active_formula, or NULL. */
+/* The formula the match pays by: the schedule employer_match_status selects, else
+ * the formula named by active_formula; NULL when neither exists. */
 const struct pw_match_formula *pw_plan_active_formula(const struct pw_plan_config *p);
 
 #endif

@@ -125,7 +125,9 @@ static void apply_row(const struct pw_plan_year *py, size_t r, struct plan_state
     if (py->elig_status[r] == PW_PLAN_ELIGIBLE) s->is_eligible = 1;
     if (py->decided[r] & PW_PLAN_DECIDED_WINDOW) s->window_decided = 1;
     if (py->decided[r] & PW_PLAN_DECIDED_VOLUNTARY) s->voluntary_decided = 1;
-    if (py->enroll_date[r] != PW_NO_DATE) {
+    /* A census participant's event (generate_synthetic_events) records the
+     * enrollment the roster already holds; the state keeps its census date. */
+    if (py->enroll_date[r] != PW_NO_DATE && py->enroll_method[r] != PW_ENROLL_CENSUS) {
         s->is_enrolled = 1;
         s->enrollment_date = py->enroll_date[r];
         s->enrollment_method = py->enroll_method[r];

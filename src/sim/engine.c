@@ -29,7 +29,12 @@ static void derive_constants(struct pw_sim *sim, const struct pw_census *census)
         if (c->nh_market_enabled)
             mkt = c->nh_market_base_adjustment *
                   (c->nh_market_level_adjustments.set[l] ? c->nh_market_level_adjustments.value[l] : 1.0);
-        sim->nh_base[l] = t->levels.min_comp[l] + (t->levels.max_comp[l] - t->levels.min_comp[l]) * pct * mkt;
+        /* new_hire.job_level_compensation replaces the level's range for hire pay only
+         * (the reference's job_level_compensation; levels still come from the table). */
+        const bool own = c->nh_level_comp.set[l];
+        const double lo = own ? c->nh_level_comp.min[l] : t->levels.min_comp[l];
+        const double hi = own ? c->nh_level_comp.max[l] : t->levels.max_comp[l];
+        sim->nh_base[l] = lo + (hi - lo) * pct * mkt;
     }
     if (c->new_hire_eligibility_match_census)
         sim->hire_excluded_share = census->stats.valid_rows

@@ -8,7 +8,9 @@
  *       are carried (workforce planned_*) and emitted in their own year if the
  *       employee is still employed then;
  *   (c) voluntary enrollment, not AE-covered: decided once, in the year of
- *       E >= Jan 1 S, dated E;
+ *       E >= Jan 1 S, dated E; with voluntary_enrollment.every_year (the
+ *       reference's convention) every later year draws again, dated
+ *       max(E, Jan 15), for whoever is still not enrolled and never opted out;
  *   (d) year-over-year conversion, not AE-covered: every year with E < Jan 1 Y,
  *       dated J (Jun 15).
  * The paths are disjoint; should two candidates meet, the earliest date wins,
@@ -37,6 +39,7 @@ struct enroll_ctx {
     pw_date ae_cutoff;       /* AE-covered iff hire_date >= this (PW_NO_DATE: everyone) */
     pw_date start_jan1;      /* Jan 1 S */
     pw_date yoy_date;        /* J of this year */
+    pw_date jan15;           /* date of the every-year voluntary draw */
 };
 
 /* A possible enrollment of one row-year. */
@@ -101,7 +104,7 @@ static double magnet_rate(const struct pw_sim *sim, size_t r, double rate, doubl
 {
     const struct pw_plan_config *p = &sim->cfg->plan;
     *snapped = 0;
-    if (p->match_optimization && p->match_enabled && u < p->magnet_snap_probability) {
+    if (p->match_optimization && p->magnet_enabled && p->match_enabled && u < p->magnet_snap_probability) {
         double ceiling = pw__plan_ceiling(sim, r);
         if (rate < ceiling) rate = ceiling, *snapped = 1;
     }
@@ -217,6 +220,13 @@ static void decide_yoy(const struct enroll_ctx *cx, size_t r, struct cand *best)
                                   p->voluntary_enrollment_rate);
     if (!(pw_rng_u(sim->seed, PW_STREAM_YOY, sim->wf.key[r], (uint64_t)y->year, 0) < prob)) return;
     struct cand c = {j, PW_ENROLL_YEAR_OVER_YEAR, set_rate(sim->cfg, cx->rates.yoy_deferral[ag]), prob, 0};
+    /* deferral_rates.conservative: false = converters choose like voluntary enrollees
+     * (demographic rate, match magnet); draw 1 of the voluntary-rate stream, which
+     * the voluntary path never uses in a year that has a conversion. */
+    if (!p->yoy_conservative)
+        c.rate = magnet_rate(sim, r, cx->rates.vol_deferral[ag][ig],
+                             pw_rng_u(sim->seed, PW_STREAM_VOLUNTARY_RATE, sim->wf.key[r], (uint64_t)y->year, 1),
+                             &c.magnet);
     offer(best, &c);
 }
 
@@ -242,6 +252,11 @@ static void decide_new(const struct enroll_ctx *cx, size_t r, pw_date e, struct 
         pw_year_employed_on(y, wf->hire_date[r], r, e)) {
         sim->plan.decided[r] |= PW_PLAN_DECIDED_VOLUNTARY;
         decide_voluntary(cx, r, e, best);
+    } else if (p->voluntary_enabled && p->voluntary_every_year && e <= y->dec31) {
+        /* The reference's convention: whoever is eligible and not enrolled draws
+         * again every year, dated Jan 15 (or the eligibility date if later). */
+        const pw_date d = e > cx->jan15 ? e : cx->jan15;
+        if (d <= y->dec31 && pw_year_employed_on(y, wf->hire_date[r], r, d)) decide_voluntary(cx, r, d, best);
     }
     if (p->yoy_enabled && e < y->jan1) decide_yoy(cx, r, best);
 }
@@ -252,6 +267,23 @@ static void enrollment_row(const struct enroll_ctx *cx, size_t r)
     const struct pw_workforce *wf = &sim->wf;
     struct pw_plan_year *py = &sim->plan;
     if (wf->plan_excluded[r]) return;
+    /* deferral_rates.generate_synthetic_events: each census participant gets an
+     * enrollment event in the first year, dated when it joined the roster's
+     * enrollment (the census date, or its hire date inside the first year), not
+     * before Jan 1 so the event lies in its year; the state does not change. */
+    if (sim->cfg->generate_synthetic_events && wf->is_census[r] && wf->is_enrolled[r] &&
+        wf->enrollment_method[r] == PW_ENROLL_CENSUS && sim->year.year == sim->cfg->start_year) {
+        const pw_date d = wf->enrollment_date[r] > sim->year.jan1 ? wf->enrollment_date[r] : sim->year.jan1;
+        if (pw_year_employed_on(&sim->year, wf->hire_date[r], r, d)) {
+            py->enroll_date[r] = d;
+            py->enroll_method[r] = PW_ENROLL_CENSUS;
+            py->enroll_magnet[r] = 0;
+            py->enroll_rate[r] = py->rate_start[r];
+            py->enroll_prob[r] = 1.0;
+            py->enroll_comp[r] = pw_sim_salary_on(sim, r, d);
+        }
+        return;
+    }
     const bool open = !wf->is_enrolled[r] && !wf->ever_opted_out[r];
     struct cand best = {PW_NO_DATE, PW_ENROLL_NONE, 0, 0, 0};
 
@@ -295,5 +327,6 @@ void pw_step_enrollment(struct pw_sim *sim)
                    : p->ae_scope == PW_AE_NEW_HIRES_ONLY ? cx.start_jan1
                                                          : PW_NO_DATE;
     cx.yoy_date = pw_date_from_ymd(sim->year.year, p->yoy_month, p->yoy_day);
+    cx.jan15 = pw_date_from_ymd(sim->year.year, 1, 15);
     pw_pool_run(sim->pool, pw_chunk_count(sim->year.n_pop), enrollment_chunk, &cx);
 }

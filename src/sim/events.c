@@ -35,6 +35,7 @@ static int enroll_category(int method)
     case PW_ENROLL_PROACTIVE: return PW_CAT_PROACTIVE_VOLUNTARY;
     case PW_ENROLL_VOLUNTARY: return PW_CAT_VOLUNTARY_ENROLLMENT;
     case PW_ENROLL_YEAR_OVER_YEAR: return PW_CAT_YEAR_OVER_YEAR_VOLUNTARY;
+    case PW_ENROLL_CENSUS: return PW_CAT_CENSUS_ENROLLMENT;
     default: return PW_CAT_AUTO_ENROLLMENT;
     }
 }

@@ -31,9 +31,19 @@ static size_t format_hire_id(char *buf, int year, uint32_t q)
     return len;
 }
 
-/* Categorical draw: the smallest age whose cumulative weight reaches u. */
-static int draw_age(const struct pw_tables *t, double u)
+/* Categorical draw: the smallest age whose cumulative weight reaches u; the
+ * configuration's new_hire.age_distribution (weights normalised) replaces the table. */
+static int draw_age(const struct pw_config *c, const struct pw_tables *t, double u)
 {
+    if (c->nh_age_count > 0) {
+        double total = 0, cum = 0;
+        for (int i = 0; i < c->nh_age_count; i++) total += c->nh_age_weight[i];
+        for (int i = 0; i < c->nh_age_count; i++) {
+            cum += c->nh_age_weight[i] / total;
+            if (cum >= u) return c->nh_age[i];
+        }
+        return c->nh_age[c->nh_age_count - 1];
+    }
     double cum = 0;
     for (int i = 0; i < t->new_hire_age_count; i++) {
         cum += t->new_hire_age_weight[i];
@@ -56,7 +66,7 @@ static void hire_chunk(void *p, size_t chunk, int worker)
         size_t r = y->n_roster + i;
         uint64_t key = wf->key[r];
         pw_date hire = y->jan1 + (pw_date)floor(pw_rng_u(seed, PW_STREAM_HIRE_DATE, key, Y, 0) * y->days_in_year);
-        int age = draw_age(sim->tables, pw_rng_u(seed, PW_STREAM_HIRE_AGE, key, Y, 0));
+        int age = draw_age(c, sim->tables, pw_rng_u(seed, PW_STREAM_HIRE_AGE, key, Y, 0));
         pw_date birth = pw_date_shift_years(hire, -age) -
                         (pw_date)floor(pw_rng_u(seed, PW_STREAM_HIRE_AGE, key, Y, 1) * 365.0);
         int level = wf->level[r];
@@ -78,7 +88,7 @@ static void hire_chunk(void *p, size_t chunk, int worker)
         wf->plan_excluded[r] = excluded;
         wf->prior_prorated_comp[r] = NAN;   /* no look-back pay: not HCE in the hire year */
 
-        y->age[r] = (int16_t)pw_age(birth, y->dec31);
+        y->age[r] = (int16_t)pw_sim_age(sim, birth);
         y->tenure[r] = (int16_t)pw_tenure(hire, y->dec31);
         y->reported_tenure[r] = y->tenure[r];
         y->age_band[r] = (uint8_t)pw_band_index(&sim->tables->age_bands, y->age[r]);

@@ -47,10 +47,12 @@ void pw__plan_init_row(const struct pw_config *cfg, struct pw_workforce *wf, siz
     if (pre_enrolled) {
         /* 2.1a: the census rate wins over the override flag and the age/service rule. */
         wf->plan_excluded[r] = 0;
-        wf->eligibility_date[r] = e < census_date ? e : census_date;
+        /* A row hired after the census date (inside the first year) joins on its hire date. */
+        const pw_date joined = wf->hire_date[r] > census_date ? wf->hire_date[r] : census_date;
+        wf->eligibility_date[r] = e < joined ? e : joined;
         wf->is_eligible[r] = 1;
         wf->is_enrolled[r] = 1;
-        wf->enrollment_date[r] = census_date;
+        wf->enrollment_date[r] = joined;
         wf->enrollment_method[r] = PW_ENROLL_CENSUS;
         wf->original_deferral_rate[r] = wf->deferral_rate[r];
         return;

@@ -139,8 +139,10 @@ const struct pw_match_formula *pw_match_find_formula(const struct pw_plan_config
     return NULL;
 }
 
-/* Row with the highest min <= x (schedules of graded_by_service and
- * points_based: the max column is informative only), or NULL. */
+/* Row with the highest min <= x, or NULL: a row runs from its min to the next
+ * row's min and its max is informative only (the reference convention, so
+ * whole-number gaps such as 0-2, 3-5, 6+ lose nothing). Used for every
+ * schedule of years, ages or points. */
 static const struct pw_match_row *row_at_or_below(const struct pw_match_formula *f, double x)
 {
     const struct pw_match_row *best = NULL;
@@ -149,13 +151,6 @@ static const struct pw_match_row *row_at_or_below(const struct pw_match_formula 
     return best;
 }
 
-/* Band [min, max) of tenure_graded containing x (max < 0 = open), or NULL. */
-static const struct pw_match_row *band_containing(const struct pw_match_formula *f, double x)
-{
-    for (int i = 0; i < f->row_count && i < PW_MAX_SCHEDULE_ROWS; i++)
-        if (f->rows[i].min <= x && (f->rows[i].max < 0 || x < f->rows[i].max)) return &f->rows[i];
-    return NULL;
-}
 
 static double tiers_share(const struct pw_match_tier *t, int n, double d)
 {
@@ -181,7 +176,7 @@ double pw_match_ceiling_formula(const struct pw_match_formula *f, int yos, int a
     case PW_FORMULA_SIMPLE: return f->max_match_percentage;
     case PW_FORMULA_TIERED: return tiers_ceiling(f->tiers, f->tier_count);
     case PW_FORMULA_GRADED_BY_SERVICE: row = row_at_or_below(f, yos); return row ? row->max_deferral : 0.0;
-    case PW_FORMULA_TENURE_GRADED: row = band_containing(f, yos); return row ? tiers_ceiling(row->tiers, row->tier_count) : 0.0;
+    case PW_FORMULA_TENURE_GRADED: row = row_at_or_below(f, yos); return row ? tiers_ceiling(row->tiers, row->tier_count) : 0.0;
     case PW_FORMULA_POINTS_BASED: row = row_at_or_below(f, age + yos); return row ? row->max_deferral : 0.0;
     default: return 0.0;
     }
@@ -189,7 +184,7 @@ double pw_match_ceiling_formula(const struct pw_match_formula *f, int yos, int a
 
 double pw_match_ceiling(const struct pw_plan_config *p, int yos, int age)
 {
-    const struct pw_match_formula *f = pw_match_find_formula(p, p->active_formula);
+    const struct pw_match_formula *f = pw_plan_active_formula(p);
     return f ? pw_match_ceiling_formula(f, yos, age) : 0.0;
 }
 
@@ -206,7 +201,7 @@ double pw_match_formula_raw(const struct pw_match_formula *f, double d, double b
         if (row) m = row->match_rate * pw_min(d, row->max_deferral) * b_cap;
         break;
     case PW_FORMULA_TENURE_GRADED:
-        row = band_containing(f, yos);
+        row = row_at_or_below(f, yos);
         if (row) m = tiers_share(row->tiers, row->tier_count, d) * b_cap;
         break;
     case PW_FORMULA_POINTS_BASED:
@@ -280,13 +275,7 @@ double pw_core_rate(const struct pw_plan_config *p, int yos, int age)
     case PW_CORE_NONE: return 0.0;
     case PW_CORE_FLAT: return p->core_rate;
     case PW_CORE_GRADED_BY_SERVICE: row = core_row_at_or_below(p->graded, p->graded_count, yos); break;
-    case PW_CORE_AGE_BANDED:
-        for (int i = 0; i < p->age_count && i < PW_MAX_SCHEDULE_ROWS; i++)
-            if (p->age_rows[i].min <= age && (p->age_rows[i].max < 0 || age < p->age_rows[i].max)) {
-                row = &p->age_rows[i];
-                break;
-            }
-        break;
+    case PW_CORE_AGE_BANDED: row = core_row_at_or_below(p->age_rows, p->age_count, age); break;
     case PW_CORE_POINTS_BASED: row = core_row_at_or_below(p->points_rows, p->points_count, age + yos); break;
     default: break;
     }

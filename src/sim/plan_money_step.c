@@ -78,12 +78,16 @@ static void money_chunk(void *vctx, size_t chunk, int worker)
         row_salary_timeline(y, r, &in.salary);
         row_rate_timeline(&sim->plan, r, &in.rate);
         in.prorated_comp = y->prorated_comp[r];
-        in.limit = pw_deferral_limit(cx->irs, age, &in.limit_type);
+        /* Catch-up follows the IRS rule, the age reached by Dec 31, whatever age convention drives the rest. */
+        const int irs_age = sim->cfg->age_convention == PW_AGE_EXACT ? age : pw_age(wf->birth_date[r], y->dec31);
+        in.limit = pw_deferral_limit(cx->irs, irs_age, &in.limit_type);
         struct pw_contrib c;
         pw_contributions(&in, &c);
 
         /* 4.14 match, 4.15 core (both on the pre-415(c) rate and base) */
-        struct pw_emp_facts f = {.term_kind = y->term_kind[r], .hired_in_year = r >= y->n_roster,
+        /* A census row hired inside the first year is a hire of that year too. */
+        const bool hired_in_year = r >= y->n_roster || pw_date_year(wf->hire_date[r]) == y->year;
+        struct pw_emp_facts f = {.term_kind = y->term_kind[r], .hired_in_year = hired_in_year,
                                  .hours = y->hours_worked[r], .yos = yos, .age = age};
         struct pw_match_result mr;
         pw_match(p, cx->formula, &f, c.deferrals, c.eff_rate, c.b_cap, &mr);
@@ -145,7 +149,7 @@ void pw_step_plan_money(struct pw_sim *sim)
      * this only covers a caller that did not. */
     PW_ASSERT(pw_plan_money_reserve(&sim->money, y->n_pop) == 0);
     struct money_ctx cx = {.sim = sim, .p = &sim->cfg->plan};
-    cx.formula = pw_match_find_formula(cx.p, cx.p->active_formula);
+    cx.formula = pw_plan_active_formula(cx.p);
     cx.irs = pw_tables_irs(sim->tables, y->year);
     cx.irs_prev = pw_tables_irs(sim->tables, y->year - 1);
     cx.match_sched = pw_match_schedule(cx.p, cx.formula, sim->tables);

@@ -6,6 +6,13 @@
 
 #include "sim/sim.h"
 
+int pw_sim_age(const struct pw_sim *sim, pw_date birth)
+{
+    const struct pw_config *c = sim->cfg;
+    if (c->age_convention != PW_AGE_REFERENCE) return pw_age(birth, sim->year.dec31);
+    return pw_date_year(c->plan_year_end_date) + (sim->year.year - c->start_year) - pw_date_year(birth);
+}
+
 struct start_ctx {
     struct pw_sim *sim;
 };
@@ -18,7 +25,7 @@ static void start_chunk(void *p, size_t chunk, int worker)
     const struct pw_workforce *wf = &sim->wf;
     const struct pw_tables *t = sim->tables;
     for (size_t r = pw_chunk_begin(chunk), e = pw_chunk_end(chunk, y->n_roster); r < e; r++) {
-        int age = pw_age(wf->birth_date[r], y->dec31);
+        int age = pw_sim_age(sim, wf->birth_date[r]);
         int ten = pw_tenure(wf->hire_date[r], y->dec31);
         y->age[r] = (int16_t)age;
         y->tenure[r] = (int16_t)ten;

@@ -156,5 +156,10 @@ double pw__plan_ceiling(const struct pw_sim *sim, size_t r);
 
 /* Salary of row r in force on date d of the current year (after all events dated <= d). */
 double pw_sim_salary_on(const struct pw_sim *sim, size_t row, pw_date d);
+/* The age of year Y that drives bands, hazards, enrollment groups and core/match
+ * age tiers (simulation.age_convention): exact = age reached by Dec 31 of Y;
+ * reference = year of the census date - birth year + (Y - S), the reference's
+ * count. Catch-up never uses it (plan_money_step.c). */
+int pw_sim_age(const struct pw_sim *sim, pw_date birth);
 
 #endif

@@ -52,7 +52,11 @@ static int group_setup(void **state)
     /* Only the fields census.c reads; no dependency on the config defaults. */
     memset(&cfg, 0, sizeof cfg);
     cfg.plan_year_end_date = pw_date_from_ymd(2024, 12, 31);
+    cfg.start_year = 2025;
     cfg.plan_deferral_cap = 0.75;
+    cfg.use_census_rates = true;
+    cfg.normalize_percentages = true;
+    cfg.pre_enrolled_fallback = NAN;
     return 0;
 }
 
@@ -136,8 +140,8 @@ static void test_rejections(void **state)
     expect_rejected(fx, "A|1990-01-01|2023-02-29|50000", "employee_hire_date", "'2023-02-29' is not a date");
     expect_rejected(fx, "A|1990-01-01|1990-01-01|50000", "employee_hire_date",
                     "hire date 1990-01-01 is not after the birth date 1990-01-01");
-    expect_rejected(fx, "A|1990-01-01|2025-01-01|50000", "employee_hire_date",
-                    "hire date 2025-01-01 is after the census date 2024-12-31");
+    expect_rejected(fx, "A|1990-01-01|2026-01-01|50000", "employee_hire_date",
+                    "hire date 2026-01-01 is after the first simulated year (ends 2025-12-31)");
     expect_rejected(fx, "A|2011-01-01|2024-06-01|50000", "employee_birth_date",
                     "age 13 at the census date 2024-12-31 is outside [14, 100]");
     add(fx, "A|1924-01-01|1950-01-01|50000"); /* exactly 100 at the census date is allowed */
@@ -174,7 +178,7 @@ static void test_normalisation(void **state)
         {"D03", "|x|-0.1", 0, 40, 0, 0},          /* clamped to 0 */
         {"D04", "|x|150", 0.75, 40, 0, 0},        /* both */
         {"D05", "|x|0.0612345678", 0.061235, 40, 0, 0}, /* round6 */
-        {"H01", "|x||0", 0, 40, 0, 0},
+        {"H01", "|x||0", 0, 0, 0, 0},   /* 0 hours is a real schedule */
         {"H02", "|x||90", 0, 40, 0, 0},
         {"H03", "|x||80", 0, 80, 0, 0},
         {"H04", "|x|| 20 ", 0, 20, 0, 0},
@@ -210,7 +214,7 @@ static void test_normalisation(void **state)
     assert_int_equal(c->roster.eligibility_override_false[p], 1);
     assert_int_equal(c->stats.deferral_percent_fixed, 2);
     assert_int_equal(c->stats.deferral_clamped, 3);
-    assert_int_equal(c->stats.hours_defaulted, 2);
+    assert_int_equal(c->stats.hours_defaulted, 1);
     assert_int_equal(c->stats.pre_enrolled, 5);
     assert_int_equal(c->stats.pre_enrolled_override_false, 1);
     assert_int_equal(c->stats.override_false_rows, 4);

@@ -55,11 +55,13 @@ static void test_table_rows_are_consistent(void **state)
     assert_int_equal(pw_assumption_table_find("nope"), -1);
     assert_true(pw_config_key_is_section("compensation.promotion_compensation"));
     assert_false(pw_config_key_is_section("compensation.promotion"));
-    assert_int_equal(pw_config_key_classify("multi_year.optimization.level"), PW_KEY_IGNORED);
+    assert_int_equal(pw_config_key_classify("multi_year"), PW_KEY_INFRASTRUCTURE);
+    assert_int_equal(pw_config_key_classify("corporate_network"), PW_KEY_INFRASTRUCTURE);
+    assert_int_equal(pw_config_key_classify("setup.clear_tables"), PW_KEY_IGNORED);
     assert_int_equal(pw_config_key_classify("enrollment.proactive_enrollment.timing_distribution.early"),
                      PW_KEY_IGNORED);
-    assert_int_equal(pw_config_key_classify("deferral_rates.use_census_rates"), PW_KEY_NOT_MODELLED);
-    assert_int_equal(pw_config_key_classify("employer_match.tenure_match_tiers.x"), PW_KEY_NOT_MODELLED);
+    assert_int_equal(pw_config_key_classify("eligibility.entry_date_type"), PW_KEY_NOT_MODELLED);
+    assert_int_equal(pw_config_key_classify("employer_match.graded_schedule.x"), PW_KEY_NOT_MODELLED);
     assert_int_equal(pw_config_key_classify("employer_match.enabeld"), PW_KEY_UNKNOWN);
     assert_int_equal(pw_config_key_classify("vestingx"), PW_KEY_UNKNOWN);
 }
@@ -354,8 +356,11 @@ static void test_unknown_plan_and_ignored_keys(void **state)
     assert_non_null(strstr(out, "planwise: warning: tests/data/config/warnings.yaml:4: unknown key "
                                 "'simulation.end_yeer'; ignored\n"));
     assert_non_null(strstr(out, "planwise: warning: tests/data/config/warnings.yaml:6: "
-                                "'deferral_rates.use_census_rates' is not modelled; ignored\n"));
-    assert_int_equal(count_lines(out), 2);
+                                "'eligibility.entry_date_type' is not modelled; ignored\n"));
+    /* infrastructure blocks: one info line naming them, no warning */
+    assert_non_null(strstr(out, "tests/data/config/warnings.yaml: skipped the reference system's infrastructure "
+                                "settings: multi_year, corporate_network\n"));
+    assert_int_equal(count_lines(out), 3);
     free(out);
 
     /* Unknown section: one warning for the whole subtree. */
@@ -365,9 +370,9 @@ static void test_unknown_plan_and_ignored_keys(void **state)
 
     /* Not-modelled reference subtrees: one warning per leaf; a list is one leaf. */
     before = pw_log_warning_count();
-    assert_int_equal(load("employer_match:\n  points_match_tiers:\n    - {min_points: 0}\n"
+    assert_int_equal(load("employer_match:\n  graded_schedule:\n    - {min_years: 0}\n"
                           "  employer_match_status: deferral_based\n"
-                          "enrollment:\n  year_over_year_conversion:\n    deferral_rates:\n      conservative: true\n"
+                          "eligibility:\n  entry_date_type: immediate\n  excluded_employee_types: [a, b]\n"
                           "vesting:\n  enabled: true\n"),
                      0);
     assert_int_equal(pw_log_warning_count() - before, 3);
@@ -585,12 +590,51 @@ static void test_shipped_configs_load(void **state)
     char *out = capture_end();
     if (rc) print_error("%s\n", err.msg);
     assert_int_equal(rc, 0);
-    /* every reference key is known, ignored or reported as not modelled */
-    assert_int_equal(pw_log_warning_count() - before, 6);
-    assert_int_equal(count_lines(out), 6);
+    /* Every reference key is read, ignored or skipped as infrastructure: no warning. */
+    assert_int_equal(pw_log_warning_count() - before, 0);
+    assert_non_null(strstr(out, "skipped the reference system's infrastructure settings: multi_year, ops, "
+                                "corporate_network\n"));
+    assert_int_equal(count_lines(out), 1);
+    assert_true(cfg.generate_synthetic_events);
     assert_null(strstr(out, "unknown key"));
-    assert_non_null(strstr(out, "'deferral_rates.use_census_rates' is not modelled; ignored"));
     free(out);
+    /* Hand-checked values of the blocks in the reference layout. */
+    assert_true(cfg.use_census_rates);
+    assert_float_equal(cfg.pre_enrolled_fallback, 0.03, 0);
+    assert_string_equal(cfg.census_rate_field, "employee_deferral_rate");
+    assert_int_equal(cfg.plan.match_status, PW_MATCH_DEFERRAL_BASED);
+    const struct pw_match_formula *tt = &cfg.plan.match_mode[1];   /* tenure_match_tiers, percents */
+    assert_int_equal(tt->row_count, 3);
+    assert_float_equal(tt->rows[0].match_rate, 0.25, 1e-12);
+    assert_float_equal(tt->rows[2].match_rate, 1.00, 1e-12);
+    assert_float_equal(tt->rows[1].max_deferral, 0.06, 1e-12);
+    assert_true(tt->rows[2].max < 0);
+    assert_int_equal(cfg.plan.match_mode[3].type, PW_FORMULA_POINTS_BASED);
+    assert_float_equal(cfg.plan.match_mode[0].rows[1].match_rate, 1.0, 0); /* graded, fraction */
+    assert_int_equal(cfg.plan.match_mode[2].rows[1].tier_count, 1);
+    assert_int_equal(cfg.plan.core_status, PW_CORE_GRADED_BY_SERVICE);
+    assert_int_equal(cfg.plan.graded_count, 3);
+    assert_float_equal(cfg.plan.graded[1].min, 3, 0);              /* whole-number gap kept as written */
+    assert_int_equal(cfg.plan.age_count, 0);
+    assert_int_equal(cfg.plan.integration_mode, PW_INTEGRATION_PERCENT); /* percent_of_ss_wage_base */
+    assert_float_equal(cfg.plan.mr_up_maximize, 0.60, 0);
+    assert_float_equal(cfg.plan.mr_down_partial_rate, 0.30, 0);
+    assert_int_equal(cfg.nh_age_count, 3);
+    assert_int_equal(cfg.nh_age[2], 50);
+    assert_true(cfg.nh_level_comp.set[2] && !cfg.nh_level_comp.set[3]);
+    assert_float_equal(cfg.nh_level_comp.max[2], 110000, 0);
+    /* dc_plan wins: core_contribution_rate_percent 1.0 -> 0.01, eligibility_months 0 -> 0 days */
+    assert_float_equal(cfg.plan.core_rate, 0.01, 1e-12);
+    assert_int_equal(cfg.plan.waiting_period_days, 0);
+    const struct pw_match_formula *qaca = NULL, *sh = NULL;
+    for (int i = 0; i < cfg.plan.formula_count; i++) {
+        if (!strcmp(cfg.plan.formulas[i].name, "qaca_safe_harbor")) qaca = &cfg.plan.formulas[i];
+        if (!strcmp(cfg.plan.formulas[i].name, "safe_harbor_basic")) sh = &cfg.plan.formulas[i];
+    }
+    assert_non_null(qaca);
+    assert_string_equal(qaca->vesting_schedule, "cliff_2");
+    assert_non_null(sh);
+    assert_string_equal(sh->vesting_schedule, "immediate");
     /* Its plan sections are read. */
     assert_string_equal(cfg.plan.active_formula, "simple_match");
     assert_int_equal(cfg.plan.ae_hire_date_cutoff, pw_date_from_ymd(2025, 1, 1));
@@ -599,7 +643,7 @@ static void test_shipped_configs_load(void **state)
     assert_float_equal(cfg.plan.opt_out_income_mult[0], 1.20, 0); /* low_income */
     assert_float_equal(cfg.plan.vol_income_mult[0], 0.70, 0);     /* low */
     assert_float_equal(cfg.plan.vol_deferral[3][3], 0.15, 0);     /* senior_executive */
-    assert_int_equal(cfg.plan.formula_count, 6);                  /* four replaced by name, none added */
+    assert_int_equal(cfg.plan.formula_count, 10);                 /* five replaced by name, four added */
     assert_string_equal(cfg.plan.formulas[3].label, "Stretch Match");
     assert_float_equal(cfg.plan.formulas[3].max_match_percentage, 0.03, 0);
     assert_int_equal(cfg.raise_timing_methodology, PW_RAISE_REALISTIC);

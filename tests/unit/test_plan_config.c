@@ -19,6 +19,7 @@
 #include "io/yaml_config.h"
 #include "model/config.h"
 #include "model/config_keys.h"
+#include "sim/plan_money.h"
 #include "support/config_fixture.h"
 
 /* ---- retirement plan (MODEL 2.2 plan rows, 4.10-4.17) ---- */
@@ -445,10 +446,20 @@ static void test_plan_validation_errors(void **state)
     /* A tiered match may start above 0 (contiguous from its first employee_min). */
     assert_int_equal(load(FX "      tiers:\n        - {employee_min: 0.01, employee_max: 0.03, match_rate: 1}\n"), 0);
     /* Schedules and bands. */
-    expect_error(FX "      schedule:\n        - {min_years: 0, max_years: 2, match_rate: 0.5, max_deferral: 0.06}\n"
-                    "        - {min_years: 3, match_rate: 1, max_deferral: 0.06}\n",
-                 "t.yaml:6: 'employer_match.formulas.x.schedule[1].min_years' (3.0) leaves a gap after "
-                 "'employer_match.formulas.x.schedule[0].max_years' (2.0); rows must be sorted and contiguous");
+    /* The reference convention: a row runs to the next row's min, so a whole-number
+     * gap (0-2, then 3) is what it says, silently; another gap loads with a warning;
+     * unsorted rows are an error. */
+    unsigned long warned = pw_log_warning_count();
+    assert_int_equal(load(FX "      schedule:\n        - {min_years: 0, max_years: 2, match_rate: 0.5, max_deferral: 0.06}\n"
+                             "        - {min_years: 3, match_rate: 1, max_deferral: 0.06}\n"), 0);
+    assert_int_equal(pw_log_warning_count() - warned, 0);
+    assert_int_equal(load(FX "      schedule:\n        - {min_years: 0, max_years: 2, match_rate: 0.5, max_deferral: 0.06}\n"
+                             "        - {min_years: 5, match_rate: 1, max_deferral: 0.06}\n"), 0);
+    assert_int_equal(pw_log_warning_count() - warned, 1);
+    expect_error(FX "      schedule:\n        - {min_years: 3, max_years: 5, match_rate: 0.5, max_deferral: 0.06}\n"
+                    "        - {min_years: 0, max_years: 3, match_rate: 1, max_deferral: 0.06}\n",
+                 "t.yaml:6: 'employer_match.formulas.x.schedule[1].min_years' (0.0) is not above "
+                 "'employer_match.formulas.x.schedule[0].min_years' (3.0); rows must be sorted by min_years");
     expect_error(FX "      schedule:\n        - {min_years: 0, match_rate: 0.5, max_deferral: 0.06}\n"
                     "        - {min_years: 3, match_rate: 1, max_deferral: 0.06}\n",
                  "t.yaml:5: 'employer_match.formulas.x.schedule[0].max_years' is open (null) but more rows follow");
@@ -470,29 +481,37 @@ static void test_plan_validation_errors(void **state)
                  "'qaca'), got 'nope'");
 #undef FX
     /* Core schedules. */
-    expect_error("employer_core_contribution:\n  graded_schedule:\n    - {min_years: 0, max_years: 3, rate: 0.01}\n"
-                 "    - {min_years: 5, rate: 0.02}\n",
-                 "t.yaml:4: 'employer_core_contribution.graded_schedule[1].min_years' (5.0) leaves a gap");
+    {
+        /* An ambiguous gap (3 to 5) loads with one warning naming the row. */
+        unsigned long w0 = pw_log_warning_count();
+        assert_int_equal(load("employer_core_contribution:\n  graded_schedule:\n    - {min_years: 0, max_years: 3, "
+                              "rate: 0.01}\n    - {min_years: 5, rate: 0.02}\n"), 0);
+        assert_int_equal(pw_log_warning_count() - w0, 1);
+    }
     expect_error("employer_core_contribution:\n  points_schedule:\n    - {min_points: 0, max_points: 50, rate: 0.01}\n"
                  "    - {min_points: 40, rate: 0.02}\n",
                  "'employer_core_contribution.points_schedule[1].min_points' (40.0) overlaps");
     expect_error("employer_core_contribution:\n  graded_schedule:\n    - {min_years: 0, rate: 1.01}\n",
                  "t.yaml:3: 'employer_core_contribution.graded_schedule[0].rate' must be in [0, 1], got 1.01");
-    expect_error("employer_core_contribution:\n  status: graded_by_service\n  graded_schedule: []\n",
-                 "t.yaml:3: 'employer_core_contribution.graded_schedule' must have rows when "
-                 "'employer_core_contribution.status' is 'graded_by_service'");
-    expect_error("employer_core_contribution:\n  status: age_banded\n",
-                 "t.yaml:2: 'employer_core_contribution.age_schedule' must have rows when "
-                 "'employer_core_contribution.status' is 'age_banded'");
+    {
+        /* An empty schedule that the status selects falls back to the flat rate, with a
+         * warning (what the reference's own tests assert): 2% of pay for everyone. */
+        unsigned long w0 = pw_log_warning_count();
+        assert_int_equal(load("employer_core_contribution:\n  status: graded_by_service\n  contribution_rate: 0.02\n"
+                              "  graded_schedule: []\n"), 0);
+        assert_int_equal(pw_log_warning_count() - w0, 1);
+        assert_float_equal(pw_core_rate(&cfg.plan, 12, 40), 0.02, 0);
+        assert_int_equal(load("employer_core_contribution:\n  status: age_banded\n"), 0);
+        assert_int_equal(pw_log_warning_count() - w0, 2);
+        assert_float_equal(pw_core_rate(&cfg.plan, 0, 64), cfg.plan.core_rate, 0);
+    }
     expect_error("employer_core_contribution:\n  status: age_banded\n  age_schedule:\n"
                  "    - {min_age: 18, max_age: 40, rate: 0.02}\n    - {min_age: 40, max_age: 65, rate: 0.04}\n",
                  "t.yaml:5: 'employer_core_contribution.age_schedule[1].max_age' must be null (open) when "
                  "'employer_core_contribution.status' is 'age_banded', so every age from 18 up has a rate");
     expect_error("employer_core_contribution:\n  age_schedule:\n    - {min_age: 18, max_age: 40, rate: 0.02}\n"
-                 "    - {min_age: 45, rate: 0.04}\n",
-                 "'employer_core_contribution.age_schedule[1].min_age' (45.0) leaves a gap");
-    expect_error("employer_core_contribution:\n  status: points_based\n",
-                 "'employer_core_contribution.points_schedule' must have rows");
+                 "    - {min_age: 35, rate: 0.04}\n",
+                 "'employer_core_contribution.age_schedule[1].min_age' (35.0) overlaps");
     expect_error("employer_core_contribution:\n  age_schedule:\n    - {max_age: 40, rate: 0.02}\n",
                  "t.yaml:3: 'employer_core_contribution.age_schedule[0]' needs 'min_age'");
     /* An age schedule from 18 up to an open row is complete; younger ages get contribution_rate. */

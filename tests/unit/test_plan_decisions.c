@@ -308,8 +308,11 @@ static void check_invariants(const struct pw_sim *sim)
             assert_true(++t->elig_events <= 1);
         }
         if (py->elig_status[r] == PW_PLAN_ELIGIBLE) t->was_eligible = true;
-        /* 14: enrollment */
-        if (py->enroll_date[r] != PW_NO_DATE) {
+        /* 14: enrollment; the exception: with generate_synthetic_events a census
+         * participant's own enrollment is an event of the first year */
+        if (py->enroll_date[r] != PW_NO_DATE && py->enroll_method[r] == PW_ENROLL_CENSUS) {
+            assert_true(W.cfg.generate_synthetic_events && y->year == W.cfg.start_year && wf->is_enrolled[r]);
+        } else if (py->enroll_date[r] != PW_NO_DATE) {
             pw_date d = py->enroll_date[r];
             int m = py->enroll_method[r];
             assert_true(d >= a && d <= b && d >= e);
@@ -859,6 +862,79 @@ static void test_voluntary_and_yoy(void **state)
     run_vol(2);
 }
 
+/* ---- the reference system's conventions (README "Coming from PlanWise") ---- */
+
+static void check_ref(struct pw_sim *sim)
+{
+    const struct pw_plan_year *py = &sim->plan;
+    const int Y = sim->year.year;
+    /* every_year: eligible since 2010, not enrolled: voluntary on Jan 15 at the
+     * demographic rate (mid_career x high income 0.08), not year over year */
+    size_t r = pw_test_row_of(sim, "R_OLD");
+    assert_int_equal(sim->year.age[r], 44 + (Y - 2025)); /* reference age: 2024 - 1980, +1 a year */
+    if (Y == 2025) {
+        assert_int_equal(py->enroll_date[r], D(2025, 1, 15));
+        assert_int_equal(py->enroll_method[r], PW_ENROLL_VOLUNTARY);
+        assert_rate(py->enroll_rate[r], 0.08);
+    } else {
+        assert_int_equal(py->enroll_date[r], PW_NO_DATE);
+    }
+    /* a census row hired inside 2025 starts in the roster; eligible on its hire date,
+     * it enrolls voluntarily that day, and its 2025 pay is prorated from it */
+    r = pw_test_row_of(sim, "R_IN");
+    assert_true(r < sim->year.n_roster);
+    if (Y == 2025) {
+        assert_int_equal(py->enroll_date[r], D(2025, 4, 1));
+        assert_int_equal(py->enroll_method[r], PW_ENROLL_VOLUNTARY);
+        assert_rate(sim->year.prorated_comp[r], pw_round2(73000.0 * 275 / 365));
+    }
+    /* generate_synthetic_events: the census participant's enrollment as an event of
+     * the first year (Jan 1, its census rate), and nothing after */
+    r = pw_test_row_of(sim, "R_PRE");
+    struct test_event ev[PW_SIM_MAX_ROW_EVENTS];
+    int n = plan_events(sim, r, ev);
+    const struct test_event *e = event_of(ev, n, PW_EV_ENROLLMENT);
+    if (Y == 2025) {
+        assert_non_null(e);
+        assert_int_equal(e->category, PW_CAT_CENSUS_ENROLLMENT);
+        assert_int_equal(e->date, D(2025, 1, 1));
+        assert_rate(e->deferral_rate, 0.05);
+        assert_string_equal(e->details, "method=census;rate=0.050000;magnet=false");
+    } else {
+        assert_null(e);
+    }
+    assert_true(sim->wf.is_enrolled[r]);
+    assert_int_equal(sim->wf.enrollment_date[r], D(2024, 12, 31)); /* the state keeps the census date */
+    W.counter[0]++;
+}
+
+static void test_reference_conventions(void **state)
+{
+    (void)state;
+    world_begin();
+    W.cfg.end_year = 2026;
+    W.cfg.promotion_rate_multiplier = 0;
+    W.cfg.merit_budget = 0;
+    W.cfg.cola_rate = 0, W.cfg.cola_rate_set = true;
+    W.cfg.age_convention = PW_AGE_REFERENCE;
+    add_employee("R_OLD", "1980-02-02", "2010-03-03", "120000");
+    add_employee("R_IN", "1980-02-02", "2025-04-01", "73000");
+    add_row("R_PRE", "1985-05-05", "2015-01-01", "80000", "0.05", NULL, NULL);
+    W.cfg.generate_synthetic_events = true;
+    struct pw_plan_config *p = &W.cfg.plan;
+    p->ae_enabled = false;
+    p->voluntary_every_year = true;
+    p->magnet_snap_probability = 0;
+    for (int i = 0; i < PW_AGE_GROUPS; i++) p->vol_base_by_age[i] = 1.0, p->yoy_base_by_age[i] = 1.0;
+    for (int i = 0; i < PW_INCOME_GROUPS; i++) p->vol_income_mult[i] = p->yoy_income_mult[i] = 1.0;
+    for (int i = 0; i < PW_LEVEL_GROUPS; i++) p->vol_level_mult[i] = 1.0;
+    for (int i = 0; i < PW_TENURE_GROUPS; i++) p->yoy_tenure_mult[i] = 1.0;
+    W.counter[0] = 0;
+    world_run(NULL, check_ref);
+    assert_int_equal(W.counter[0], 2);
+    world_end();
+}
+
 /* ---- 4.12 auto-escalation ---- */
 
 static int esc_mode;   /* which configuration run_esc set up */
@@ -1320,6 +1396,7 @@ int main(void)
         cmocka_unit_test(test_enrollment_draws),
         cmocka_unit_test(test_escalation),
         cmocka_unit_test(test_match_response),
+        cmocka_unit_test(test_reference_conventions),
         cmocka_unit_test(test_determinism_and_invariants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

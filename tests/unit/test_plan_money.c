@@ -582,7 +582,8 @@ static void test_core_rates(void **state)
     p.age_rows[0] = (struct pw_core_row){25, 40, 0.02};
     p.age_rows[1] = (struct pw_core_row){40, 55, 0.03};
     const int ages[] = {22, 25, 39, 40, 54, 55};
-    const double want_a[] = {500, 1000, 1000, 1500, 1500, 500};   /* rate x 50,000 */
+    /* a row runs to the next row's min (the reference convention): 55 stays in the last row */
+    const double want_a[] = {500, 1000, 1000, 1500, 1500, 1500};   /* rate x 50,000 */
     for (int i = 0; i < 6; i++) {
         f = active(1, ages[i]);
         pw_core(&p, &f, 50000, 0, &c);
