@@ -5,7 +5,8 @@
 #   tests/invariants/faults.sh build/planwise [-k]      (-k keeps the scratch folder)
 #   FAULTS_SEED=N   seed of the random kill points (default 1405; printed)
 #   FAULTS_ONLY=X   run only kill X (1-20) of the kill suite, to replay a failure, or
-#                   only the full-disk cases (full) or the file write failures (write)
+#                   only the full-disk cases (full), the failing user model (sql) or
+#                   the file write failures (write)
 #
 # Every database starts as a real one: scenario `other` (seed 101) complete, and
 # for a replacement also scenario `tgt` complete with seed 202; the run under test
@@ -40,6 +41,8 @@
 #    and --resume must say it runs the models again, and do it). Every third kill
 #    is followed by a fresh run killed early too (the clean-up of the first).
 #    Kill points come from a seeded RNG and are printed.
+# Then a failing user SQL model: the run stays complete and shown, models_status
+#    failed, and --resume runs the models again once the model is fixed.
 # 3. Write failures of every file planwise writes besides the database, on a full
 #    tmpfs (root only): run --perf-json, run's checkpoints, query --out, census
 #    generate (CSV, Parquet), report, export (xlsx, csv, parquet), benchmark
@@ -285,7 +288,7 @@ disk_full() {
     "$BIN" "${RUN[@]}" -q "${models[@]}" --seed 303 --scenario "$SCEN" --db "$small/db.duckdb" >"$TMP/out" 2>"$TMP/err"
     rc=$?
     if [ "$at" = end ]; then
-        disk_full_end "$label" "$small" "$rc"
+        disk_full_end "$label" "$small" "$rc" "$before"
         return
     fi
     if [ "$rc" -eq 1 ] && grep -q "No space left on device" "$TMP/err"; then
@@ -306,6 +309,18 @@ disk_full() {
         ok "$label" "stopped in year $((FIRST + at - 1)) (committed years of the failed run: '$HIDDEN_YEARS'); run_metadata: $RUNS"
     else
         not_ok "$label" "committed years of the failed run '$HIDDEN_YEARS', want '$want' (run_metadata: $RUNS)"
+    fi
+    # A run that committed no year removes itself again (the failed commit's room is back).
+    if [ -z "$want" ]; then
+        case "$RUNS $LEFT" in
+        *":303:"* | *" "[1-9]*) not_ok "$label" "the failed run left a trace: run_metadata '$RUNS', $LEFT stored rows" ;;
+        *) ok "$label" "the failed run left no trace (no run_metadata row, no stored row)" ;;
+        esac
+    else
+        case "$RUNS" in
+        *" $SCEN:303:failed:$((FIRST + at - 2)):"*) ok "$label" "the failed run is recorded failed after year $((FIRST + at - 2)), with the message" ;;
+        *) not_ok "$label" "run_metadata '$RUNS', want tgt:303 failed after year $((FIRST + at - 2))" ;;
+        esac
     fi
     # Space back: --resume on a copy; a fresh run in place after a bigger remount.
     local copy=$W/$label-resume before_fps=$FPS
@@ -335,16 +350,32 @@ disk_full() {
 # DuckDB's checkpoint at close finds no room) and the run complete; the SQL models
 # cannot write. Space back, --resume runs the models again.
 disk_full_end() {
-    local label=$1 small=$2 rc=$3 wal=absent
-    [ -e "$small/db.duckdb.wal" ] && wal="$(stat -c %s "$small/db.duckdb.wal") bytes"
+    local label=$1 small=$2 rc=$3 before=$4
+    # With a new scenario the database file has no free blocks: DuckDB's
+    # checkpoint at close finds no room. A replacement's file has room for it,
+    # but not for removing the replaced run (checked below).
+    if [ -e "$small/db.duckdb.wal" ]; then
+        ok "$label" "DuckDB's checkpoint at close found no room: the commits stay in the WAL ($(stat -c %s "$small/db.duckdb.wal") bytes)"
+    elif [ "$before" = old ]; then
+        ok "$label" "DuckDB's checkpoint at close found room in the file (no WAL left)"
+    else
+        not_ok "$label" "no WAL left: DuckDB's checkpoint at close found room (the case is sized wrong)"
+    fi
     if [ "$rc" -eq 0 ] || grep -q "No space left on device" "$TMP/err"; then
-        ok "$label" "exit $rc; the WAL after the run: $wal; $(head -c 150 "$TMP/err")"
+        ok "$label" "exit $rc, naming the full disk: $(head -c 150 "$TMP/err")"
     else
         not_ok "$label" "exit $rc without naming the full disk" "$TMP/err"
     fi
-    if check_fault "$label" "$small/db.duckdb" none; then
+    if check_fault "$label" "$small/db.duckdb" "$before"; then
         if [ "$SHOWN" = new ]; then ok "$label" "the completed run is whole and readable on the still-full disk"
         else not_ok "$label" "the completed run does not show"; fi
+        if [ "$before" = old ]; then
+            if [ "$rc" -eq 0 ] && [ "$LEFT" -gt 0 ]; then
+                ok "$label" "removing the replaced run found no room: exit 0, its $LEFT rows stay stored, not shown"
+            else
+                not_ok "$label" "exit $rc, $LEFT stored rows of the replaced run: want exit 0 with the replaced run not removed (the case is sized wrong)"
+            fi
+        fi
     fi
     local meta=$RUNS
     case "$meta" in
@@ -368,6 +399,11 @@ disk_full_end() {
             not_ok "$label" "--resume after space is back: exit $rc, no 'running them again'" "$TMP/err"
         fi ;;
     esac
+    if [ -e "$small/db.duckdb.wal" ]; then
+        not_ok "$label" "the WAL is still there after a writable open with room"
+    else
+        ok "$label" "with room, the next writable open completed DuckDB's checkpoint (no WAL left)"
+    fi
     # The replaced run may still be stored when its removal found no room: the
     # next run of the scenario removes it.
     "$BIN" "${RUN[@]}" -q --seed 303 --scenario "$SCEN" --db "$small/db.duckdb" >"$TMP/out" 2>"$TMP/err" ||
@@ -383,7 +419,7 @@ elif [ "$ROOT" = 1 ]; then
         if probe "$c"; then
             disk_full "$c" 1
             disk_full "$c" 3
-            [ "$c" = new ] && disk_full "$c" end
+            disk_full "$c" end
         else
             not_ok "full-$c" "the probe run failed" "$TMP/probe.err"
         fi
@@ -529,6 +565,35 @@ case "$ONLY" in
     done
     echo "kill cases took $(($(date +%s) - KILL_START)) s" ;;
 esac
+
+# ---- bad SQL in a user model ------------------------------------------------------
+# A failing user model after the last year: exit 1, the simulation results complete
+# and shown, models_status failed; once the model is fixed, --resume runs the models
+# again.
+if [ -z "$ONLY" ] || [ "$ONLY" = sql ]; then
+    d=$W/badsql
+    mkdir -p "$d/models"
+    cp -a "$W/base_new/." "$d/"
+    printf -- '-- planwise: kind=mart materialized=table\nSELECT error(%s) AS x\n' "'no such thing'" >"$d/models/user_mart.sql"
+    "$BIN" "${RUN[@]}" -q --seed 303 --scenario "$SCEN" --db "$d/db.duckdb" --models "$d/models" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -eq 1 ] && grep -q "user_mart" "$TMP/err" && check_fault bad-sql "$d/db.duckdb" none &&
+        [ "$SHOWN" = new ] && [ "${RUNS##*:}" = failed ]; then
+        ok bad-sql "a failing user model: exit 1, the run complete and shown, models_status failed: $(head -n 1 "$TMP/err" | head -c 120)"
+    else
+        not_ok bad-sql "a failing user model: exit $rc, run_metadata '$RUNS'" "$TMP/err"
+    fi
+    printf -- '-- planwise: kind=mart materialized=table\nSELECT 1 AS x\n' >"$d/models/user_mart.sql"
+    "$BIN" "${RUN[@]}" --seed 303 --scenario "$SCEN" --db "$d/db.duckdb" --models "$d/models" --resume >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -eq 0 ] && grep -q "running them again" "$TMP/err"; then
+        ok bad-sql "with the model fixed, --resume runs the models again"
+    else
+        not_ok bad-sql "--resume after fixing the model: exit $rc" "$TMP/err"
+    fi
+    check_clean bad-sql "$d/db.duckdb" marts
+    rm -rf "$d"
+fi
 
 # ---- 3. write failures of the other output files -----------------------------------
 # expect_write_fail LABEL FILE [--known WHY] CMD...: on the full tmpfs, CMD exits 1
