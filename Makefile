@@ -6,6 +6,8 @@
 #   make check      everything: the fast tier, the invariant, statistical, determinism,
 #                   resume and crash-safety (full disk, kill -9) suites, and the unit
 #                   tests under AddressSanitizer and UBSan
+#   make fault-test crash safety: a full disk (tmpfs; needs root, else skipped),
+#                   kill -9 at chosen points, write failures of every output file
 #   make demo       set up, build, generate a sample census, simulate 2025-2029
 #   make bench      performance benchmark (not part of the tests)
 #   make fuzz       fuzz targets (tests/fuzz/fuzz_*.c) through the replay driver: each
