@@ -3,8 +3,11 @@
 #   make            build build/planwise
 #   make deps       install Debian packages and the pinned DuckDB library
 #   make test       the fast tier (under a minute): unit tests and the CLI golden tests
-#   make check      everything: the fast tier, the invariant, statistical, determinism and
-#                   resume suites, and the unit tests under AddressSanitizer and UBSan
+#   make check      everything: the fast tier, the invariant, statistical, determinism,
+#                   resume and crash-safety (full disk, kill -9) suites, and the unit
+#                   tests under AddressSanitizer and UBSan
+#   make fault-test crash safety: a full disk (tmpfs; needs root, else skipped),
+#                   kill -9 at chosen points, write failures of every output file
 #   make demo       set up, build, generate a sample census, simulate 2025-2029
 #   make bench      performance benchmark (not part of the tests)
 #   make fuzz       fuzz targets (tests/fuzz/fuzz_*.c) through the replay driver: each
@@ -77,7 +80,7 @@ endif
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test ensemble-test mpi-ensemble-test demo bench clean lint fuzz fuzz-libfuzzer
+.PHONY: all deps test check unit-test cli-test invariant-test fault-test san-unit-test report-test ensemble-test mpi-ensemble-test demo bench clean lint fuzz fuzz-libfuzzer
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -112,6 +115,11 @@ $(BUILD)/tools/sql_exec: $(BUILD)/tests/tools/sql_exec.o $(BUILD)/libplanwise.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# A helper of the crash-safety suite: kills a command at points marked by its files.
+$(BUILD)/tools/fault_run: $(BUILD)/tests/tools/fault_run.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplanwise.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -123,7 +131,7 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_MAIN) $(BUILD)/libplanwise.a
 test: unit-test cli-test
 
 # The slow suites; .ci/run runs this target.
-check: test invariant-test report-test ensemble-test mpi-ensemble-test san-unit-test
+check: test invariant-test fault-test report-test ensemble-test mpi-ensemble-test san-unit-test
 
 # A separate make, since SAN changes the build folder and flags.
 san-unit-test:
@@ -137,6 +145,10 @@ cli-test: $(BIN) $(BUILD)/tools/sql_exec
 
 invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/run.sh $(BIN)
+
+# Crash safety: a full disk (tmpfs, needs root) and kill -9 at chosen points of runs.
+fault-test: $(BIN) $(BUILD)/tools/sql_exec $(BUILD)/tools/fault_run
+	@tests/invariants/faults.sh $(BIN)
 
 # The HTML report rendered in headless Chromium (needs chromium and python3).
 report-test: $(BIN) $(BUILD)/tools/sql_exec

@@ -75,8 +75,10 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
     int rc = pw_output_write_year(ctx->out, &yo, err);
     if (rc) return rc;
     struct run_state *st = ctx->state;
-    /* The first committed year replaced the scenario's earlier rows: the earlier
-     * run's checkpoints no longer describe them (also with --no-checkpoints). */
+    /* From its first committed year on, --resume continues this run, not the
+     * scenario's earlier one (which stays shown until this run completes): the
+     * earlier run's checkpoints, under the same names, must not be taken for this
+     * run's (also with --no-checkpoints). */
     if (st->years_committed++ == 0 && !st->resuming) {
         struct stat dir;
         if (stat(st->checkpoint_dir, &dir) == 0 && (rc = pw_checkpoint_clear(st->checkpoint_dir, st->cfg.scenario_id, err)))
