@@ -13,18 +13,19 @@
 --                             on the order rows are added in
 --   employee_deferrals / employer_match  sums over the group, in cents
 -- Reads the stored rows of the visible runs; the age at Dec 31 of Y is Y minus the
--- birth year, and its band comes from the run's band list (pw.run_params), as in
+-- birth year, and its band comes from the run's band labels (pw.band_labels), as in
 -- fct_workforce_snapshot.
 WITH s AS (
     SELECT v.scenario_id, s.simulation_year, s.simulation_year - year(d.employee_birth_date) AS current_age,
-           pw.band(p.age_band_by_age, s.simulation_year - year(d.employee_birth_date)) AS age_band,
+           ab.label AS age_band,
            pw_income_group(s.current_compensation) AS income_band,
            s.current_eligibility_status, s.is_enrolled_flag, s.current_deferral_rate,
            s.prorated_annual_contributions, s.employer_match_amount
     FROM pw.snapshot s
     JOIN pw.visible_years v ON v.run_key = s.run_key AND v.simulation_year = s.simulation_year
     JOIN pw.dim_employee d ON d.run_key = s.run_key AND d.employee_key = s.employee_key
-    JOIN pw.run_params p ON p.run_key = s.run_key
+    JOIN pw.band_labels ab ON ab.run_key = s.run_key AND ab.dimension = 0
+                          AND ab.value = least(s.simulation_year - year(d.employee_birth_date), 127)
 )
 SELECT scenario_id, simulation_year, age_band, income_band,
        count(*) AS employees,

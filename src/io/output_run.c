@@ -19,9 +19,6 @@
 #include "model/config_plan.h"
 #include "model/plan_config.h"
 
-/* Band lists of pw.run_params cover ages and tenures 0..PARAM_BAND_VALUES - 1;
- * larger values take the last entry (pw.band). */
-#define PARAM_BAND_VALUES 128
 
 static int exec_sb(struct pw_db *db, const struct pw_strbuf *b, const char *what, struct pw_err *err)
 {
@@ -204,16 +201,31 @@ static int write_metadata_row(struct pw_output *o, const struct pw_run_metadata 
 static void band_list(struct pw_strbuf *b, const struct pw_bands *bands)
 {
     pw_sb_add(b, "[");
-    for (int v = 0; v < PARAM_BAND_VALUES; v++) {
+    for (int v = 0; v < PW_BAND_VALUES; v++) {
         if (v) pw_sb_add(b, ", ");
         pw_sb_add_sql_literal(b, bands->label[pw_band_index(bands, v)]);
     }
     pw_sb_add(b, "]");
 }
 
-/* The run's settings that the views show (store_schema.h, pw.run_params). */
+static void band_rows(struct pw_strbuf *b, int run_key, int dimension, const struct pw_bands *bands)
+{
+    for (int v = 0; v < PW_BAND_VALUES; v++) {
+        pw_sb_addf(b, "%s(%d, %d, %d, ", v ? ", " : "", run_key, dimension, v);
+        pw_sb_add_sql_literal(b, bands->label[pw_band_index(bands, v)]);
+        pw_sb_add(b, ")");
+    }
+}
+
+/* The run's settings that the views show (store_schema.h, pw.run_params and
+ * pw.band_labels). */
 static void run_params_sql(struct pw_strbuf *b, int run_key, const struct pw_output_options *opt)
 {
+    pw_sb_addf(b, "DELETE FROM pw.band_labels WHERE run_key = %d; INSERT INTO pw.band_labels VALUES ", run_key);
+    band_rows(b, run_key, 0, &opt->tables->age_bands);
+    pw_sb_add(b, ", ");
+    band_rows(b, run_key, 1, &opt->tables->tenure_bands);
+    pw_sb_add(b, ";");
     const struct pw_config *c = opt->cfg;
     const struct pw_plan_config *p = &c->plan;
     const struct pw_match_formula *f = p->match_enabled ? pw_plan_active_formula(p) : NULL;

@@ -24,6 +24,7 @@ static const struct pw_store_column needs_columns[] = {PW_NEEDS_COLUMNS(PW__COLD
 static const struct pw_store_column needs_level_columns[] = {PW_NEEDS_BY_LEVEL_COLUMNS(PW__COLDEF)};
 static const struct pw_store_column rejected_columns[] = {PW_REJECTED_ROWS_COLUMNS(PW__COLDEF)};
 static const struct pw_store_column params_columns[] = {PW_RUN_PARAMS_COLUMNS(PW__COLDEF)};
+static const struct pw_store_column band_columns[] = {PW_BAND_LABELS_COLUMNS(PW__COLDEF)};
 static const struct pw_store_column commit_columns[] = {PW_YEAR_COMMITS_COLUMNS(PW__COLDEF)};
 static const struct pw_store_column metadata_columns[] = {PW_RUN_METADATA_COLUMNS(PW__COLDEF)};
 #undef PW__COLDEF
@@ -39,6 +40,7 @@ const struct pw_store_table_def pw_store_tables[PW_T_COUNT] = {
     [PW_T_NEEDS_BY_LEVEL] = PW__TABLE("pw.needs_by_level", needs_level_columns, true),
     [PW_T_REJECTED_ROWS] = PW__TABLE("pw.rejected_rows", rejected_columns, false),
     [PW_T_RUN_PARAMS] = PW__TABLE("pw.run_params", params_columns, false),
+    [PW_T_BAND_LABELS] = PW__TABLE("pw.band_labels", band_columns, false),
     [PW_T_YEAR_COMMITS] = PW__TABLE("pw.year_commits", commit_columns, true),
     [PW_T_RUN_METADATA] = PW__TABLE("main.run_metadata", metadata_columns, false),
 };

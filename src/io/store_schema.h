@@ -210,6 +210,17 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
     X(match_formula_type, "pw.formula_type", PW_NULLABLE, "")       \
     X(effective_config, "VARCHAR", PW_NN, "")
 
+/* A run's band labels by value (MODEL 1.3 bands of its age_bands and
+ * tenure_bands tables): dimension 0 = age, 1 = years of tenure, for values
+ * 0..PW_BAND_VALUES - 1; larger values use the last. The views join on it:
+ * a lookup in a list column copies the list into every row first. */
+#define PW_BAND_LABELS_COLUMNS(X)                                    \
+    X(run_key, "INTEGER", PW_NN, "")                                 \
+    X(dimension, "UTINYINT", PW_NN, "")                              \
+    X(value, "SMALLINT", PW_NN, "")                                  \
+    X(label, "VARCHAR", PW_NN, "")
+#define PW_BAND_VALUES 128
+
 /* The commit record of a year: the year's rows of this run are complete. */
 #define PW_YEAR_COMMITS_COLUMNS(X)                                   \
     X(run_key, "INTEGER", PW_NN, "")                                   \
@@ -274,6 +285,7 @@ enum pw_store_table {
     PW_T_NEEDS_BY_LEVEL,
     PW_T_REJECTED_ROWS,
     PW_T_RUN_PARAMS,
+    PW_T_BAND_LABELS,
     PW_T_YEAR_COMMITS,
     PW_T_RUN_METADATA,
     PW_T_COUNT

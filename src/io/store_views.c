@@ -13,6 +13,9 @@
 #include "io/db_internal.h"
 #include "io/store_schema.h"
 
+#define PW__S(x) #x
+#define PW__STR(x) PW__S(x)
+
 #define PW__VCOL(name, type, expr) {#name, type, expr},
 static const struct pw_view_column events_cols[] = {PW_V_EVENTS_COLUMNS(PW__VCOL)};
 static const struct pw_view_column snapshot_cols[] = {PW_V_SNAPSHOT_COLUMNS(PW__VCOL)};
@@ -26,11 +29,20 @@ static const struct pw_view_column rejected_cols[] = {PW_V_REJECTED_COLUMNS(PW__
     " JOIN pw.visible_years v ON v.run_key = " t ".run_key AND v.simulation_year = " t ".simulation_year" \
     " JOIN pw.dim_employee d ON d.run_key = " t ".run_key AND d.employee_key = " t ".employee_key"        \
     " JOIN pw.run_params p ON p.run_key = " t ".run_key"
+/* The band label of a value of a run (pw.band_labels: 0 = age, 1 = tenure). */
+#define PW__BAND_JOIN(alias, t, dim, value)                                                            \
+    " LEFT JOIN pw.band_labels " alias " ON " alias ".run_key = " t ".run_key AND " alias ".dimension = " dim \
+    " AND " alias ".value = least(" value ", " PW__STR(PW_BAND_VALUES) " - 1)"
 
 #define PW__VIEW(name, cols, from) {name, cols, (int)(sizeof cols / sizeof *cols), from}
 const struct pw_view_def pw_views[PW_V_COUNT] = {
-    [PW_V_EVENTS] = PW__VIEW("fct_yearly_events", events_cols, "FROM pw.events e" PW__FROM_EMPLOYEE_YEAR("e")),
-    [PW_V_SNAPSHOT] = PW__VIEW("fct_workforce_snapshot", snapshot_cols, "FROM pw.snapshot s" PW__FROM_EMPLOYEE_YEAR("s")),
+    [PW_V_EVENTS] = PW__VIEW("fct_yearly_events", events_cols,
+                             "FROM pw.events e" PW__FROM_EMPLOYEE_YEAR("e")
+                             PW__BAND_JOIN("ab", "e", "0", "e.simulation_year - year(d.employee_birth_date)")
+                             PW__BAND_JOIN("tb", "e", "1", "e.employee_tenure")),
+    [PW_V_SNAPSHOT] = PW__VIEW("fct_workforce_snapshot", snapshot_cols,
+                               "FROM pw.snapshot s" PW__FROM_EMPLOYEE_YEAR("s")
+                               PW__BAND_JOIN("ab", "s", "0", PW_SNAP_AGE) PW__BAND_JOIN("tb", "s", "1", PW_SNAP_TENURE)),
     [PW_V_MATCH] = PW__VIEW("fct_employer_match_events", match_cols,
                             "FROM pw.snapshot s" PW__FROM_EMPLOYEE_YEAR("s")
                             " WHERE s.employer_match_amount > 0 AND p.match_formula_name IS NOT NULL"),
@@ -165,9 +177,6 @@ static const char *const wide_compat[] = {
 #undef PW__DETAIL
 
 /* ---- the unpacking views over the packed stores ------------------------------ */
-
-#define PW__S(x) #x
-#define PW__STR(x) PW__S(x)
 #define PW__FIELD(col, name) "CAST((" col " >> " PW__STR(PW_##name##_SHIFT) ") & " PW__STR(PW_##name##_MASK) " AS UTINYINT)"
 #define PW__FLAG(bit) "(codes & " PW__STR(PW_SNAPFLAG_##bit) ") <> 0"
 

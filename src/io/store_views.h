@@ -20,7 +20,8 @@
 #include "core/strbuf.h"
 #include "io/db.h"
 
-/* Event rows: e = pw.events, v = pw.visible_years, d = pw.dim_employee, p = pw.run_params. */
+/* Event rows: e = pw.events, v = pw.visible_years, d = pw.dim_employee, p = pw.run_params,
+ * ab / tb = pw.band_labels of the age and the tenure. */
 #define PW_V_EVENTS_COLUMNS(X)                                                                        \
     X(scenario_id, "VARCHAR", "v.scenario_id")                                                      \
     X(event_id, "UUID", "pw.event_uuid(v.scenario_id, d.employee_id, e.simulation_year, e.event_type, e.event_sequence)") \
@@ -37,8 +38,8 @@
     X(level_id, "INTEGER", "CAST(e.level_id AS INTEGER)")                                            \
     X(employee_age, "INTEGER", "e.simulation_year - year(d.employee_birth_date)")                   \
     X(employee_tenure, "INTEGER", "CAST(e.employee_tenure AS INTEGER)")                              \
-    X(age_band, "VARCHAR", "pw.band(p.age_band_by_age, e.simulation_year - year(d.employee_birth_date))") \
-    X(tenure_band, "VARCHAR", "pw.band(p.tenure_band_by_years, e.employee_tenure)")                   \
+    X(age_band, "VARCHAR", "ab.label")                                                               \
+    X(tenure_band, "VARCHAR", "tb.label")                                                            \
     X(event_probability, "DOUBLE", "e.event_probability")                                            \
     X(event_details, "VARCHAR", "pw.event_details(e.event_type, e.event_category, e.effective_date, e.level_id, " \
       "e.employee_deferral_rate, e.detail_rate_1, e.detail_rate_2, e.detail_amount_1, e.detail_amount_2, "   \
@@ -73,8 +74,8 @@
     X(level_id, "INTEGER", "CAST(s.level_id AS INTEGER)")                                            \
     X(current_age, "INTEGER", PW_SNAP_AGE)                                                           \
     X(current_tenure, "INTEGER", PW_SNAP_TENURE)                                                     \
-    X(age_band, "VARCHAR", "pw.band(p.age_band_by_age, " PW_SNAP_AGE ")")                            \
-    X(tenure_band, "VARCHAR", "pw.band(p.tenure_band_by_years, " PW_SNAP_TENURE ")")                 \
+    X(age_band, "VARCHAR", "ab.label")                                                               \
+    X(tenure_band, "VARCHAR", "tb.label")                                                            \
     X(current_compensation, "DOUBLE", "s.current_compensation")                                      \
     X(prorated_annual_compensation, "DOUBLE", "s.prorated_annual_compensation")                      \
     X(full_year_equivalent_compensation, "DOUBLE", "s.current_compensation")                         \
