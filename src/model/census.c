@@ -92,6 +92,9 @@ static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len
     if (id_len >= sizeof r->employee_id) id_len = sizeof r->employee_id - 1;
     memcpy(r->employee_id, id, id_len);
     r->employee_id[id_len] = '\0';
+    /* Shown in messages and stored in census_rejected_rows: no raw control bytes. */
+    for (size_t i = 0; i < id_len; i++)
+        if ((unsigned char)r->employee_id[i] < 0x20 || r->employee_id[i] == 0x7F) r->employee_id[i] = '?';
     snprintf(r->column, sizeof r->column, "%s", pw_census_column_names[col]);
     va_list ap;
     va_start(ap, fmt);
@@ -103,13 +106,71 @@ static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len
 
 #define SHOW(n, s) (int)((n) > 40 ? 40 : (n)), (s)   /* at most 40 bytes of a bad value in a reason */
 
+/* ---- row rules against hostile values (kept apart from the MODEL 2.1 rules) ---- */
+
+/* Why id (trimmed, n bytes) is not a usable employee_id, or NULL. Ids become event
+ * ids, file names of nothing, and text in reports: a control byte (a NUL cut the
+ * hashed id short) or an id past 64 characters (longer ones were truncated into
+ * duplicate event ids) is refused rather than mangled. */
+static const char *id_problem(const char *id, size_t n, char *why, size_t size)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)id[i];
+        /* C0 controls and DEL, and the C1 controls U+0080-U+009F (UTF-8 C2 80-9F). */
+        bool c1 = b == 0xC2 && i + 1 < n && (unsigned char)id[i + 1] >= 0x80 && (unsigned char)id[i + 1] <= 0x9F;
+        if (b < 0x20 || b == 0x7F || c1) {
+            snprintf(why, size, "has a control character (code %u) at character %zu; ids must be printable text",
+                     c1 ? (unsigned)(unsigned char)id[i + 1] : (unsigned)b, chars + 1);
+            return why;
+        }
+        chars += (b & 0xC0) != 0x80;
+    }
+    if (chars > PW_CENSUS_ID_MAX) {
+        snprintf(why, size, "is %zu characters long; at most %d are allowed", chars, PW_CENSUS_ID_MAX);
+        return why;
+    }
+    /* 64 characters of UTF-8 take at most 4 bytes each; more is broken text. */
+    if (n > 4 * PW_CENSUS_ID_MAX) {
+        snprintf(why, size, "is %zu bytes long; at most %d characters (%d bytes) are allowed", n, PW_CENSUS_ID_MAX,
+                 4 * PW_CENSUS_ID_MAX);
+        return why;
+    }
+    return NULL;
+}
+
+/* Why a termination date does not fit the row, or NULL. Before the hire date is
+ * impossible. After the census date on an active row describes a departure that
+ * has not happened yet: the simulation draws terminations itself, and dropping the
+ * employee from the starting roster (the reference system's treatment of any row
+ * with a date) would understate the workforce; docs/decisions.md. */
+static const char *termination_problem(pw_date term, pw_date hire, bool active, pw_date census_date, char *why,
+                                       size_t size)
+{
+    char a[11], b[11];
+    if (term < hire) {
+        pw_date_format(term, a), pw_date_format(hire, b);
+        snprintf(why, size, "termination date %s is before the hire date %s", a, b);
+        return why;
+    }
+    if (active && term > census_date) {
+        pw_date_format(term, a), pw_date_format(census_date, b);
+        snprintf(why, size,
+                 "termination date %s is after the census date %s on an active row (leave it empty while "
+                 "employed, or set active to false)",
+                 a, b);
+        return why;
+    }
+    return NULL;
+}
+
 int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, size_t row, const struct pw_config *cfg,
                       const struct pw_tables *tables)
 {
     struct pw__census_row r = {0};
     size_t n, idn;
     const char *s, *id;
-    char a[11], b[11];
+    char a[11], b[11], why[160];
     bool flag, active = true;
     int percent_fixed = 0, clamped = 0, hours_fixed = 0, level_ignored = 0;
     const pw_date census_date = cfg->plan_year_end_date;
@@ -117,7 +178,7 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
 
     id = field(f, PW_CC_EMPLOYEE_ID, &idn);
     if (!idn) return reject(c, row, "", 0, PW_CC_EMPLOYEE_ID, "is empty");
-    if (idn > UINT32_MAX) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "is too long");
+    if (id_problem(id, idn, why, sizeof why)) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "%s", why);
 
     s = field(f, PW_CC_BIRTH_DATE, &n);
     if (!n) return reject(c, row, id, idn, PW_CC_BIRTH_DATE, "is missing");
@@ -148,6 +209,9 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
         return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION, "'%.*s' is not a finite number", SHOW(n, s));
     if (r.comp <= 0)
         return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION, "must be greater than 0 (%.*s)", SHOW(n, s));
+    if (r.comp > PW_CENSUS_COMP_MAX)
+        return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION,
+                      "'%.*s' is above 1000000000, the largest annual salary rate accepted", SHOW(n, s));
 
     r.term = PW_NO_DATE;
     s = field(f, PW_CC_TERMINATION_DATE, &n);
@@ -158,6 +222,8 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
     if (n && !pw_csv_parse_bool(s, n, &active))
         return reject(c, row, id, idn, PW_CC_ACTIVE, "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)",
                       SHOW(n, s));
+    if (r.term != PW_NO_DATE && termination_problem(r.term, r.hire, active, census_date, why, sizeof why))
+        return reject(c, row, id, idn, PW_CC_TERMINATION_DATE, "%s", why);
 
     s = field(f, PW_CC_DEFERRAL_RATE, &n);
     if (n) {
