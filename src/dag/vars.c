@@ -127,8 +127,7 @@ static bool is_number(const char *s)
     return *s == '\0';
 }
 
-/* Drops trailing blanks, comments and semicolons, so the query can be wrapped. */
-static void strip_tail(char *sql, size_t *len)
+void pw__strip_tail(char *sql, size_t *len)
 {
     /* Find the end of the last token outside comments and strings. */
     size_t last = 0;
@@ -191,7 +190,7 @@ int pw_dag_render(const struct pw_dag *dag, size_t i, char **out, struct pw_err 
         free(sql);
         return pw_err_set(err, PW_ENOMEM, "out of memory");
     }
-    strip_tail(sql, &len);
+    pw__strip_tail(sql, &len);
     *out = sql;
     return 0;
 }
