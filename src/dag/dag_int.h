@@ -42,8 +42,9 @@ char *pw__strdup(const char *s);
 /* Relations a ref may name without being a model: the planwise output tables. */
 bool pw__is_output_table(const char *name);
 
-/* Drops trailing blanks, comments and semicolons of sql (vars.c), so the query
- * can be wrapped; *len is updated and sql NUL-terminated there. */
+/* Drops trailing blanks, comments and semicolons of sql (statements.c), so the
+ * query can be wrapped; *len is updated and sql NUL-terminated there. Strings,
+ * quoted names, dollar quotes and nested comments are skipped whole. */
 void pw__strip_tail(char *sql, size_t *len);
 /* Records a problem for every user model that is not exactly one query
  * (statements.c). Returns PW_ENOMEM if it cannot record. */

@@ -98,6 +98,24 @@ static void skip_token(struct cursor *c)
     advance(c, 1);
 }
 
+void pw__strip_tail(char *sql, size_t *len)
+{
+    struct cursor c = {sql, 0, *len, 1};
+    size_t last = 0;
+    for (;;) {
+        skip_blank(&c);
+        if (c.i >= c.n) break;
+        if (sql[c.i] == ';') {
+            advance(&c, 1);
+            continue;
+        }
+        skip_token(&c);
+        last = c.i;
+    }
+    *len = last;
+    sql[last] = '\0';
+}
+
 /* Line where the second statement starts (after the first ';' outside strings and
  * comments that is followed by more SQL), or 0. */
 static int second_statement_line(const char *sql)
