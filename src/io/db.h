@@ -67,6 +67,12 @@ bool pw_db_parses_as_query(struct pw_db *db, const char *statement);
  * or an EXPLAIN. Runs nothing. */
 int pw_db_check_query(struct pw_db *db, const char *sql, const char *what, struct pw_err *err);
 
+/* Writes the result of the one query sql as a Parquet file at path (query_parquet.c):
+ * a separate in-memory DuckDB instance that runs only planwise's COPY streams the
+ * result from db, so db may be sandboxed (pw_db_sandbox). Written to a temporary
+ * name, synced and renamed. */
+int pw_db_write_query_parquet(struct pw_db *db, const char *sql, const char *path, struct pw_err *err);
+
 /* Runs sql and prints the result to out as an aligned table or CSV. */
 int pw_db_print_query(struct pw_db *db, const char *sql, FILE *out, int format, struct pw_err *err);
 
