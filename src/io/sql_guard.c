@@ -169,7 +169,7 @@ int pw_db_check_query(struct pw_db *db, const char *sql, const char *what, struc
                 rc = pw_err_set(err, PW_EDB,
                                 "%s: statement %llu is %s; only SELECT/WITH queries are allowed here "
                                 "(ATTACH, COPY, EXPORT, INSTALL, LOAD, SET, PRAGMA and writes are refused; "
-                                "use 'planwise query --out FILE.csv' to save a result)",
+                                "use 'planwise query --out FILE.csv or FILE.parquet' to save a result)",
                                 what, (unsigned long long)(i + 1), statement_name(t));
         }
         duckdb_destroy_prepare(&ps);
