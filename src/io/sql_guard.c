@@ -63,18 +63,23 @@ static const char *const sandbox_dir_suffixes[] = {
     NULL,
 };
 
-#define SANDBOX_DIRS_MAX (sizeof sandbox_dir_suffixes / sizeof *sandbox_dir_suffixes)
+#define SANDBOX_DIRS_MAX (2 * sizeof sandbox_dir_suffixes / sizeof *sandbox_dir_suffixes)
 #define SANDBOX_DIR_LEN (PATH_MAX + 16)
 
 static int sandbox_dirs(const struct pw_db *db, char dirs[][SANDBOX_DIR_LEN])
 {
     int n = 0;
     if (strcmp(db->path, ":memory:") == 0) return 0;
-    /* Absolute, so the permission does not depend on the current folder. */
+    /* DuckDB compares the paths as written: allow the folder both as the database
+     * path was given and as an absolute path, so SQL naming it either way (a view
+     * written with the absolute path, a query run from the database's folder)
+     * gets through. */
     char full[PATH_MAX];
-    const char *base = realpath(db->path, full) ? full : db->path;
-    for (size_t i = 0; sandbox_dir_suffixes[i]; i++)
-        snprintf(dirs[n++], SANDBOX_DIR_LEN, "%s%s", base, sandbox_dir_suffixes[i]);
+    bool absolute = realpath(db->path, full) && strcmp(full, db->path) != 0;
+    for (size_t i = 0; sandbox_dir_suffixes[i]; i++) {
+        snprintf(dirs[n++], SANDBOX_DIR_LEN, "%s%s", db->path, sandbox_dir_suffixes[i]);
+        if (absolute) snprintf(dirs[n++], SANDBOX_DIR_LEN, "%s%s", full, sandbox_dir_suffixes[i]);
+    }
     return n;
 }
 
