@@ -79,6 +79,45 @@ static const char *field(const struct pw_census_fields *f, int col, size_t *len)
 static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len, int col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* Rejected rows are printed and stored in census_rejected_rows, which takes only
+ * valid UTF-8: a control byte, a byte that is not UTF-8, or a character cut by
+ * the truncation of an id or quoted value becomes '?'. */
+/* Bytes of the valid UTF-8 character at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_char_len(const unsigned char *p)
+{
+    unsigned char b = p[0];
+    if (b < 0x80) return 1;
+    size_t len = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    if (!len) return 0;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (b == 0xE0) lo = 0xA0;
+    else if (b == 0xED) hi = 0x9F;
+    else if (b == 0xF0) lo = 0x90;
+    else if (b == 0xF4) hi = 0x8F;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (size_t k = 2; k < len; k++)
+        if ((p[k] & 0xC0) != 0x80) return 0;
+    return len;
+}
+
+/* Rejected rows are printed and stored in census_rejected_rows, which takes only
+ * valid UTF-8: in the first n bytes of s, a control byte (NUL included), a byte
+ * that is not UTF-8, or a character cut by the truncation of an id or a quoted
+ * value becomes '?'. */
+static void printable_utf8(char *s, size_t n)
+{
+    unsigned char *p = (unsigned char *)s, *end = p + n;
+    while (p < end) {
+        size_t len = utf8_char_len(p);
+        if (len == 0 || p + len > end || (len == 1 && (*p < 0x20 || *p == 0x7F))) {
+            *p++ = '?';
+            continue;
+        }
+        p += len;
+    }
+}
+
 static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len, int col, const char *fmt, ...)
 {
     if (c->rejected_count == c->rejected_capacity) {
@@ -92,14 +131,13 @@ static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len
     if (id_len >= sizeof r->employee_id) id_len = sizeof r->employee_id - 1;
     memcpy(r->employee_id, id, id_len);
     r->employee_id[id_len] = '\0';
-    /* Shown in messages and stored in census_rejected_rows: no raw control bytes. */
-    for (size_t i = 0; i < id_len; i++)
-        if ((unsigned char)r->employee_id[i] < 0x20 || r->employee_id[i] == 0x7F) r->employee_id[i] = '?';
+    printable_utf8(r->employee_id, id_len);
     snprintf(r->column, sizeof r->column, "%s", pw_census_column_names[col]);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(r->reason, sizeof r->reason, fmt, ap);
     va_end(ap);
+    printable_utf8(r->reason, strlen(r->reason));
     c->stats.rejected_rows++;
     return 0;
 }

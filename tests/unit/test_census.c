@@ -214,6 +214,26 @@ static void test_hostile_values(void **state)
     assert_string_equal(fx->census.rejected[before].employee_id, "E1?X");
     assert_non_null(strstr(fx->census.rejected[before].reason, "(code 0) at character 3"));
 
+    /* Recorded ids and reasons are valid UTF-8 (census_rejected_rows refuses
+     * anything else): the 63 bytes kept of 70 e-acutes end in half a character,
+     * a quoted value is cut at 40 bytes, and a byte that is not UTF-8 is replaced. */
+    row[0] = '\0';
+    for (int i = 0; i < 70; i++) strcat(row, "\xc3\xa9");
+    strcat(row, "|1990-01-01|2015-01-01|50000");
+    expect_rejected(fx, row, "employee_id", "is 70 characters long");
+    const char *kept = fx->census.rejected[fx->census.rejected_count - 1].employee_id;
+    assert_int_equal(strlen(kept), 63);
+    assert_int_equal(kept[62], '?');
+    assert_int_equal(memcmp(kept, "\xc3\xa9\xc3\xa9", 4), 0);
+    snprintf(row, sizeof row, "Q1|1990-01-01|%s|50000", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                                      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9x\xc3\xa9");
+    expect_rejected(fx, row, "employee_hire_date", "is not a date");
+    const char *reason = fx->census.rejected[fx->census.rejected_count - 1].reason;
+    assert_non_null(strstr(reason, "\xc3\xa9x?' is not a date"));
+    expect_rejected(fx, "Q2|1990-01-01|20\xff" "5-01-01|50000", "employee_hire_date", "'20?5-01-01' is not a date");
+    expect_rejected(fx, "Q\xed\xa0\x80|1990-01-01|2015-01-01|0", "employee_gross_compensation", "greater than 0");
+    assert_string_equal(fx->census.rejected[fx->census.rejected_count - 1].employee_id, "Q???");
+
     /* Pay: at most 1e9 a year. */
     add(fx, "P1|1990-01-01|2015-01-01|1000000000");
     expect_rejected(fx, "P2|1990-01-01|2015-01-01|1000000000.01", "employee_gross_compensation",
