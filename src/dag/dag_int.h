@@ -23,6 +23,7 @@ struct pw_dag {
     const char *prelude_file;        /* its path, for messages */
     int levels;                      /* after planning */
     bool planned;
+    struct pw_db *parser;            /* borrowed: a database whose parser planning may use, or NULL */
 };
 
 /* Records a problem (printf-style message). Returns PW_ENOMEM if it cannot. */

@@ -209,7 +209,9 @@ int pw_dag_execute(struct pw_dag *dag, struct pw_db *db, int threads, struct pw_
                    struct pw_err *err)
 {
     memset(sum, 0, sizeof *sum);
+    dag->parser = db;
     size_t problems = pw_dag_plan(dag);
+    dag->parser = NULL;
     if (problems) {
         sum->problems = (int)problems;
         return pw_err_set(err, PW_EMODEL, "%zu problem%s in the SQL models; none was run", problems,

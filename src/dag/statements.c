@@ -10,6 +10,7 @@
  * {{ var() }} by NULL, on the same lines: refs and vars render as one name or one
  * literal, so they cannot add or remove a statement. A model that does not parse
  * at all is left to the executor, which reports DuckDB's syntax error for it. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,24 +213,34 @@ static int check_model(struct pw_dag *dag, struct pw_db *db, const struct pw_mod
     return rc;
 }
 
+/* Without a database of the caller's (planning for `validate` or `models plan`),
+ * one in-memory DuckDB serves as the parser for the whole process: opening an
+ * instance costs tens of milliseconds, once is enough. It is never closed; it
+ * holds no file. Parsing on one connection is serialised. */
+static pthread_mutex_t parser_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pw_db *shared_parser;
+
 int pw__check_statements(struct pw_dag *dag)
 {
     bool any = false;
     for (size_t i = 0; i < dag->count && !any; i++) any = !dag->models[i].builtin;
     if (!any) return 0;
-    /* A private in-memory database, only for its parser. */
-    struct pw_db *db = NULL;
+    pthread_mutex_lock(&parser_lock);
+    struct pw_db *db = dag->parser;
     struct pw_err err = {0};
-    if (pw_db_open(&db, NULL, NULL, &err))
-        return pw__dag_problem(dag, "", 0, "cannot check the models' SQL: %s", err.msg);
-    int rc = 0;
-    for (size_t i = 0; i < dag->count && !rc; i++) {
+    if (!db && !shared_parser) {
+        struct pw_db_options opt = {.threads = 1};
+        if (pw_db_open(&shared_parser, NULL, &opt, &err)) shared_parser = NULL;
+    }
+    if (!db) db = shared_parser;
+    int rc = db ? 0 : pw__dag_problem(dag, "", 0, "cannot check the models' SQL: %s", err.msg);
+    for (size_t i = 0; i < dag->count && db && !rc; i++) {
         const struct pw_model *m = &dag->models[i];
         /* Built-in models are checked by the test suite; a model with other
          * problems (a bad template) would only add noise. */
         if (m->builtin || has_problem(dag, m->file)) continue;
         rc = check_model(dag, db, m);
     }
-    pw_db_close(db);
+    pthread_mutex_unlock(&parser_lock);
     return rc;
 }
