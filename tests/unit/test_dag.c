@@ -380,6 +380,9 @@ static void test_models_sandboxed(void **state)
         "m/passwd.sql", "SELECT * FROM read_csv('/etc/passwd')",
         "m/parquet.sql", "-- planwise: materialized=view\nSELECT * FROM read_parquet('/tmp/*.parquet')",
         "m/reads_own.sql", "SELECT count(*) AS n FROM {{ ref('fine') }}",
+        /* Does not parse as a whole, so planning leaves it to the executor, whose
+         * exact check refuses it before the DROP could run. */
+        "m/hidden_drop.sql", "SELECT 1 AS a; DROP TABLE {{ ref('fine') }}; SELEC oops",
         0};
     struct pw_dag *dag = dag_of(files);
     assert_int_equal(pw_dag_plan(dag), 0);
@@ -396,6 +399,9 @@ static void test_models_sandboxed(void **state)
     assert_non_null(strstr(result(&sum, "passwd")->error, "Permission Error"));
     assert_non_null(strstr(result(&sum, "passwd")->error, "/etc/passwd"));
     assert_int_equal(result(&sum, "parquet")->status, PW_MODEL_FAILED);
+    assert_int_equal(result(&sum, "hidden_drop")->status, PW_MODEL_FAILED);
+    assert_non_null(strstr(result(&sum, "hidden_drop")->error, "not run: "));
+    assert_int_equal(query_int(db, "SELECT count(*) FROM fine"), 5);
     pw_dag_summary_release(&sum);
     assert_int_equal(query_int(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'passwd'"), 0);
     /* After: the instance stays sandboxed for every connection, new ones included. */
