@@ -1,7 +1,10 @@
 /* cmd_query.c: `planwise query --db FILE "SQL"`: run a query against an output
- * database and print an aligned table or CSV, or save it with --out. The SQL is
- * sandboxed (io/sql_guard.c): read-only, no files, no extensions, queries only. */
+ * database and print an aligned table or CSV, or save it with --out as CSV or
+ * Parquet. The SQL is sandboxed (io/sql_guard.c): read-only, no files, no
+ * extensions, queries only; planwise writes the --out file itself (a Parquet file
+ * through a separate DuckDB instance that never sees the user's SQL). */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,7 +14,7 @@
 #include "io/db.h"
 
 static const char usage[] =
-    "usage: planwise query --db FILE [--csv] [--out FILE.csv] \"SQL\"\n"
+    "usage: planwise query --db FILE [--csv] [--out FILE.csv|FILE.parquet] \"SQL\"\n"
     "\n"
     "Run a SQL query against a planwise output database (opened read-only) and print\n"
     "the result as an aligned table, or as CSV with --csv.\n"
@@ -21,7 +24,8 @@ static const char usage[] =
     "options:\n"
     "      --db FILE   database written by 'planwise run' (default: simulation.duckdb)\n"
     "      --csv       print CSV (header row, RFC 4180 quoting)\n"
-    "      --out FILE  write the result as CSV to FILE (must end in .csv) instead of printing\n"
+    "      --out FILE  write the result to FILE instead of printing: CSV for a name ending\n"
+    "                  in .csv, Parquet for .parquet (the file is replaced whole or not at all)\n"
     "  -h, --help      show this help\n";
 
 int pw_cmd_query(int argc, char **argv)
@@ -46,10 +50,12 @@ int pw_cmd_query(int argc, char **argv)
     }
     if (optind >= argc) return pw_cli_usage_error("query", "missing SQL query");
     if (optind + 1 < argc) return pw_cli_usage_error("query", "give the SQL as one argument (quote it)");
+    bool parquet = false;
     if (out_path) {
         size_t n = strlen(out_path);
-        if (n < 5 || strcmp(out_path + n - 4, ".csv") != 0)
-            return pw_cli_usage_error("query", "--out '%s': only .csv files are written (use 'planwise export' for Parquet)", out_path);
+        parquet = n > 8 && strcmp(out_path + n - 8, ".parquet") == 0;
+        if (!parquet && (n < 5 || strcmp(out_path + n - 4, ".csv") != 0))
+            return pw_cli_usage_error("query", "--out '%s': the name must end in .csv or .parquet", out_path);
     }
     struct stat st;
     struct pw_err err = {0};
@@ -65,7 +71,9 @@ int pw_cmd_query(int argc, char **argv)
      * sandbox holds even if the check missed a statement type. */
     if (!rc) rc = pw_db_sandbox(db, &err);
     if (!rc) rc = pw_db_check_query(db, argv[optind], "query refused", &err);
-    if (!rc && out_path) {
+    if (!rc && parquet) {
+        rc = pw_db_write_query_parquet(db, argv[optind], out_path, &err);
+    } else if (!rc && out_path) {
         struct pw_atomic_file af;
         rc = pw_atomic_file_open(&af, out_path, &err);
         if (!rc) {

@@ -318,6 +318,22 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
     pw_perf_free(s->perf);
 }
 
+/* A census in which every row was rejected stops the run before the usual list
+ * of rejected rows (whatever --on-bad-rows says): list the first rows under the
+ * error, in the layout of that list and of `planwise validate`. */
+static void list_all_rejected(const struct run_state *s)
+{
+    const struct pw_census *c = &s->census;
+    if (!s->census_ready || c->stats.valid_rows > 0 || c->rejected_count == 0) return;
+    size_t shown = c->rejected_count < 10 ? c->rejected_count : 10;
+    for (size_t i = 0; i < shown; i++) {
+        const struct pw_rejected_row *r = &c->rejected[i];
+        fprintf(stderr, "  row %zu (employee_id '%s'), column '%s': %s\n", r->row, r->employee_id, r->column,
+                r->reason);
+    }
+    if (c->rejected_count > shown) fprintf(stderr, "  ... and %zu more\n", c->rejected_count - shown);
+}
+
 /* The run's facts for the performance record. */
 static void perf_run_facts(const struct run_state *s, double wall_seconds, double cpu_seconds, struct pw_perf_run *r)
 {
@@ -447,9 +463,11 @@ int pw_cmd_run(int argc, char **argv)
     }
     rc = pw__run_simulate(&s, &o, t_start, &err);
     if (rc) {
+        int code = pw_cli_fail(&err);
+        list_all_rejected(&s);
         cleanup(&s, &err, o.db);
         pw_run_perf_release(&o.perf);
-        return pw_cli_fail(&err);
+        return code;
     }
     /* Closing the database checkpoints it; that belongs to the measured run. */
     struct pw_perf_mark close_mark = pw_perf_start();

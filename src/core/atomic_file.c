@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int move_into_place(struct pw_atomic_file *af, struct pw_err *err);
+
 int pw_atomic_file_open(struct pw_atomic_file *af, const char *path, struct pw_err *err)
 {
     memset(af, 0, sizeof *af);
@@ -51,8 +53,44 @@ int pw_atomic_file_commit(struct pw_atomic_file *af, struct pw_err *err)
         return pw_err_set(err, PW_EIO, "cannot write '%s': %s", af->path, strerror(e));
     }
     if (af->direct) return 0;
+    return move_into_place(af, err);
+}
+
+int pw_atomic_file_begin_path(struct pw_atomic_file *af, const char *path, struct pw_err *err)
+{
+    memset(af, 0, sizeof *af);
+    if (strlen(path) >= sizeof af->path) return pw_err_set(err, PW_EIO, "cannot write '%s': path too long", path);
+    snprintf(af->path, sizeof af->path, "%s", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) return pw_err_set(err, PW_EIO, "cannot write '%s': Is a directory", path);
+        af->direct = 1;
+        snprintf(af->tmp, sizeof af->tmp, "%s", path);
+        return 0;
+    }
+    snprintf(af->tmp, sizeof af->tmp, "%s.tmp.%ld", path, (long)getpid());
+    return 0;
+}
+
+int pw_atomic_file_commit_path(struct pw_atomic_file *af, struct pw_err *err)
+{
+    if (af->direct) return 0;
+    int fd = open(af->tmp, O_RDONLY);
+    int e = fd < 0 ? errno : 0;
+    if (!e && fsync(fd) != 0 && errno != EINVAL && errno != EROFS) e = errno;
+    if (fd >= 0) close(fd);
+    if (e) {
+        unlink(af->tmp);
+        return pw_err_set(err, PW_EIO, "cannot write '%s': %s", af->path, strerror(e));
+    }
+    return move_into_place(af, err);
+}
+
+/* Renames the synced temporary file over the final name and syncs the folder. */
+static int move_into_place(struct pw_atomic_file *af, struct pw_err *err)
+{
     if (rename(af->tmp, af->path) != 0) {
-        e = errno;
+        int e = errno;
         unlink(af->tmp);
         return pw_err_set(err, PW_EIO, "cannot write '%s': %s", af->path, strerror(e));
     }

@@ -23,4 +23,13 @@ int pw_atomic_file_commit(struct pw_atomic_file *af, struct pw_err *err);
 /* Closes and removes the temporary file (after an error). */
 void pw_atomic_file_abort(struct pw_atomic_file *af);
 
+/* For a file another library writes by name (DuckDB's COPY): fills af->tmp, the
+ * name to write, and opens no stream (af->fp stays NULL). For a path that is not
+ * a regular file (/dev/stdout) af->tmp is the path itself, written in place. */
+int pw_atomic_file_begin_path(struct pw_atomic_file *af, const char *path, struct pw_err *err);
+/* After the writer closed af->tmp: fsyncs it, renames it over the path and syncs
+ * the folder; on failure it is removed and err names the path. Abort with
+ * pw_atomic_file_abort. */
+int pw_atomic_file_commit_path(struct pw_atomic_file *af, struct pw_err *err);
+
 #endif

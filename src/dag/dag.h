@@ -1,6 +1,8 @@
 /* dag.h: SQL models over a planwise output database, run as a DAG.
  *
- * A model is one SQL query in a .sql file; its name is the file's base name. The
+ * A model is one SQL query in a .sql file (a user model of several statements, or
+ * of a statement that is not a query, is a planning problem); its name is the
+ * file's base name. The
  * built-in models (models/ in the source tree, embedded in the binary) are the
  * marts people query and one data-quality check per MODEL section 7 invariant;
  * users add their own from a folder. A model may use
@@ -164,7 +166,9 @@ int pw_dag_read_measurements(struct pw_dag *dag, struct pw_db *db, struct pw_err
 /* Runs a planned dag (no problems) on db: the built-in macros, then each level's
  * models in parallel on up to threads connections; a failing model skips the
  * models that ref it, the rest continue. Records every model in table
- * planwise_model_runs. Returns 0 when it could run (whatever the models' outcome:
+ * planwise_model_runs. Before the first model, db's database instance is
+ * sandboxed for good (pw_db_sandbox: no file access, configuration locked, for
+ * every connection to it): give it an instance opened for the models. Returns 0 when it could run (whatever the models' outcome:
  * see sum), or an error when it could not start or record. Release sum with
  * pw_dag_summary_release. */
 int pw_dag_execute(struct pw_dag *dag, struct pw_db *db, int threads, struct pw_dag_summary *sum,
@@ -202,7 +206,8 @@ struct pw_dag_options {
  * run), plans and executes on db. Returns 0 when every model ran and every check
  * passed, PW_EMODEL (message in err) when there were problems, failed models or
  * failed checks (all printed to opt->diag), another code when it could not run.
- * sum is filled whenever execution happened; release it in every case. */
+ * sum is filled whenever execution happened; release it in every case. Like
+ * pw_dag_execute, it leaves db's database instance sandboxed. */
 int pw_dag_run(struct pw_db *db, const struct pw_dag_options *opt, struct pw_dag_summary *sum, struct pw_err *err);
 
 #endif

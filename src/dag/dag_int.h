@@ -1,5 +1,5 @@
 /* dag_int.h: the struct behind struct pw_dag and helpers shared by the files of
- * src/dag/ (parse, load, vars, plan, exec, runs, print). */
+ * src/dag/ (parse, load, vars, plan, statements, exec, runs, print). */
 #ifndef PW_DAG_DAG_INT_H
 #define PW_DAG_DAG_INT_H
 
@@ -24,6 +24,7 @@ struct pw_dag {
     int levels;                      /* after planning */
     bool planned;
     char *check_scenario_sql;        /* quoted scenario id the built-in checks are limited to, or NULL */
+    struct pw_db *parser;            /* borrowed: a database whose parser planning may use, or NULL */
 };
 
 /* Records a problem (printf-style message). Returns PW_ENOMEM if it cannot. */
@@ -42,6 +43,14 @@ int pw__buf_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n);
 char *pw__strdup(const char *s);
 /* Relations a ref may name without being a model: the planwise output tables. */
 bool pw__is_output_table(const char *name);
+
+/* Drops trailing blanks, comments and semicolons of sql (statements.c), so the
+ * query can be wrapped; *len is updated and sql NUL-terminated there. Strings,
+ * quoted names, dollar quotes and nested comments are skipped whole. */
+void pw__strip_tail(char *sql, size_t *len);
+/* Records a problem for every user model that is not exactly one query
+ * (statements.c). Returns PW_ENOMEM if it cannot record. */
+int pw__check_statements(struct pw_dag *dag);
 
 /* planwise_model_runs (runs.c): creates the table and gives the next run number;
  * records the results of an execution. */

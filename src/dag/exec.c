@@ -9,7 +9,13 @@
  * counted once: that evaluates it, so SQL that only fails at run time (a bad cast)
  * is caught here, and the time recorded is the cost of one evaluation, comparable
  * with the build time of a table. A check is materialized the same way; its row
- * count is the number of violating rows, and the first rows are kept as a sample. */
+ * count is the number of violating rows, and the first rows are kept as a sample.
+ *
+ * The models run sandboxed (io/sql_guard.c): once the macros and the run table
+ * are in place, DuckDB's external access is switched off and its configuration
+ * locked for the database instance, so a model can create its own tables and
+ * views but reach no file, extension or setting. A user model's rendered SQL is
+ * checked to be exactly one query before it is wrapped in CREATE ... AS. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -120,7 +126,11 @@ static int build(struct exec_ctx *ctx, struct pw_db *conn, const struct pw_model
     char *sql;
     int rc = pw_dag_render(ctx->dag, (size_t)r->model, &sql, err);
     if (rc) return rc;
-    rc = materialize(conn, m, sql, err);
+    /* The exact test behind planning's parse-level one: the rendered SQL, prepared
+     * now that the relations it reads exist, must be one query. Wrapped in CREATE
+     * ... AS, a second statement would otherwise run as well. */
+    if (!m->builtin) rc = pw_db_check_one_query(conn, sql, "not run", err);
+    if (!rc) rc = materialize(conn, m, sql, err);
     free(sql);
     if (!rc) rc = count_rows(ctx->dag, conn, m, &r->rows, err);
     if (rc || m->kind != PW_MODEL_CHECK || r->rows == 0) return rc;
@@ -208,7 +218,9 @@ int pw_dag_execute(struct pw_dag *dag, struct pw_db *db, int threads, struct pw_
                    struct pw_err *err)
 {
     memset(sum, 0, sizeof *sum);
+    dag->parser = db;
     size_t problems = pw_dag_plan(dag);
+    dag->parser = NULL;
     if (problems) {
         sum->problems = (int)problems;
         return pw_err_set(err, PW_EMODEL, "%zu problem%s in the SQL models; none was run", problems,
@@ -222,6 +234,9 @@ int pw_dag_execute(struct pw_dag *dag, struct pw_db *db, int threads, struct pw_
     }
     if ((rc = pw__runs_prepare(db, &sum->run_number, err))) return rc;
     if ((rc = pw_dag_read_measurements(dag, db, err))) return rc;
+    /* From here on the SQL is the models' own: no file outside the database, no
+     * extension, no setting can be reached or changed by any connection to it. */
+    if ((rc = pw_db_sandbox(db, err))) return rc;
 
     sum->count = dag->count;
     sum->levels = dag->levels;

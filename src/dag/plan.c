@@ -1,7 +1,8 @@
 /* plan.c: from parsed models to an executable plan: names (duplicates, output
  * table names), refs (models or output tables), vars, cycles (each reported with
  * its path) and topological levels (a model's level is one more than the highest
- * level of the models it refs). Every problem is recorded; nothing stops early. */
+ * level of the models it refs), and user models that are not one query
+ * (statements.c). Every problem is recorded; nothing stops early. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,7 @@ size_t pw_dag_plan(struct pw_dag *dag)
     int rc = dup && state ? check_names(dag, dup) : PW_ENOMEM;
     for (size_t i = 0; i < dag->count && !rc; i++) rc = resolve(dag, i, dup);
     if (!rc) rc = find_cycles(dag);
+    if (!rc) rc = pw__check_statements(dag);
     dag->levels = 0;
     for (size_t i = 0; i < dag->count && !rc; i++) {
         dag->models[i].fanout = 0;

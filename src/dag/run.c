@@ -70,7 +70,10 @@ int pw_dag_run(struct pw_db *db, const struct pw_dag_options *opt, struct pw_dag
         pw_dag_free(dag);
         return rc;
     }
+    /* Splitting the models' SQL needs only a parser: db's will do. */
+    dag->parser = db;
     size_t problems = pw_dag_plan(dag);
+    dag->parser = NULL;
     if (problems) {
         pw_dag_print_problems(dag, diag);
         sum->problems = (int)problems;

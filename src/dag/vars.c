@@ -127,33 +127,6 @@ static bool is_number(const char *s)
     return *s == '\0';
 }
 
-/* Drops trailing blanks, comments and semicolons, so the query can be wrapped. */
-static void strip_tail(char *sql, size_t *len)
-{
-    /* Find the end of the last token outside comments and strings. */
-    size_t last = 0;
-    for (size_t i = 0; i < *len;) {
-        char c = sql[i];
-        if (c == '-' && i + 1 < *len && sql[i + 1] == '-') {
-            while (i < *len && sql[i] != '\n') i++;
-        } else if (c == '/' && i + 1 < *len && sql[i + 1] == '*') {
-            char *e = strstr(sql + i + 2, "*/");
-            i = e ? (size_t)(e - sql) + 2 : *len;
-        } else if (c == '\'' || c == '"') {
-            size_t j = i + 1;
-            while (j < *len && sql[j] != c) j++;
-            i = j < *len ? j + 1 : *len;
-            last = i;
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';') {
-            i++;
-        } else {
-            last = ++i;
-        }
-    }
-    *len = last;
-    sql[last] = '\0';
-}
-
 int pw_dag_render(const struct pw_dag *dag, size_t i, char **out, struct pw_err *err)
 {
     *out = NULL;
@@ -191,7 +164,7 @@ int pw_dag_render(const struct pw_dag *dag, size_t i, char **out, struct pw_err 
         free(sql);
         return pw_err_set(err, PW_ENOMEM, "out of memory");
     }
-    strip_tail(sql, &len);
+    pw__strip_tail(sql, &len);
     *out = sql;
     return 0;
 }

@@ -28,6 +28,8 @@
 #include "io/census_reader_int.h"
 
 #define FOUND_LIST_MAX 400      /* bytes of "columns found" quoted in an error */
+#define PW__STR2(x) #x
+#define PW__STR(x) PW__STR2(x)
 
 enum pw_census_format pw_census_format_of(const char *path)
 {
@@ -147,6 +149,7 @@ enum kind {
 struct scan {
     const char *path;           /* as given, for messages */
     const char *sql_path;       /* what DuckDB opens (see pw_census_scan) */
+    bool csv;                   /* CSV (else Parquet) */
     duckdb_database db;
     duckdb_connection con;
     struct pw__names cols;      /* every column name of the file */
@@ -245,7 +248,8 @@ static int build_csv_query(struct scan *s, struct pw_err *err)
     }
     ok = ok && buf_str(&s->sql, " FROM read_csv(") && buf_sql_string(&s->sql, s->sql_path) &&
          buf_str(&s->sql, ", header = true, auto_detect = false, delim = ',', quote = '\"', "
-                          "escape = '\"', strict_mode = true, columns = {");
+                          "escape = '\"', strict_mode = true, max_line_size = " PW__STR(PW__CSV_RECORD_MAX)
+                          ", columns = {");
     for (size_t i = 0; i < s->cols.count; i++) {
         snprintf(name, sizeof name, "%s'c%zu': 'VARCHAR'", i ? ", " : "", i);
         ok = ok && buf_str(&s->sql, name);
@@ -448,6 +452,24 @@ static int emit_chunk(struct scan *s, duckdb_data_chunk chunk, size_t *row, stru
     return 0;
 }
 
+/* A failed scan. DuckDB's message for a CSV record past the line limit either
+ * quotes a line fragment or, when the record spans its read buffers (about 40 MB
+ * and up), speaks of its "Parallel CSV Reader" without a line: in both cases the
+ * file is scanned for the record so the message names its line. */
+static int scan_fail(struct scan *s, const char *msg, struct pw_err *err)
+{
+    if (s->csv && msg && (strstr(msg, "Parallel CSV Reader") || strstr(msg, "Maximum line size"))) {
+        size_t line = 0, length = 0;
+        if (pw__csv_find_long_record(s->path, PW__CSV_RECORD_MAX, &line, &length, err)) return err->code;
+        if (line)
+            return pw_err_set(err, PW_ECENSUS,
+                              "cannot read census '%s': line %zu is %zu bytes long; a census record may be at most "
+                              "%d bytes (is this the census file?)",
+                              s->path, line, length, PW__CSV_RECORD_MAX);
+    }
+    return duckdb_fail(err, s->path, msg);
+}
+
 static int run_query(struct scan *s, pw_census_row_fn fn, void *ctx, struct pw_err *err)
 {
     duckdb_prepared_statement stmt = NULL;
@@ -459,17 +481,17 @@ static int run_query(struct scan *s, pw_census_row_fn fn, void *ctx, struct pw_e
     int rc = 0;
 
     if (duckdb_prepare(s->con, s->sql.p, &stmt) != DuckDBSuccess) {
-        rc = duckdb_fail(err, s->path, duckdb_prepare_error(stmt));
+        rc = scan_fail(s, duckdb_prepare_error(stmt), err);
         goto out;
     }
     /* A streaming result keeps memory flat for any census size; insertion order is
      * preserved (DuckDB's default), so rows arrive in file order. */
     if (duckdb_pending_prepared_streaming(stmt, &pending) != DuckDBSuccess) {
-        rc = duckdb_fail(err, s->path, duckdb_pending_error(pending));
+        rc = scan_fail(s, duckdb_pending_error(pending), err);
         goto out;
     }
     if (duckdb_execute_pending(pending, &result) != DuckDBSuccess) {
-        rc = duckdb_fail(err, s->path, duckdb_result_error(&result));
+        rc = scan_fail(s, duckdb_result_error(&result), err);
         duckdb_destroy_result(&result);
         goto out;
     }
@@ -482,7 +504,7 @@ static int run_query(struct scan *s, pw_census_row_fn fn, void *ctx, struct pw_e
         if (rc) goto out;
     }
     const char *msg = duckdb_result_error(&result);
-    if (msg && *msg) rc = duckdb_fail(err, s->path, msg);
+    if (msg && *msg) rc = scan_fail(s, msg, err);
 out:
     if (have_result) duckdb_destroy_result(&result);
     if (pending) duckdb_destroy_pending(&pending);
@@ -508,7 +530,7 @@ int pw_census_scan(const char *path, pw_census_row_fn fn, void *ctx, struct pw_e
         return pw_err_set(err, PW_ECENSUS, "census '%s' is empty", path);
     }
 
-    struct scan s = {.path = path, .sql_path = path};
+    struct scan s = {.path = path, .sql_path = path, .csv = format == PW_CENSUS_FORMAT_CSV};
     /* DuckDB expands * ? [ in a file name as a glob, which could pull in other
      * files; the descriptor we hold names exactly this one. */
     char fd_path[32];

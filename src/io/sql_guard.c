@@ -1,9 +1,13 @@
-/* sql_guard.c: the sandbox for SQL that users pass in (`planwise query`).
+/* sql_guard.c: the sandbox for SQL that users pass in (`planwise query`, and the
+ * SQL models of `planwise run` and `planwise models run`).
  *
  * Two layers, so that neither alone has to be perfect:
  *   1. DuckDB itself: external access is switched off and the configuration is
  *      locked once set-up is done, so no later statement can read or write a file
- *      outside the database or turn the setting back on.
+ *      outside the database or turn the setting back on. Both settings belong to
+ *      the database instance, so every connection to it is restricted: sandbox
+ *      only an instance opened for user SQL, never one that still has to read a
+ *      census or write files.
  *   2. Before anything runs, DuckDB's own parser splits the text into statements
  *      and each one is prepared; a statement whose type is not a plain query is
  *      refused by name. Using the parser (not string matching) means comments,
@@ -11,7 +15,9 @@
 #include "core/strbuf.h"
 #include "io/db_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The statement types a read-only query may be made of. */
@@ -77,11 +83,50 @@ static int allow_data_directory(struct pw_db *db, struct pw_err *err)
 
 int pw_db_sandbox(struct pw_db *db, struct pw_err *err)
 {
-    /* Order matters: the lock must come last, and after it even SET of the
-     * external-access flag is refused by DuckDB. */
-    int rc = allow_data_directory(db, err);
+    /* Already sandboxed (a second model execution on the same instance): the lock
+     * refuses even a SET to the same value, so check instead of setting. */
+    char locked[16] = "", access[16] = "";
+    int rc = pw_db_query_string(db, "SELECT current_setting('lock_configuration')::VARCHAR", locked, sizeof locked, err);
+    if (!rc) rc = pw_db_query_string(db, "SELECT current_setting('enable_external_access')::VARCHAR", access,
+                                     sizeof access, err);
+    if (rc) return rc;
+    if (strcmp(locked, "true") == 0) {
+        if (strcmp(access, "false") == 0) return 0;
+        return pw_err_set(err, PW_EDB, "cannot restrict SQL on database '%s': its configuration is already locked "
+                                       "with external access on", db->path);
+    }
+    /* Order matters: the data folder must be allowed before access is switched
+     * off, and the lock must come last; after it even SET of the flag is refused. */
+    rc = allow_data_directory(db, err);
     if (!rc) rc = pw__db_query(db, "SET enable_external_access = false", NULL, "cannot restrict SQL", err);
     if (!rc) rc = pw__db_query(db, "SET lock_configuration = true", NULL, "cannot restrict SQL", err);
+    return rc;
+}
+
+int pw_db_check_one_query(struct pw_db *db, const char *sql, const char *what, struct pw_err *err)
+{
+    duckdb_extracted_statements ex = NULL;
+    idx_t n = duckdb_extract_statements(db->connection, sql, &ex);
+    int rc = 0;
+    if (n == 0) {
+        const char *msg = ex ? duckdb_extract_statements_error(ex) : NULL;
+        rc = pw_err_set(err, PW_EDB, "%s: %s", what, msg && *msg ? msg : "no SQL statement");
+    } else if (n > 1) {
+        rc = pw_err_set(err, PW_EDB, "%s: %llu statements; a model is one query (SELECT or WITH), and planwise "
+                                     "creates its table or view", what, (unsigned long long)n);
+    } else {
+        duckdb_prepared_statement ps = NULL;
+        if (duckdb_prepare_extracted_statement(db->connection, ex, 0, &ps) == DuckDBError) {
+            rc = pw_err_set(err, PW_EDB, "%s", duckdb_prepare_error(ps));
+        } else {
+            duckdb_statement_type t = duckdb_prepared_statement_type(ps);
+            if (t != DUCKDB_STATEMENT_TYPE_SELECT)
+                rc = pw_err_set(err, PW_EDB, "%s: a %s statement; a model is one query (SELECT or WITH), and "
+                                             "planwise creates its table or view", what, statement_name(t));
+        }
+        duckdb_destroy_prepare(&ps);
+    }
+    duckdb_destroy_extracted(&ex);
     return rc;
 }
 
@@ -107,11 +152,40 @@ int pw_db_check_query(struct pw_db *db, const char *sql, const char *what, struc
                 rc = pw_err_set(err, PW_EDB,
                                 "%s: statement %llu is %s; only SELECT/WITH queries are allowed here "
                                 "(ATTACH, COPY, EXPORT, INSTALL, LOAD, SET, PRAGMA and writes are refused; "
-                                "use 'planwise query --out FILE.csv' to save a result)",
+                                "use 'planwise query --out FILE.csv or FILE.parquet' to save a result)",
                                 what, (unsigned long long)(i + 1), statement_name(t));
         }
         duckdb_destroy_prepare(&ps);
     }
     duckdb_destroy_extracted(&ex);
     return rc;
+}
+
+size_t pw_db_count_statements(struct pw_db *db, const char *sql, char *msg, size_t size)
+{
+    duckdb_extracted_statements ex = NULL;
+    idx_t n = duckdb_extract_statements(db->connection, sql, &ex);
+    if (n == 0 && msg && size) {
+        const char *e = ex ? duckdb_extract_statements_error(ex) : NULL;
+        snprintf(msg, size, "%s", e && *e ? e : "no SQL statement");
+    }
+    duckdb_destroy_extracted(&ex);
+    return (size_t)n;
+}
+
+bool pw_db_parses_as_query(struct pw_db *db, const char *statement)
+{
+    /* Only a query can stand as a subquery; the newline before ')' ends a line
+     * comment on the statement's last line. Parsing binds nothing, so the
+     * statement's tables need not exist. */
+    static const char head[] = "SELECT * FROM (\n", tail[] = "\n) AS pw_query";
+    size_t n = strlen(statement);
+    char *wrapped = malloc(sizeof head + n + sizeof tail);
+    if (!wrapped) return false;
+    memcpy(wrapped, head, sizeof head - 1);
+    memcpy(wrapped + sizeof head - 1, statement, n);
+    memcpy(wrapped + sizeof head - 1 + n, tail, sizeof tail);
+    size_t count = pw_db_count_statements(db, wrapped, NULL, 0);
+    free(wrapped);
+    return count == 1;
 }

@@ -79,6 +79,45 @@ static const char *field(const struct pw_census_fields *f, int col, size_t *len)
 static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len, int col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* Rejected rows are printed and stored in census_rejected_rows, which takes only
+ * valid UTF-8: a control byte, a byte that is not UTF-8, or a character cut by
+ * the truncation of an id or quoted value becomes '?'. */
+/* Bytes of the valid UTF-8 character at p (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_char_len(const unsigned char *p)
+{
+    unsigned char b = p[0];
+    if (b < 0x80) return 1;
+    size_t len = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    if (!len) return 0;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (b == 0xE0) lo = 0xA0;
+    else if (b == 0xED) hi = 0x9F;
+    else if (b == 0xF0) lo = 0x90;
+    else if (b == 0xF4) hi = 0x8F;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (size_t k = 2; k < len; k++)
+        if ((p[k] & 0xC0) != 0x80) return 0;
+    return len;
+}
+
+/* Rejected rows are printed and stored in census_rejected_rows, which takes only
+ * valid UTF-8: in the first n bytes of s, a control byte (NUL included), a byte
+ * that is not UTF-8, or a character cut by the truncation of an id or a quoted
+ * value becomes '?'. */
+static void printable_utf8(char *s, size_t n)
+{
+    unsigned char *p = (unsigned char *)s, *end = p + n;
+    while (p < end) {
+        size_t len = utf8_char_len(p);
+        if (len == 0 || p + len > end || (len == 1 && (*p < 0x20 || *p == 0x7F))) {
+            *p++ = '?';
+            continue;
+        }
+        p += len;
+    }
+}
+
 static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len, int col, const char *fmt, ...)
 {
     if (c->rejected_count == c->rejected_capacity) {
@@ -92,16 +131,76 @@ static int reject(struct pw_census *c, size_t row, const char *id, size_t id_len
     if (id_len >= sizeof r->employee_id) id_len = sizeof r->employee_id - 1;
     memcpy(r->employee_id, id, id_len);
     r->employee_id[id_len] = '\0';
+    printable_utf8(r->employee_id, id_len);
     snprintf(r->column, sizeof r->column, "%s", pw_census_column_names[col]);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(r->reason, sizeof r->reason, fmt, ap);
     va_end(ap);
+    printable_utf8(r->reason, strlen(r->reason));
     c->stats.rejected_rows++;
     return 0;
 }
 
 #define SHOW(n, s) (int)((n) > 40 ? 40 : (n)), (s)   /* at most 40 bytes of a bad value in a reason */
+
+/* ---- row rules against hostile values (kept apart from the MODEL 2.1 rules) ---- */
+
+/* Why id (trimmed, n bytes) is not a usable employee_id, or NULL. Ids become event
+ * ids, file names of nothing, and text in reports: a control byte (a NUL cut the
+ * hashed id short) or an id past 64 characters (longer ones were truncated into
+ * duplicate event ids) is refused rather than mangled. */
+static const char *id_problem(const char *id, size_t n, char *why, size_t size)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)id[i];
+        /* C0 controls and DEL, and the C1 controls U+0080-U+009F (UTF-8 C2 80-9F). */
+        bool c1 = b == 0xC2 && i + 1 < n && (unsigned char)id[i + 1] >= 0x80 && (unsigned char)id[i + 1] <= 0x9F;
+        if (b < 0x20 || b == 0x7F || c1) {
+            snprintf(why, size, "has a control character (code %u) at character %zu; ids must be printable text",
+                     c1 ? (unsigned)(unsigned char)id[i + 1] : (unsigned)b, chars + 1);
+            return why;
+        }
+        chars += (b & 0xC0) != 0x80;
+    }
+    if (chars > PW_CENSUS_ID_MAX) {
+        snprintf(why, size, "is %zu characters long; at most %d are allowed", chars, PW_CENSUS_ID_MAX);
+        return why;
+    }
+    /* 64 characters of UTF-8 take at most 4 bytes each; more is broken text. */
+    if (n > 4 * PW_CENSUS_ID_MAX) {
+        snprintf(why, size, "is %zu bytes long; at most %d characters (%d bytes) are allowed", n, PW_CENSUS_ID_MAX,
+                 4 * PW_CENSUS_ID_MAX);
+        return why;
+    }
+    return NULL;
+}
+
+/* Why a termination date does not fit the row, or NULL. Before the hire date is
+ * impossible. After the census date on an active row describes a departure that
+ * has not happened yet: the simulation draws terminations itself, and dropping the
+ * employee from the starting roster (the reference system's treatment of any row
+ * with a date) would understate the workforce; docs/decisions.md. */
+static const char *termination_problem(pw_date term, pw_date hire, bool active, pw_date census_date, char *why,
+                                       size_t size)
+{
+    char a[11], b[11];
+    if (term < hire) {
+        pw_date_format(term, a), pw_date_format(hire, b);
+        snprintf(why, size, "termination date %s is before the hire date %s", a, b);
+        return why;
+    }
+    if (active && term > census_date) {
+        pw_date_format(term, a), pw_date_format(census_date, b);
+        snprintf(why, size,
+                 "termination date %s is after the census date %s on an active row (leave it empty while "
+                 "employed, or set active to false)",
+                 a, b);
+        return why;
+    }
+    return NULL;
+}
 
 int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, size_t row, const struct pw_config *cfg,
                       const struct pw_tables *tables)
@@ -109,7 +208,7 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
     struct pw__census_row r = {0};
     size_t n, idn;
     const char *s, *id;
-    char a[11], b[11];
+    char a[11], b[11], why[160];
     bool flag, active = true;
     int percent_fixed = 0, clamped = 0, hours_fixed = 0, level_ignored = 0;
     const pw_date census_date = cfg->plan_year_end_date;
@@ -117,10 +216,7 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
 
     id = field(f, PW_CC_EMPLOYEE_ID, &idn);
     if (!idn) return reject(c, row, "", 0, PW_CC_EMPLOYEE_ID, "is empty");
-    if (idn > UINT32_MAX) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "is too long");
-    /* Ids and SSNs travel as C strings (event ids hash the text up to its NUL,
-     * the output writes it): two ids equal up to a NUL byte would share them. */
-    if (memchr(id, '\0', idn)) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "contains a NUL byte");
+    if (id_problem(id, idn, why, sizeof why)) return reject(c, row, id, idn, PW_CC_EMPLOYEE_ID, "%s", why);
 
     s = field(f, PW_CC_BIRTH_DATE, &n);
     if (!n) return reject(c, row, id, idn, PW_CC_BIRTH_DATE, "is missing");
@@ -157,6 +253,9 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
         return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION, "'%.*s' is not a finite number", SHOW(n, s));
     if (r.comp <= 0)
         return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION, "must be greater than 0 (%.*s)", SHOW(n, s));
+    if (r.comp > PW_CENSUS_COMP_MAX)
+        return reject(c, row, id, idn, PW_CC_GROSS_COMPENSATION,
+                      "'%.*s' is above 1000000000, the largest annual salary rate accepted", SHOW(n, s));
 
     r.term = PW_NO_DATE;
     s = field(f, PW_CC_TERMINATION_DATE, &n);
@@ -167,6 +266,8 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
     if (n && !pw_csv_parse_bool(s, n, &active))
         return reject(c, row, id, idn, PW_CC_ACTIVE, "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)",
                       SHOW(n, s));
+    if (r.term != PW_NO_DATE && termination_problem(r.term, r.hire, active, census_date, why, sizeof why))
+        return reject(c, row, id, idn, PW_CC_TERMINATION_DATE, "%s", why);
 
     /* deferral_rates.*: use_census_rates false ignores the column; a rate that is
      * not a number, negative or above 100 takes pre_enrolled_fallback when that is

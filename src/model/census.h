@@ -30,6 +30,13 @@ enum pw_census_col {
     PW_CC_COUNT
 };
 
+/* Row rules beyond MODEL 2.1's table (docs/decisions.md, "Census bounds"): an
+ * employee_id has at most PW_CENSUS_ID_MAX characters (UTF-8 code points) and no
+ * control characters; a compensation above PW_CENSUS_COMP_MAX a year is refused
+ * as a data error, not simulated as a finite-but-absurd (or infinite) salary. */
+#define PW_CENSUS_ID_MAX 64
+#define PW_CENSUS_COMP_MAX 1e9
+
 extern const char *const pw_census_column_names[PW_CC_COUNT];
 extern const bool pw_census_column_required[PW_CC_COUNT];
 

@@ -17,6 +17,7 @@
 
 #include "model/config_keys.h"
 #include "model/config_plan.h"
+#include "model/scenario_id.h"
 
 void pw_config_init_defaults(struct pw_config *cfg)
 {
@@ -103,6 +104,19 @@ static int check_map_between(const struct pw_config_source *src, const char *key
 
 #define NHV "new_hire_compensation.validation."
 
+/* The id names a checkpoint folder and appears in file names and SQL: the YAML
+ * key follows the rule of --scenario (scenario_id.h). The value is echoed with
+ * control characters as '?', so a newline in it cannot break the message. */
+static int check_scenario_id(const struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err)
+{
+    if (pw_scenario_id_valid(cfg->scenario_id)) return 0;
+    char shown[sizeof cfg->scenario_id];
+    snprintf(shown, sizeof shown, "%s", cfg->scenario_id);
+    for (char *p = shown; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    return fail(src, "scenario_id", err, "'scenario_id' must be " PW_SCENARIO_ID_RULE ", got '%s'", shown);
+}
+
 int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *src, struct pw_err *err)
 {
     char where[PW_PATH_MAX + 32];
@@ -112,6 +126,8 @@ int pw_config_finalize_at(struct pw_config *cfg, const struct pw_config_source *
         where_of(src, k->key, where, sizeof where);
         if (pw_config_key_check(cfg, k, where, err)) return PW_ECONFIG;
     }
+
+    if (check_scenario_id(cfg, src, err)) return PW_ECONFIG;
 
     const int s = cfg->start_year, e = cfg->end_year;
     if (e < s || e > s + 100)

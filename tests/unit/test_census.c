@@ -167,6 +167,107 @@ static void test_rejections(void **state)
     assert_int_equal(fx->census.stats.rows_read, fx->census.stats.valid_rows + fx->census.stats.rejected_rows);
 }
 
+/* Values that are well-formed but hostile: ids that would be truncated or cut
+ * short, absurd pay, and termination dates that contradict the row. */
+static void test_hostile_values(void **state)
+{
+    struct fixture *fx = *state;
+    char row[700], id[600];
+    /* 64 characters is the limit, counted as characters (e-acute is two bytes). */
+    memset(id, 'x', 64);
+    id[64] = '\0';
+    snprintf(row, sizeof row, "%s|1990-01-01|2015-01-01|50000", id);
+    add(fx, row);
+    assert_int_equal(fx->census.rejected_count, 0);
+    id[63] = '\0';
+    snprintf(row, sizeof row, "\xc3\xa9%s|1990-01-01|2015-01-01|50000", id);
+    add(fx, row);
+    assert_int_equal(fx->census.rejected_count, 0);
+    memset(id, 'x', 65);
+    id[65] = '\0';
+    snprintf(row, sizeof row, "%s|1990-01-01|2015-01-01|50000", id);
+    expect_rejected(fx, row, "employee_id", "is 65 characters long; at most 64 are allowed");
+    memset(id, 'y', 500);
+    snprintf(row, sizeof row, "%.500s|1990-01-01|2015-01-01|50000", id);
+    expect_rejected(fx, row, "employee_id", "is 500 characters long");
+    /* 300 continuation bytes: few characters, but no 64-character id is that long. */
+    memset(id, 0x80, 299);
+    id[0] = 'z', id[299] = '\0';
+    snprintf(row, sizeof row, "%s|1990-01-01|2015-01-01|50000", id);
+    expect_rejected(fx, row, "employee_id", "is 299 bytes long; at most 64 characters (256 bytes)");
+    expect_rejected(fx, "A\x01" "B|1990-01-01|2015-01-01|50000", "employee_id",
+                    "has a control character (code 1) at character 2");
+    expect_rejected(fx, "AB\x7f|1990-01-01|2015-01-01|50000", "employee_id", "(code 127) at character 3");
+    expect_rejected(fx, "\xc3\xa9\xc2\x85|1990-01-01|2015-01-01|50000", "employee_id", "(code 133) at character 2");
+    expect_rejected(fx, "A\tB|1990-01-01|2015-01-01|50000", "employee_id", "(code 9) at character 2");
+    /* The recorded id shows control characters as '?'. */
+    assert_string_equal(fx->census.rejected[fx->census.rejected_count - 1].employee_id, "A?B");
+
+    /* A NUL inside the id (the reader hands over lengths, not C strings). */
+    struct pw_census_fields f;
+    memset(&f, 0, sizeof f);
+    static const char nul_id[] = "E1\0X";
+    f.value[PW_CC_EMPLOYEE_ID] = nul_id, f.len[PW_CC_EMPLOYEE_ID] = 4;
+    f.value[PW_CC_BIRTH_DATE] = "1990-01-01", f.len[PW_CC_BIRTH_DATE] = 10;
+    f.value[PW_CC_HIRE_DATE] = "2015-01-01", f.len[PW_CC_HIRE_DATE] = 10;
+    f.value[PW_CC_GROSS_COMPENSATION] = "50000", f.len[PW_CC_GROSS_COMPENSATION] = 5;
+    size_t before = fx->census.rejected_count;
+    assert_int_equal(pw_census_add_row(&fx->census, &f, ++fx->row, &cfg, &tables), 0);
+    assert_int_equal(fx->census.rejected_count, before + 1);
+    assert_string_equal(fx->census.rejected[before].column, "employee_id");
+    assert_string_equal(fx->census.rejected[before].employee_id, "E1?X");
+    assert_non_null(strstr(fx->census.rejected[before].reason, "(code 0) at character 3"));
+
+    /* Recorded ids and reasons are valid UTF-8 (census_rejected_rows refuses
+     * anything else): the 63 bytes kept of 70 e-acutes end in half a character,
+     * a quoted value is cut at 40 bytes, and a byte that is not UTF-8 is replaced. */
+    row[0] = '\0';
+    for (int i = 0; i < 70; i++) strcat(row, "\xc3\xa9");
+    strcat(row, "|1990-01-01|2015-01-01|50000");
+    expect_rejected(fx, row, "employee_id", "is 70 characters long");
+    const char *kept = fx->census.rejected[fx->census.rejected_count - 1].employee_id;
+    assert_int_equal(strlen(kept), 63);
+    assert_int_equal(kept[62], '?');
+    assert_int_equal(memcmp(kept, "\xc3\xa9\xc3\xa9", 4), 0);
+    snprintf(row, sizeof row, "Q1|1990-01-01|%s|50000", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                                      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9x\xc3\xa9");
+    expect_rejected(fx, row, "employee_hire_date", "is not a date");
+    const char *reason = fx->census.rejected[fx->census.rejected_count - 1].reason;
+    assert_non_null(strstr(reason, "\xc3\xa9x?' is not a date"));
+    expect_rejected(fx, "Q2|1990-01-01|20\xff" "5-01-01|50000", "employee_hire_date", "'20?5-01-01' is not a date");
+    expect_rejected(fx, "Q\xed\xa0\x80|1990-01-01|2015-01-01|0", "employee_gross_compensation", "greater than 0");
+    assert_string_equal(fx->census.rejected[fx->census.rejected_count - 1].employee_id, "Q???");
+
+    /* Pay: at most 1e9 a year. */
+    add(fx, "P1|1990-01-01|2015-01-01|1000000000");
+    expect_rejected(fx, "P2|1990-01-01|2015-01-01|1000000000.01", "employee_gross_compensation",
+                    "'1000000000.01' is above 1000000000, the largest annual salary rate accepted");
+    expect_rejected(fx, "P3|1990-01-01|2015-01-01|1e308", "employee_gross_compensation", "'1e308' is above");
+
+    /* Termination dates. The census date is 2024-12-31. */
+    add(fx, "T1|1990-01-01|2015-01-01|50000|2015-01-01");        /* left on the hire day */
+    add(fx, "T2|1990-01-01|2015-01-01|50000|2024-12-31|true");   /* left on the census date */
+    add(fx, "T3|1990-01-01|2015-01-01|50000|2025-03-31|false");  /* inactive: not in the roster */
+    expect_rejected(fx, "T4|1990-01-01|2015-01-01|50000|2014-12-31", "employee_termination_date",
+                    "termination date 2014-12-31 is before the hire date 2015-01-01");
+    expect_rejected(fx, "T5|1990-01-01|2015-01-01|50000|2014-12-31|false", "employee_termination_date",
+                    "is before the hire date");
+    expect_rejected(fx, "T6|1990-01-01|2015-01-01|50000|2025-01-01|true", "employee_termination_date",
+                    "termination date 2025-01-01 is after the census date 2024-12-31 on an active row");
+    /* No active column: active, as everywhere else. */
+    expect_rejected(fx, "T7|1990-01-01|2015-01-01|50000|2025-01-01", "employee_termination_date",
+                    "on an active row");
+
+    struct pw_err err = {0};
+    assert_int_equal(pw_census_finish(&fx->census, &err), 0);
+    const struct pw_census *c = &fx->census;
+    assert_int_equal(c->stats.valid_rows, 6);
+    assert_int_equal(c->stats.terminated_rows, 3);
+    assert_int_equal(c->roster.count, 3);
+    assert_true(find(c, "P1") >= 0);
+    assert_int_equal(c->stats.rows_read, c->stats.valid_rows + c->stats.rejected_rows);
+}
+
 static void test_normalisation(void **state)
 {
     struct fixture *fx = *state;
@@ -334,6 +435,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_valid_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_normalisation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_levels, setup, teardown),

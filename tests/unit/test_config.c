@@ -206,6 +206,16 @@ static void test_type_errors(void **state)
     expect_error("scenario_id: \"\"\n", "'scenario_id' must be 1 to 64 characters long, got 0 characters");
     expect_error("scenario_id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
                  "got 65 characters");
+    /* The YAML key follows the rule of --scenario (letters, digits, _ - .). */
+    expect_error("\nscenario_id: \"   \"\n",
+                 "t.yaml:2: 'scenario_id' must be 1-64 characters of letters, digits, '_', '-' and '.', not "
+                 "starting with '.', got '   '");
+    expect_error("scenario_id: \"a\\nb\"\n", "'scenario_id' must be 1-64 characters of letters, digits, '_', "
+                                              "'-' and '.', not starting with '.', got 'a?b'");
+    expect_error("scenario_id: ../up\n", "got '../up'");
+    expect_error("scenario_id: a/b\n", "got 'a/b'");
+    expect_error("scenario_id: .hidden\n", "got '.hidden'");
+    expect_error("scenario_id: \"q\\\"uote\"\n", "got 'q\"uote'");
     expect_error("setup:\n  census_parquet_path: \"\"\n", "'setup.census_parquet_path' must be a non-empty path");
     /* Shapes. */
     expect_error("simulation:\n  start_year:\n    year: 2025\n",
@@ -655,7 +665,7 @@ static void test_shipped_configs_load(void **state)
 static void test_dump_round_trips(void **state)
 {
     (void)state;
-    assert_int_equal(load("scenario_id: \"q\\\"uote\"\n"
+    assert_int_equal(load("scenario_id: \"v1.2-beta_X\"\n"
                           "simulation:\n  random_seed_promotion: 11\n  target_growth_rate: 0.1\n"
                           "compensation:\n  cola_rate: 0.015\n  promotion_compensation:\n"
                           "    level_overrides: {3: 0.25}\n"
@@ -695,7 +705,7 @@ static void test_dump_round_trips(void **state)
     char *second = dump(&again);
     /* Same text apart from the "# from:" provenance line. */
     assert_string_equal(strchr(strstr(first, "# from:"), '\n'), strchr(strstr(second, "# from:"), '\n'));
-    assert_string_equal(again.scenario_id, "q\"uote");
+    assert_string_equal(again.scenario_id, "v1.2-beta_X");
     assert_true(again.seed_promotion == 11 && again.seed_hiring == 42);
     assert_true(isnan(again.plan.opt_out_by_age[1]));
     assert_string_equal(pw_plan_active_formula(&again.plan)->label, "Points \"plus\"");

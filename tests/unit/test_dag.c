@@ -7,7 +7,8 @@
  * a connection pool: parallel levels, failure propagation to dependents (skipped),
  * checks reporting violating-row counts and sample rows, planwise_model_runs and the
  * recommendations read back from it, a table that becomes a view, and the built-in
- * models on empty output tables. Models in a folder: subfolders, non-SQL files. */
+ * models on empty output tables. One query per user model, and the sandbox the
+ * models run in. Models in a folder: subfolders, non-SQL files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -287,6 +288,152 @@ static void test_builtin_models_plan_clean(void **state)
     assert_int_equal(checks, 21);   /* invariants 1-20, invariant 20 in two parts */
     assert_true(pw_dag_find(dag, "fct_compensation_growth") >= 0);
     pw_dag_free(dag);
+}
+
+/* A user model is one query: several statements, or a statement that is not a
+ * query, is a planning problem at the line of the second statement / of the
+ * statement; semicolons in strings, names and comments are not statements. */
+static void test_one_query_per_model(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "m/two.sql", "-- Looks like a mart.\nSELECT 1 AS a;\n\n  DROP TABLE run_metadata\n",
+        "m/three.sql", "SELECT 1 AS a; /* ; */ SELECT 2;\nSELECT 3",
+        "m/drop.sql", "-- planwise: kind=mart\n\nDROP TABLE run_metadata;\n",
+        "m/copy.sql", "COPY (SELECT 1) TO '/tmp/pw_dag_copy.csv'",
+        "m/attach.sql", "\n-- header\nATTACH '/tmp/pw_dag_other.duckdb' AS other",
+        "m/install.sql", "INSTALL httpfs",
+        "m/pragma.sql", "PRAGMA enable_profiling",
+        "m/set.sql", "SET enable_external_access = true",
+        "m/insert.sql", "INSERT INTO run_metadata SELECT * FROM run_metadata",
+        "m/create.sql", "CREATE TABLE x AS SELECT 1",
+        "m/cte_delete.sql", "WITH d AS (SELECT 1) DELETE FROM run_metadata",
+        "m/explain.sql", "EXPLAIN SELECT 1",
+        /* Fine: one query each, whatever hides a ';'. */
+        "m/ok_strings.sql", "SELECT 'a;b' AS \"c;d\", $$x;y$$ AS e, E'it\\'s;' AS f -- trailing ; comment\n;\n",
+        "m/ok_with.sql", "WITH t AS (SELECT 1 AS a) SELECT * FROM t /* ; */;",
+        "m/ok_from.sql", "FROM {{ ref('ok_with') }} SELECT a",
+        "m/ok_values.sql", "VALUES (1, {{ var('v') }}), (2, 'x')",
+        "m/ok_union.sql", "SELECT 1 AS a UNION ALL SELECT 2 ORDER BY a LIMIT 1",
+        0};
+    struct pw_dag *dag = dag_of(files);
+    struct pw_err err = {0};
+    assert_int_equal(pw_dag_set_var(dag, "v", "O'Brien; DROP TABLE x", &err), 0);
+    size_t n = pw_dag_plan(dag);
+    if (n != 12) dump_problems(dag);
+    assert_int_equal(n, 12);
+    assert_true(has_problem(dag, "m/two.sql", 4, "a second statement starts here (the model has 2 statements); a "
+                                                 "model is one query (SELECT or WITH), and planwise creates its "
+                                                 "table or view from it"));
+    assert_true(has_problem(dag, "m/three.sql", 1, "(the model has 3 statements)"));
+    assert_true(has_problem(dag, "m/drop.sql", 3, "the statement is not a query (it starts with 'DROP'); a model is "
+                                                  "one query"));
+    assert_true(has_problem(dag, "m/copy.sql", 1, "it starts with 'COPY'"));
+    assert_true(has_problem(dag, "m/attach.sql", 3, "it starts with 'ATTACH'"));
+    assert_true(has_problem(dag, "m/install.sql", 1, "'INSTALL'"));
+    assert_true(has_problem(dag, "m/pragma.sql", 1, "'PRAGMA'"));
+    assert_true(has_problem(dag, "m/set.sql", 1, "'SET'"));
+    assert_true(has_problem(dag, "m/insert.sql", 1, "'INSERT'"));
+    assert_true(has_problem(dag, "m/create.sql", 1, "'CREATE'"));
+    assert_true(has_problem(dag, "m/cte_delete.sql", 1, "'WITH'"));
+    assert_true(has_problem(dag, "m/explain.sql", 1, "'EXPLAIN'"));
+    /* Nothing runs when planning found problems. */
+    struct pw_db *db = memory_db();
+    struct pw_dag_summary sum;
+    assert_int_equal(pw_dag_execute(dag, db, 1, &sum, &err), PW_EMODEL);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM duckdb_tables()"), 0);
+    pw_dag_summary_release(&sum);
+    pw_db_close(db);
+    pw_dag_free(dag);
+
+    /* The built-in models are held to the same rule when read as user models. */
+    struct pw_dag *builtin = pw_dag_new();
+    assert_int_equal(pw_dag_add_builtin(builtin, &err), 0);
+    struct pw_dag *as_user = pw_dag_new();
+    for (size_t i = 0; i < pw_dag_model_count(builtin); i++) {
+        const struct pw_model *m = pw_dag_model_at(builtin, i);
+        assert_int_equal(pw_dag_add_text(as_user, m->file, m->text, false, &err), 0);
+    }
+    n = pw_dag_plan(as_user);
+    if (n) dump_problems(as_user);
+    assert_int_equal(n, 0);
+    pw_dag_free(as_user);
+    pw_dag_free(builtin);
+}
+
+/* Models run sandboxed: a query that reads a file fails with DuckDB's permission
+ * error while the other models build, and afterwards no connection to the
+ * instance can switch access back on or write a file. The executor also refuses
+ * what planning could not see (the exact check on the prepared statement). */
+static void test_models_sandboxed(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/pw_dag_sandbox_XXXXXX";
+    int fd = mkstemp(out);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(out);
+    char copy_model[512];
+    snprintf(copy_model, sizeof copy_model, "SELECT * FROM read_csv('%s')", out);
+    const char *files[] = {
+        "m/fine.sql", "SELECT range AS x FROM range(5)",
+        "m/passwd.sql", "SELECT * FROM read_csv('/etc/passwd')",
+        "m/parquet.sql", "-- planwise: materialized=view\nSELECT * FROM read_parquet('/tmp/*.parquet')",
+        "m/reads_own.sql", "SELECT count(*) AS n FROM {{ ref('fine') }}",
+        /* Does not parse as a whole, so planning leaves it to the executor, whose
+         * exact check refuses it before the DROP could run. */
+        "m/hidden_drop.sql", "SELECT 1 AS a; DROP TABLE {{ ref('fine') }}; SELEC oops",
+        0};
+    struct pw_dag *dag = dag_of(files);
+    assert_int_equal(pw_dag_plan(dag), 0);
+    struct pw_db *db = memory_db();
+    struct pw_err err = {0};
+    /* Before: the instance still reads files (a census, say). */
+    assert_int_equal(query_int(db, "SELECT count(*) > 0 FROM read_csv('/etc/passwd', header = false, sep = '\x01')"),
+                     1);
+    struct pw_dag_summary sum;
+    assert_int_equal(pw_dag_execute(dag, db, 2, &sum, &err), 0);
+    assert_int_equal(result(&sum, "fine")->status, PW_MODEL_OK);
+    assert_int_equal(result(&sum, "reads_own")->status, PW_MODEL_OK);
+    assert_int_equal(result(&sum, "passwd")->status, PW_MODEL_FAILED);
+    assert_non_null(strstr(result(&sum, "passwd")->error, "Permission Error"));
+    assert_non_null(strstr(result(&sum, "passwd")->error, "/etc/passwd"));
+    assert_int_equal(result(&sum, "parquet")->status, PW_MODEL_FAILED);
+    assert_int_equal(result(&sum, "hidden_drop")->status, PW_MODEL_FAILED);
+    assert_non_null(strstr(result(&sum, "hidden_drop")->error, "not run: "));
+    assert_int_equal(query_int(db, "SELECT count(*) FROM fine"), 5);
+    pw_dag_summary_release(&sum);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'passwd'"), 0);
+    /* After: the instance stays sandboxed for every connection, new ones included. */
+    struct pw_db *other;
+    assert_int_equal(pw_db_connect(&other, db, &err), 0);
+    assert_int_equal(pw_db_exec(other, "SET enable_external_access = true", &err), PW_EDB);
+    assert_non_null(strstr(err.msg, "locked"));
+    char sql[600];
+    snprintf(sql, sizeof sql, "COPY (SELECT 1) TO '%s'", out);
+    assert_int_equal(pw_db_exec(other, sql, &err), PW_EDB);
+    assert_non_null(strstr(err.msg, "Permission Error"));
+    assert_int_equal(access(out, F_OK), -1);
+    assert_int_equal(pw_db_exec(other, "INSTALL httpfs", &err), PW_EDB);
+    /* A second execution on the sandboxed instance runs (the sandbox is not set twice). */
+    assert_int_equal(pw_dag_execute(dag, db, 1, &sum, &err), 0);
+    assert_int_equal(result(&sum, "fine")->status, PW_MODEL_OK);
+    pw_dag_summary_release(&sum);
+
+    /* The exact check of the executor. */
+    assert_int_equal(pw_db_check_one_query(other, "SELECT * FROM fine", "not run", &err), 0);
+    assert_int_equal(pw_db_check_one_query(other, "SELECT 1; SELECT 2", "not run", &err), PW_EDB);
+    assert_string_equal(err.msg, "not run: 2 statements; a model is one query (SELECT or WITH), and planwise creates "
+                                 "its table or view");
+    assert_int_equal(pw_db_check_one_query(other, "DROP TABLE fine", "not run", &err), PW_EDB);
+    assert_non_null(strstr(err.msg, "not run: a DROP statement"));
+    assert_int_equal(pw_db_check_one_query(other, "EXPLAIN SELECT 1", "not run", &err), PW_EDB);
+    assert_int_equal(pw_db_check_one_query(other, "SELECT * FROM no_such_table", "not run", &err), PW_EDB);
+    assert_non_null(strstr(err.msg, "no_such_table"));
+    assert_int_equal(query_int(db, "SELECT count(*) FROM fine"), 5);
+    pw_db_close(other);
+    pw_dag_free(dag);
+    pw_db_close(db);
 }
 
 /* ---- rendering ---- */
@@ -572,6 +719,8 @@ int main(void)
         cmocka_unit_test(test_cycles_with_path),
         cmocka_unit_test(test_duplicates_and_reserved_names),
         cmocka_unit_test(test_builtin_models_plan_clean),
+        cmocka_unit_test(test_one_query_per_model),
+        cmocka_unit_test(test_models_sandboxed),
         cmocka_unit_test(test_render_refs_vars),
         cmocka_unit_test(test_failure_propagation_and_checks),
         cmocka_unit_test(test_parallel_level_and_rerun),

@@ -1,0 +1,2 @@
+-- planwise: kind=mart
+INSTALL httpfs

@@ -1,0 +1,4 @@
+-- A mart that also drops a table.
+SELECT 1 AS a;
+
+DROP TABLE run_metadata;

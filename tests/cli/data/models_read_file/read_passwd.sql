@@ -1,0 +1,2 @@
+-- A query that reads a file outside the database.
+SELECT * FROM read_csv('/etc/passwd')
