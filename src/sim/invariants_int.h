@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/sim.h"
 
@@ -39,6 +40,14 @@ const char *pw__inv_money(double x);
 const char *pw__inv_rate(double x);
 const char *pw__inv_date(pw_date d);
 
+/* Cents of an amount, rounded half away from zero (pw_cents without the libm call:
+ * it runs several times per row, on amounts that are already whole cents). */
+static inline int64_t pw__inv_cents(double x)
+{
+    const double c = x * 100.0;
+    return (int64_t)(c < 0 ? c - 0.5 : c + 0.5);
+}
+
 /* Per-year constants of the checks, computed once before the rows are walked. */
 struct pw__inv_ctx {
     const struct pw_sim *sim;
@@ -60,6 +69,8 @@ struct pw__inv_ctx {
     pw_date promo_day, merit_day;           /* event calendar dates of Y (4.7, 4.8) */
     bool calendar_raises;                   /* raise_timing calendar_driven */
     pw_date esc_day;                        /* Q (4.12) */
+    pw_date esc_enrolled_before;            /* Jan 1 of Y - first_escalation_delay_years + 1: an escalation
+                                               needs an enrollment before it (Y - year(enrolled) >= delay) */
     pw_date yoy_day;                        /* J (4.11 d) */
     pw_date ae_cutoff;                      /* AE-covered iff hire >= this; PW_NO_DATE = everyone */
     const struct pw_irs_year *irs, *irs_prev;   /* limits of Y and Y-1 */

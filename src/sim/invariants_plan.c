@@ -86,7 +86,7 @@ static int check_eligibility(const struct pw__inv_ctx *cx, const struct pw__inv_
         PW_INV(d >= cx->start_jan1, rep, 13, "eligibility event on %s, before Jan 1 of the start year", pw__inv_date(d));
         PW_INV(!w->pre_enrolled, rep, 13, "an eligibility event for a pre-enrolled census row");
         PW_INV(status == PW_PLAN_ELIGIBLE, rep, 13, "an eligibility event with status %s", status_name(status));
-    } else if (!w->pre_enrolled && e >= cx->start_jan1 && pw_date_year(e) == cx->year && e <= w->b) {
+    } else if (!w->pre_enrolled && e >= cx->start_jan1 && e >= cx->y->jan1 && e <= w->b) {
         return pw__inv_fail(rep, 13, "no eligibility event although the eligibility date %s falls in %d inside the "
                                      "employment", pw__inv_date(e), cx->year);
     }
@@ -201,7 +201,7 @@ static int check_escalation(const struct pw__inv_ctx *cx, const struct pw__inv_r
     PW_INV(p->esc_hire_date_cutoff == PW_NO_DATE || w->hire >= p->esc_hire_date_cutoff, rep, 15,
            "an escalation of an employee hired on %s, before the escalation cutoff %s", pw__inv_date(w->hire),
            pw__inv_date(p->esc_hire_date_cutoff));
-    PW_INV(enrolled != PW_NO_DATE && enrolled < e->date && cx->year - pw_date_year(enrolled) >= p->esc_delay_years, rep,
+    PW_INV(enrolled != PW_NO_DATE && enrolled < e->date && enrolled < cx->esc_enrolled_before, rep,
            15, "an escalation on %s of an employee enrolled on %s (delay %d years)", pw__inv_date(e->date),
            pw__inv_date(enrolled), p->esc_delay_years);
     PW_INV(cx->py->esc_number[r] == wf->escalation_count[r] + 1, rep, 15,
@@ -288,7 +288,7 @@ static int check_rates(const struct pw__inv_ctx *cx, const struct pw__inv_row *w
     const pw_date enrolled = wf->is_enrolled[r] ? wf->enrollment_date[r] : py->enroll_date[r];
     if (p->esc_enabled && w->n_of[PW_EV_ESCALATION] == 0 && q <= w->b && q >= w->hire && !wf->auto_escalation_opt_out[r] &&
         (p->esc_hire_date_cutoff == PW_NO_DATE || w->hire >= p->esc_hire_date_cutoff) && enrolled != PW_NO_DATE &&
-        enrolled < q && cx->year - pw_date_year(enrolled) >= p->esc_delay_years && (opted == PW_NO_DATE || opted > q))
+        enrolled < q && enrolled < cx->esc_enrolled_before && (opted == PW_NO_DATE || opted > q))
         PW_INV(!(rate_on_q > 0 && rate_on_q < p->esc_max_rate - 1e-9), rep, 15,
                "an escalation was due on %s (rate %s below maximum_rate %s) but not made", pw__inv_date(q),
                pw__inv_rate(rate_on_q), pw__inv_rate(p->esc_max_rate));
@@ -327,7 +327,7 @@ static int check_contributions(const struct pw__inv_ctx *cx, const struct pw__in
     double top = py->rate_start[r];
     for (unsigned i = 0; i < py->n_changes[r]; i++) top = pw_max(top, py->change_rate[(size_t)r * PW_PLAN_MAX_CHANGES + i]);
     PW_INV(d == 0 || top > 0, rep, 16, "D %s while the deferral rate was 0 all year", pw__inv_money(d));
-    PW_INV(pw_cents(m->pre_tax[r]) + pw_cents(m->roth[r]) == pw_cents(d), rep, 16, "pre-tax %s + Roth %s differ from D %s",
+    PW_INV(pw__inv_cents(m->pre_tax[r]) + pw__inv_cents(m->roth[r]) == pw__inv_cents(d), rep, 16, "pre-tax %s + Roth %s differ from D %s",
            pw__inv_money(m->pre_tax[r]), pw__inv_money(m->roth[r]), pw__inv_money(d));
     PW_INV(m->pre_tax[r] >= 0 && m->roth[r] >= 0, rep, 16, "negative pre-tax %s or Roth %s", pw__inv_money(m->pre_tax[r]),
            pw__inv_money(m->roth[r]));
@@ -452,15 +452,15 @@ static int check_vesting(const struct pw__inv_ctx *cx, const struct pw__inv_row 
            "vested shares %s / %s differ from the schedules' %s / %s at %d years", pw__inv_rate(ms), pw__inv_rate(cs),
            pw__inv_rate(want_m), pw__inv_rate(want_c), years);
     const double mb = m->match_balance[r], cb = m->core_balance[r];
-    PW_INV(pw_cents(mb) == pw_cents(wf->match_balance[r]) + pw_cents(m->match[r]), rep, 19,
+    PW_INV(pw__inv_cents(mb) == pw__inv_cents(wf->match_balance[r]) + pw__inv_cents(m->match[r]), rep, 19,
            "match balance %s differs from last year's %s + match %s", pw__inv_money(mb), pw__inv_money(wf->match_balance[r]),
            pw__inv_money(m->match[r]));
-    PW_INV(pw_cents(cb) == pw_cents(wf->core_balance[r]) + pw_cents(m->core[r]), rep, 19,
+    PW_INV(pw__inv_cents(cb) == pw__inv_cents(wf->core_balance[r]) + pw__inv_cents(m->core[r]), rep, 19,
            "core balance %s differs from last year's %s + core %s", pw__inv_money(cb), pw__inv_money(wf->core_balance[r]),
            pw__inv_money(m->core[r]));
     const double forfeit = m->forfeit_total[r], vested = m->vested_balance[r];
     if (w->leaver) {
-        PW_INV(pw_cents(forfeit) + pw_cents(vested) == pw_cents(mb) + pw_cents(cb), rep, 19,
+        PW_INV(pw__inv_cents(forfeit) + pw__inv_cents(vested) == pw__inv_cents(mb) + pw__inv_cents(cb), rep, 19,
                "leaver: forfeiture %s + vested balance %s differ from the balance %s", pw__inv_money(forfeit),
                pw__inv_money(vested), pw__inv_money(mb + cb));
         PW_INV(fabs(forfeit - mb * (1 - ms) - cb * (1 - cs)) <= 0.0101, rep, 19,
@@ -480,7 +480,7 @@ static int check_vesting(const struct pw__inv_ctx *cx, const struct pw__inv_row 
     if (i >= 0) {
         PW_INV(w->ev[i].date == cx->y->term_date[r], rep, 19, "forfeiture event dated %s, not on the termination date %s",
                pw__inv_date(w->ev[i].date), pw__inv_date(cx->y->term_date[r]));
-        PW_INV(pw_cents(m->forfeit_match[r]) + pw_cents(m->forfeit_core[r]) == pw_cents(forfeit), rep, 19,
+        PW_INV(pw__inv_cents(m->forfeit_match[r]) + pw__inv_cents(m->forfeit_core[r]) == pw__inv_cents(forfeit), rep, 19,
                "forfeited match %s + core %s differ from the forfeiture %s", pw__inv_money(m->forfeit_match[r]),
                pw__inv_money(m->forfeit_core[r]), pw__inv_money(forfeit));
         PW_INV(fabs(m->forfeit_match[r] - mb * (1 - ms)) <= 0.0051, rep, 19,

@@ -259,6 +259,25 @@ static int check_comp_events(const struct pw__inv_ctx *cx, const struct pw__inv_
 
 /* ---- 10: new hires ---- */
 
+/* id == "NH_<year, 4 digits>_<q, zero-padded to at least 6 digits>" (without
+ * printf: this runs for every hire). */
+static bool hire_id_is(const char *id, uint32_t len, int year, uint64_t q)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + q % 10);
+        q /= 10;
+    } while (q);
+    while (n < 6) digits[n++] = '0';
+    if (len != (uint32_t)(8 + n) || memcmp(id, "NH_", 3) != 0 || id[7] != '_') return false;
+    for (int i = 0, v = year; i < 4; i++, v /= 10)
+        if (id[6 - i] != '0' + v % 10) return false;
+    for (int i = 0; i < n; i++)
+        if (id[8 + i] != digits[n - 1 - i]) return false;
+    return true;
+}
+
 static int check_hire(const struct pw__inv_ctx *cx, const struct pw__inv_row *w, struct pw__inv_report *rep)
 {
     const struct pw_year *y = cx->y;
@@ -266,11 +285,9 @@ static int check_hire(const struct pw__inv_ctx *cx, const struct pw__inv_row *w,
     const uint32_t r = w->r;
     /* id NH_<Y>_<q with at least 6 digits>, q = 1..H in row (level) order */
     const uint64_t q = (uint64_t)(r - y->n_roster) + 1;
-    char want[40];
-    int len = snprintf(want, sizeof want, "NH_%04d_%06llu", cx->year, (unsigned long long)q);
-    PW_INV(len > 0 && wf->id_len[r] == (uint32_t)len && memcmp(wf->employee_id[r], want, (size_t)len) == 0, rep, 10,
-           "hire number %llu of %d has id '%.*s', not '%s'", (unsigned long long)q, cx->year, (int)wf->id_len[r],
-           wf->employee_id[r], want);
+    PW_INV(hire_id_is(wf->employee_id[r], wf->id_len[r], cx->year, q), rep, 10,
+           "hire number %llu of %d has id '%.*s', not NH_%04d_%06llu", (unsigned long long)q, cx->year,
+           (int)wf->id_len[r], wf->employee_id[r], cx->year, (unsigned long long)q);
     const int level = y->start_level[r];
     PW_INV(r == y->n_roster || level >= y->start_level[r - 1], rep, 10, "hire at level %d numbered after a hire at level %d",
            level, y->start_level[r - 1]);
@@ -340,7 +357,7 @@ static int check_proration(const struct pw__inv_ctx *cx, const struct pw__inv_ro
     /* Full year, no change: prorated = current pay (compared in cents, so a census
      * salary with fractions of a cent rounds as round2 does). */
     if (c->n == 0 && days == y->days_in_year)
-        PW_INV(pw_cents(prorated) == pw_cents(current), rep, 12,
+        PW_INV(pw__inv_cents(prorated) == pw__inv_cents(current), rep, 12,
                "employed all year without a pay change, but prorated %s differs from current compensation %s",
                pw__inv_money(prorated), pw__inv_money(current));
     double top = pw_max(c->s0, current), pay = c->s0 * (double)((c->n ? c->date[0] : w->b + 1) - w->a);
@@ -394,8 +411,10 @@ int pw__inv_row_ages(const struct pw__inv_ctx *cx, const struct pw__inv_row *w, 
     const struct pw_year *y = cx->y;
     const struct pw_workforce *wf = cx->wf;
     const uint32_t r = w->r;
-    const int age = cx->year - pw_date_year(wf->birth_date[r]);
-    PW_INV(y->age[r] == age, rep, 20, "age_Y %d differs from the age on Dec 31, %d", y->age[r], age);
+    /* age on Dec 31 = Y - year(birth): born in the year Y - age_Y */
+    const int age = y->age[r];
+    PW_INV(wf->birth_date[r] >= pw_year_start(cx->year - age) && wf->birth_date[r] < pw_year_start(cx->year - age + 1), rep,
+           20, "age_Y %d differs from the age on Dec 31, %d", age, cx->year - pw_date_year(wf->birth_date[r]));
     const int64_t ten = tenure_on(w->hire, y->dec31), reported = tenure_on(w->hire, w->b);
     PW_INV(y->tenure[r] == ten, rep, 20, "tenure_Y %d differs from floor(days / 365.25) = %lld", y->tenure[r],
            (long long)ten);
