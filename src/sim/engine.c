@@ -10,7 +10,8 @@
 
 const char *const pw_stage_names[PW_STAGE_COUNT] = {
     "start_year", "terminations", "hires", "new_hire_terminations", "compensation", "plan_eligibility",
-    "plan_enrollment", "plan_deferral", "plan_money", "events", "write", "year_close",
+    "plan_enrollment", "plan_deferral", "plan_money", "events", "invariants", "write",
+    "year_close",
 };
 
 static void derive_constants(struct pw_sim *sim, const struct pw_census *census)
@@ -76,6 +77,7 @@ void pw_sim_release(struct pw_sim *sim)
     free(sim->scored);
     for (size_t c = 0; c < sim->chunk_capacity; c++) free(sim->chunks[c].events);
     free(sim->chunks);
+    free(sim->inv_chunks);
     memset(sim, 0, sizeof *sim);
 }
 
@@ -117,6 +119,9 @@ static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, st
     TIMED(sim, PW_STAGE_PLAN_MONEY, sim->year.n_pop, pw_step_plan_money(sim));
     TIMED(sim, PW_STAGE_EVENTS, sim->events_in_year,
           pw__sim_build_order(sim); pw__sim_finish_trace(sim); rc = pw_step_events(sim, err));
+    if (rc) return rc;
+    /* Before the sink: a year that breaks an invariant is never written. */
+    TIMED(sim, PW_STAGE_INVARIANTS, sim->year.n_pop, rc = pw_step_invariants(sim, err));
     if (rc) return rc;
     if (sim->year.needs.nh_terms_shortfall > 0)
         pw_warn("year %d: only %lld of %lld planned new-hire terminations had a candidate", year,

@@ -48,11 +48,22 @@ enum pw_stage {
     PW_STAGE_PLAN_DEFERRAL,
     PW_STAGE_PLAN_MONEY,
     PW_STAGE_EVENTS,
+    PW_STAGE_INVARIANTS,
     PW_STAGE_WRITE,
     PW_STAGE_YEAR_CLOSE,
     PW_STAGE_COUNT
 };
 extern const char *const pw_stage_names[PW_STAGE_COUNT];
+
+/* What the invariant checks of year Y keep for those of Y+1 (sim/invariants.c). */
+struct pw_invariant_memory {
+    int year;                        /* Y; 0 = nothing kept (before the first checked year) */
+    int64_t actives;                 /* actives(Y): employees active on Dec 31 of Y */
+    int64_t hires_active;            /* hires of Y active on Dec 31 (H_prev of Y+1) */
+    int64_t actives_by_level[PW_MAX_LEVELS + 1];   /* actives(Y) by level at Dec 31 */
+};
+
+struct pw__inv_chunk;                /* per-chunk results of the checks (sim/invariants.c) */
 
 struct pw_sim {
     const struct pw_config *cfg;
@@ -83,6 +94,9 @@ struct pw_sim {
     struct pw_event_chunk *chunks;   /* events of the current year by output chunk */
     size_t chunk_count, chunk_capacity;
     size_t events_in_year;
+    struct pw__inv_chunk *inv_chunks;    /* invariant check results by output chunk */
+    size_t inv_chunk_capacity;
+    struct pw_invariant_memory inv_memory;
 
     struct pw_perf *perf;            /* performance monitor, or NULL: set before pw_sim_run */
     /* called as each stage of a year starts (progress display), or NULL */
@@ -128,6 +142,13 @@ int pw_step_events(struct pw_sim *sim, struct pw_err *err);
 /* The events of row r of the current year, sorted by (date, priority) and
  * numbered from 1; out has room for PW_SIM_MAX_ROW_EVENTS. Needs the money step. */
 int pw_sim_row_events(const struct pw_sim *sim, uint32_t r, struct pw_event *out);
+/* Checks the finished year (after pw_step_events, before anything of it is
+ * written) against every invariant of MODEL 7 that one year can show: its arrays,
+ * its events and the state carried into it (sim/invariants.c). Returns 0, or
+ * PW_EINTERNAL with a message naming the invariant, the year, the employee and the
+ * numbers involved: a violation is a bug in planwise, never bad input. The same
+ * result for any number of threads (the lowest output position is reported). */
+int pw_step_invariants(struct pw_sim *sim, struct pw_err *err);
 /* The arrays of the current year, for pw_event_values and the writers. */
 void pw_sim_year_view(const struct pw_sim *sim, struct pw_year_view *v);
 

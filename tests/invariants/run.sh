@@ -18,8 +18,8 @@
 # add run-specific expectations (e.g. the reduction-in-force branch really ran),
 # written as SQL that returns violating rows too; they may use the macros of
 # models/macros.sql, which the models run created in the database. A copy of one
-# output database with one corrupted snapshot row must make `planwise models run`
-# fail the matching check with a count and sample rows. Afterwards
+# output database with one corrupted stored snapshot row must make `planwise models
+# run` fail the matching checks with a count and sample rows. Afterwards
 # tests/invariants/plan_stats.sh (statistical checks
 # of the enrollment probabilities), tests/invariants/determinism.sh and
 # tests/invariants/resume.sh (kill, resume, branch) run and their results are
@@ -101,8 +101,9 @@ all_checks() {
     done
 }
 
-# simulate RUN CENSUS [run options...]: runs planwise --check into $TMP/RUN.duckdb (which runs
-# the built-in models, checks included), then reports every check. Exit status 1 with
+# simulate RUN CENSUS [run options...]: runs planwise into $TMP/RUN.duckdb with --check
+# (the built-in models, checks included, after the engine's own invariant checks of
+# every year), then reports every check. Exit status 1 with
 # a database that holds the models run means failed checks, reported by all_checks.
 simulate() {
     local run=$1 census=$2 db=$TMP/$1.duckdb rc
@@ -187,31 +188,35 @@ WHERE p.e IS DISTINCT FROM s.e OR p.part IS DISTINCT FROM s.part
 UNION ALL SELECT NULL, 'growth rows' WHERE (SELECT count(*) FROM fct_compensation_growth) <> 3 * (SELECT count(*) FROM fct_workforce_needs)"
 
 # ---- a check really fails: one corrupted snapshot row in a copy of an output database ----
-# tenure_band of one employee-year is read by check 20a only; that check must report
-# the snapshot row and the employee's events of that year (whose bands now differ),
-# with a sample naming the employee, and every other check must still pass.
+# The users' tables are views over narrow storage (bands, ages and tenure are derived
+# on read), so the corruption goes into the stored snapshot row (pw.snapshot_store): one more
+# hour worked for a full-time employee who worked the whole of 2027. Check 12 (hours
+# = rha(h x 52 x days / D)) and check 20a (hours <= rha(h x 52)) must each report that
+# row with a sample naming the employee, and every other check must still pass.
 corrupt_test() {
-    local db=$TMP/corrupt.duckdb src=$TMP/gen2k_seed1.duckdb victim want rc others
-    victim=$(query "$src" "SELECT min(employee_id) FROM fct_workforce_snapshot WHERE simulation_year = 2027" | tail -n 1)
-    want=$(query "$src" "SELECT 1 + count(*) FROM fct_yearly_events WHERE employee_id = '$victim' AND simulation_year = 2027" | tail -n 1)
+    local db=$TMP/corrupt.duckdb src=$TMP/gen2k_seed1.duckdb victim rc others
+    victim=$(query "$src" "SELECT min(employee_id) FROM fct_workforce_snapshot WHERE simulation_year = 2027
+        AND employment_status = 'active' AND scheduled_hours_per_week = 40 AND annual_hours_worked = 2080" | tail -n 1)
     cp "$src" "$db" || return 1
-    if ! "$SQL_EXEC" "$db" "UPDATE fct_workforce_snapshot SET tenure_band = 'corrupted'
-                             WHERE employee_id = '$victim' AND simulation_year = 2027"; then
+    if ! "$SQL_EXEC" "$db" "UPDATE pw.snapshot_store SET annual_hours_worked = annual_hours_worked + 1
+                             WHERE simulation_year = 2027
+                               AND employee_key = (SELECT employee_key FROM pw.dim_employee WHERE employee_id = '$victim')"; then
         not_ok corrupt "could not corrupt the copy with $SQL_EXEC"
         return 1
     fi
     "$BIN" models run -q --db "$db" >"$TMP/corrupt.out" 2>"$TMP/corrupt.err"
     rc=$?
     others=$(query "$db" "SELECT count(*) FROM planwise_model_runs WHERE run_number = (SELECT max(run_number) FROM planwise_model_runs)
-        AND status <> 'ok' AND model_name <> 'check_20a_ages_tenure_hours'" | tail -n 1)
+        AND status <> 'ok' AND model_name NOT IN ('check_12_proration', 'check_20a_ages_tenure_hours')" | tail -n 1)
     if [ "$rc" -eq 1 ] \
-        && grep -q "^planwise: data-quality check 'check_20a_ages_tenure_hours' failed: $want violating rows; " "$TMP/corrupt.err" \
-        && grep -q "$victim.*tenure_band <> band of current_tenure" "$TMP/corrupt.err" \
-        && grep -q "^planwise: 1 of $(ls "$CHECKS"/*.sql | wc -l) data-quality checks failed (check_20a_ages_tenure_hours)" "$TMP/corrupt.err" \
+        && grep -q "^planwise: data-quality check 'check_12_proration' failed: 1 violating row; " "$TMP/corrupt.err" \
+        && grep -q "^planwise: data-quality check 'check_20a_ages_tenure_hours' failed: 1 violating row; " "$TMP/corrupt.err" \
+        && grep -q "$victim.*annual_hours_worked outside \\[0, rha(h x 52)\\]" "$TMP/corrupt.err" \
+        && grep -q "^planwise: 2 of $(ls "$CHECKS"/*.sql | wc -l) data-quality checks failed (check_12_proration, check_20a_ages_tenure_hours)" "$TMP/corrupt.err" \
         && [ "$others" = "0" ]; then
-        ok corrupt "one corrupted snapshot row: check_20a fails with $want rows and a sample, exit 1"
+        ok corrupt "one corrupted snapshot row: checks 12 and 20a fail with it and a sample, exit 1"
     else
-        not_ok corrupt "corrupted snapshot row of $victim not reported as expected (exit $rc, want $want rows, $others other failures):"
+        not_ok corrupt "corrupted snapshot row of $victim not reported as expected (exit $rc, $others other failures):"
         sed 's/^/       | /' "$TMP/corrupt.err"
     fi
 }
