@@ -4,7 +4,8 @@
 #   make deps       install Debian packages and the pinned DuckDB library
 #   make test       the fast tier (under a minute): unit tests and the CLI golden tests
 #   make check      everything: the fast tier, the invariant, statistical, determinism and
-#                   resume suites, and the unit tests under AddressSanitizer and UBSan
+#                   resume suites, the report, ensemble and batch suites, and the unit
+#                   tests under AddressSanitizer and UBSan
 #   make demo       set up, build, generate a sample census, simulate 2025-2029
 #   make bench      performance benchmark (not part of the tests)
 #   make fuzz       fuzz targets (tests/fuzz/fuzz_*.c) through the replay driver: each
@@ -64,7 +65,7 @@ FUZZ_RUNS ?= 5000
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test ensemble-test mpi-ensemble-test demo bench clean lint fuzz
+.PHONY: all deps test check unit-test cli-test invariant-test san-unit-test report-test ensemble-test mpi-ensemble-test batch-test demo bench clean lint fuzz
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -110,7 +111,7 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(BUILD)/l
 test: unit-test cli-test
 
 # The slow suites; .ci/run runs this target.
-check: test invariant-test report-test ensemble-test mpi-ensemble-test san-unit-test
+check: test invariant-test report-test ensemble-test mpi-ensemble-test batch-test san-unit-test
 
 # A separate make, since SAN changes the build folder and flags.
 san-unit-test:
@@ -133,6 +134,11 @@ report-test: $(BIN) $(BUILD)/tools/sql_exec
 # replacement, failures (and MPI ranks when the binary was built with MPI=1).
 ensemble-test: $(BIN)
 	@tests/invariants/ensemble.sh $(BIN)
+
+# planwise batch over config/examples: models once, each design equal to planwise run,
+# the comparison and the effective configuration diff.
+batch-test: $(BIN)
+	@tests/invariants/batch.sh $(BIN)
 
 # The same suite with the Open MPI build: 1, 2 and 3 ranks against one process.
 mpi-ensemble-test:
