@@ -90,7 +90,7 @@ struct batch {
     const char *config, *db, *models_dir;
     const char *overlays[PW_CONFIG_LAYERS_MAX - 2]; /* one layer is left for the design */
     int overlay_count;
-    const char *pass[64];                /* run options handed to every design, flag then value */
+    const char *pass[24];                /* run options handed to every design, flag then value */
     int pass_count;
     const char *vars[64];
     int var_count;
@@ -103,8 +103,15 @@ struct batch {
     int design_count;
 };
 
+/* An option given again replaces its value, as in `planwise run` (the last wins), so
+ * pass[] holds each of the eleven options at most once. */
 static void pass_option(struct batch *b, const char *flag, const char *value)
 {
+    for (int i = 0; i < b->pass_count; i++)
+        if (strcmp(b->pass[i], flag) == 0) {
+            if (value) b->pass[i + 1] = value;
+            return;
+        }
     b->pass[b->pass_count++] = flag;
     if (value) b->pass[b->pass_count++] = value;
 }
@@ -270,7 +277,12 @@ static int add_folder(struct batch *b, const char *dir, struct pw_err *err)
         if (e->d_name[0] == '.' || !yaml_name(e->d_name)) continue;
         char path[PW_PATH_MAX];
         struct stat st;
-        snprintf(path, sizeof path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+        int len = snprintf(path, sizeof path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+        if (len < 0 || len >= (int)sizeof path) {
+            rc = pw_err_set(err, PW_EIO, "design '%s/%s': the path is longer than %d characters", dir, e->d_name,
+                            PW_PATH_MAX - 1);
+            break;
+        }
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
         char **grown = realloc(names, (n + 1) * sizeof *names);
         if (!grown || !(grown[n] = strdup(path))) rc = pw_err_set(err, PW_ENOMEM, "out of memory listing '%s'", dir);
