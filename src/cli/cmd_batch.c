@@ -5,12 +5,14 @@
  *
  * Each design is one `planwise run` of this same binary, in a child process, one
  * after another, each with all the worker threads. Why not several at once: DuckDB
- * lets one process write a database file, and a run already keeps the 2-8 threads
- * it is given busy (simulation kernels, then three connections appending in
- * parallel); running designs side by side on those threads measured no faster (see
- * README, "Batch runs"). A child per design keeps every design's failure its own (a
- * bad file, a census problem, even a crash) and gives it exactly the semantics of
- * `planwise run`, whose output and checkpoints it writes. */
+ * lets one process write a database file, so designs side by side in one file means
+ * several runs writing through one database handle in one process, which rests on
+ * how the output layer stores and commits rows (being rewritten); two designs at a
+ * time into two separate files, the best case of that, measured about 17% faster on
+ * the shared 2-core machine (bench/batch.sh, README "Batch runs"). A child per design
+ * keeps every design's failure its own (a bad file, a census problem, even a crash)
+ * and gives it exactly the semantics of `planwise run`, whose outputs, checkpoints
+ * and run_metadata it writes. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -459,6 +461,11 @@ static int run_models(struct batch *b, struct pw_db *db)
     pw_dag_summary_release(&sum);
     if (rc == PW_EMODEL) {
         pw_error("%s; the designs' results in '%s' are complete and kept", err.msg, b->db);
+        /* models/macros.sql reads plan keys from the stored YAML's first section of
+         * each name, which for an overlay run is the base file's */
+        if (b->config)
+            pw_error("note: the built-in checks judge a design given over --config by the base file's plan keys; "
+                     "plan checks may fail for designs that change them (README, Batch runs)");
         return PW_EXIT_ERROR;
     }
     return rc ? pw_cli_fail(&err) : PW_EXIT_OK;
