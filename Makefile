@@ -4,8 +4,9 @@
 #   make deps       install Debian packages and the pinned DuckDB library
 #   make test       the fast tier (under a minute): unit tests and the CLI golden tests
 #   make check      everything: the fast tier, the invariant, statistical, determinism,
-#                   resume and crash-safety (full disk, kill -9) suites, and the unit
-#                   tests under AddressSanitizer and UBSan
+#                   resume and crash-safety (full disk, kill -9) suites, the report,
+#                   ensemble and batch suites, and the unit tests under AddressSanitizer
+#                   and UBSan
 #   make fault-test crash safety: a full disk (tmpfs; needs root, else skipped),
 #                   kill -9 at chosen points, write failures of every output file
 #   make demo       set up, build, generate a sample census, simulate 2025-2029
@@ -80,7 +81,7 @@ endif
 # Only used by SAN=thread builds: hide races inside the uninstrumented DuckDB library.
 export TSAN_OPTIONS := suppressions=$(CURDIR)/tests/tsan.supp
 
-.PHONY: all deps test check unit-test cli-test invariant-test fault-test san-unit-test report-test ensemble-test mpi-ensemble-test demo bench clean lint fuzz fuzz-libfuzzer
+.PHONY: all deps test check unit-test cli-test invariant-test fault-test san-unit-test report-test ensemble-test mpi-ensemble-test batch-test demo bench clean lint fuzz fuzz-libfuzzer
 all: $(BIN)
 
 deps: $(DUCKDB)/.stamp
@@ -131,7 +132,7 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(FUZZ_MAIN) $(BUILD)/libplanwise.a
 test: unit-test cli-test
 
 # The slow suites; .ci/run runs this target.
-check: test invariant-test fault-test report-test ensemble-test mpi-ensemble-test san-unit-test
+check: test invariant-test fault-test report-test ensemble-test mpi-ensemble-test batch-test san-unit-test
 
 # A separate make, since SAN changes the build folder and flags.
 san-unit-test:
@@ -158,6 +159,11 @@ report-test: $(BIN) $(BUILD)/tools/sql_exec
 # replacement, failures (and MPI ranks when the binary was built with MPI=1).
 ensemble-test: $(BIN)
 	@tests/invariants/ensemble.sh $(BIN)
+
+# planwise batch over config/examples: models once, each design equal to planwise run,
+# the comparison and the effective configuration diff.
+batch-test: $(BIN)
+	@tests/invariants/batch.sh $(BIN)
 
 # The same suite with the Open MPI build: 1, 2 and 3 ranks against one process.
 mpi-ensemble-test:

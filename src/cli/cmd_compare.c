@@ -21,15 +21,18 @@ static const char usage[] =
     "rate, average deferral rate, employee deferrals, match, core, forfeitures, total\n"
     "employer cost (match + core) and its share of payroll, each as base value, other\n"
     "value, difference and percent difference; then the configuration keys whose\n"
-    "values differ. Results are also written to the tables fct_scenario_comparison\n"
-    "and fct_scenario_winners_losers.\n"
+    "effective values differ (each run's stored YAML loaded over the defaults, with the\n"
+    "seed, years and census it ran with). Results are also written to the tables\n"
+    "fct_scenario_comparison and fct_scenario_winners_losers.\n"
     "\n"
     "options:\n"
     "      --db FILE        output database (default: simulation.duckdb)\n"
     "      --years A-B      compare only these years (default: every year all scenarios share)\n"
     "      --by DIMENSION   print winners and losers instead: per employee in both scenarios,\n"
     "                       the change in employer money (match + core) and own deferrals by\n"
-    "                       age_band, tenure_band, income_band or level\n"
+    "                       age_band, tenure_band, income_band or level; employees are paired\n"
+    "                       by employee_id if hired before the scenarios' first year (hires of\n"
+    "                       the compared years share generated ids, so they are counted apart)\n"
     "      --csv            print CSV (no configuration diff)\n"
     "      --json           print JSON\n"
     "  -h, --help           show this help\n";
@@ -37,7 +40,8 @@ static const char usage[] =
 static const char *const dimensions[] = {"age_band", "tenure_band", "income_band", "level"};
 
 /* The rows to print; other NULL = every other scenario of this request (CSV output). */
-static void years_sql(char *out, size_t size, const char *base, const char *other, int a, int z, const char *by)
+static void years_sql(char *out, size_t size, const char *base, const char *other, int a, int z, const char *by,
+                      int with_hires)
 {
     char qb[512], qo[600], qd[64];
     pw_sql_quote(qb, sizeof qb, base);
@@ -52,11 +56,11 @@ static void years_sql(char *out, size_t size, const char *base, const char *othe
         pw_sql_quote(qd, sizeof qd, by);
         snprintf(out, size,
                  "SELECT other_scenario AS scenario, simulation_year AS year, band AS %s, measure, employees,"
-                 " gaining, losing, unchanged, mean_change, median_change, p10_change, p90_change"
+                 " gaining, losing, unchanged, mean_change, median_change, p10_change, p90_change%s"
                  " FROM fct_scenario_winners_losers WHERE base_scenario = %s AND other_scenario %s"
                  " AND dimension = %s AND simulation_year BETWEEN %d AND %d"
                  " ORDER BY other_scenario, simulation_year, measure DESC, band_order",
-                 by, qb, qo, qd, a, z);
+                 by, with_hires ? ", base_hires_excluded, other_hires_excluded" : "", qb, qo, qd, a, z);
     } else {
         snprintf(out, size,
                  "SELECT other_scenario AS scenario, simulation_year AS year, metric, round(base_value, 6) AS base,"
@@ -66,6 +70,25 @@ static void years_sql(char *out, size_t size, const char *base, const char *othe
                  " AND simulation_year BETWEEN %d AND %d ORDER BY other_scenario, simulation_year, metric_order",
                  qb, qo, a, z);
     }
+}
+
+/* Per year, how many employees were paired and how many hires of each scenario were
+ * left out of the pairing (the rows of any one dimension and measure add up to the
+ * pairs). */
+static int print_pairing(struct pw_db *db, const char *base, const char *other, int a, int z, struct pw_err *err)
+{
+    char qb[512], qo[512], sql[2048];
+    pw_sql_quote(qb, sizeof qb, base);
+    pw_sql_quote(qo, sizeof qo, other);
+    snprintf(sql, sizeof sql,
+             "SELECT simulation_year AS year, sum(employees) AS paired, any_value(base_hires_excluded) AS base_hires,"
+             " any_value(other_hires_excluded) AS other_hires FROM fct_scenario_winners_losers"
+             " WHERE base_scenario = %s AND other_scenario = %s AND dimension = 'level'"
+             " AND measure = 'employer_money' AND simulation_year BETWEEN %d AND %d GROUP BY 1 ORDER BY 1",
+             qb, qo, a, z);
+    printf("\nemployees paired by employee_id (hired before the scenarios' first year) and hires left out\n"
+           "(both scenarios number their hires NH_<year>_<seq>, so one id can be two people):\n");
+    return pw_db_print_query(db, sql, stdout, PW_PRINT_TABLE, err);
 }
 
 int pw_cmd_compare(int argc, char **argv)
@@ -131,7 +154,7 @@ int pw_cmd_compare(int argc, char **argv)
                res.last_year);
     for (size_t i = 0; !rc && i < req.n_others; i++) {
         const char *other = req.others[i];
-        years_sql(sql, sizeof sql, req.base, other, res.first_year, res.last_year, by);
+        years_sql(sql, sizeof sql, req.base, other, res.first_year, res.last_year, by, !!json);
         if (json) {
             printf("%s{\"scenario\": \"%s\", \"%s\": ", i ? ", " : "", other, by ? "winners_losers" : "years");
             rc = pw_db_print_json(db, sql, stdout, &err);
@@ -143,7 +166,7 @@ int pw_cmd_compare(int argc, char **argv)
         } else if (csv) {
             /* One header for all scenarios: the rows carry the scenario column. */
             if (i == 0) {
-                years_sql(sql, sizeof sql, req.base, NULL, res.first_year, res.last_year, by);
+                years_sql(sql, sizeof sql, req.base, NULL, res.first_year, res.last_year, by, 1);
                 rc = pw_db_print_query(db, sql, stdout, PW_PRINT_CSV, &err);
             }
         } else {
@@ -154,6 +177,7 @@ int pw_cmd_compare(int argc, char **argv)
                                                                          : ", winners and losers by income band")
                                     : "");
             rc = pw_db_print_query(db, sql, stdout, PW_PRINT_TABLE, &err);
+            if (!rc && by) rc = print_pairing(db, req.base, other, res.first_year, res.last_year, &err);
             if (!rc && !by) {
                 printf("\nconfiguration differences ('%s' -> '%s'):\n", req.base, other);
                 rc = pw_compare_print_config_diff(db, req.base, other, stdout, 0, &err);

@@ -238,7 +238,7 @@ static int append_overlay_text(char **text, const char *path, struct pw_err *err
         free(more);
         return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", path);
     }
-    int n = snprintf(joined + have, head, "\n# --scenario-file %s\n", path);
+    int n = snprintf(joined + have, head, PW_CONFIG_OVERLAY_MARK "%s\n", path);
     memcpy(joined + have + (size_t)n, more, len + 1);
     free(more);
     *text = joined;

@@ -18,6 +18,7 @@ static const struct pw_command commands[] = {
     {"ensemble", "many seeds and plan designs in memory: metrics, uncertainty bands, design diffs", pw_cmd_ensemble},
     {"compare", "compare scenarios year by year, their configurations, winners and losers", pw_cmd_compare},
     {"export", "export a scenario as an Excel workbook, Parquet or CSV files", pw_cmd_export},
+    {"batch", "run many plan designs as scenarios of one database and compare them", pw_cmd_batch},
 };
 
 static void print_help(FILE *out)

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/log.h"
 #include "io/db_result.h"
+#include "io/yaml_config.h"
+#include "model/config.h"
 
 /* A growing SQL string; the statements here are built from a handful of quoted
  * scenario ids, so a heap buffer that doubles is plenty. */
@@ -216,7 +219,10 @@ int pw_compare_build(struct pw_db *db, const struct pw_compare_request *req, str
               " other_scenario VARCHAR, simulation_year INTEGER, dimension VARCHAR, band VARCHAR,"
               " band_order DOUBLE, measure VARCHAR, employees BIGINT, gaining BIGINT, losing BIGINT,"
               " unchanged BIGINT, mean_change DOUBLE, median_change DOUBLE, p10_change DOUBLE,"
-              " p90_change DOUBLE);"
+              " p90_change DOUBLE, base_hires_excluded BIGINT, other_hires_excluded BIGINT);"
+              /* tables written before the hire counts existed */
+              "ALTER TABLE fct_scenario_winners_losers ADD COLUMN IF NOT EXISTS base_hires_excluded BIGINT;"
+              "ALTER TABLE fct_scenario_winners_losers ADD COLUMN IF NOT EXISTS other_hires_excluded BIGINT;"
               "DELETE FROM fct_scenario_comparison WHERE base_scenario = %s AND other_scenario IN (",
               base);
     sb_others(&b, req);
@@ -233,12 +239,28 @@ int pw_compare_build(struct pw_db *db, const struct pw_compare_request *req, str
               " WHERE x.scenario_id = %s AND y.scenario_id IN (",
               metric_order, base);
     sb_others(&b, req);
-    /* Winners and losers: employees matched by id within a year. Bands come from the
-     * base scenario's row, so an employee is counted in the same band on both sides. */
+    /* Winners and losers: the same person in both scenarios in a year. An id names
+     * the same person only for those hired before the scenarios diverged (before Jan 1
+     * of the later first year: the census employees, and for a branch everyone hired up
+     * to its checkpoint); hires of the compared years are numbered NH_<year>_<seq> by
+     * every scenario, so one id can be two people, and they are left out and counted
+     * (hx). Bands come from the base scenario's row, so an employee is counted in the
+     * same band on both sides. */
     sb_printf(&b,
               ");"
-              "INSERT INTO fct_scenario_winners_losers WITH p AS ("
-              " SELECT y.scenario_id AS other, x.simulation_year, x.age_band, x.tenure_band, x.level_id,"
+              "INSERT INTO fct_scenario_winners_losers (base_scenario, other_scenario, simulation_year, dimension,"
+              " band, band_order, measure, employees, gaining, losing, unchanged, mean_change, median_change,"
+              " p10_change, p90_change, base_hires_excluded, other_hires_excluded)"
+              " WITH st AS (SELECT scenario_id, arg_max(start_year, started_at) AS s FROM run_metadata"
+              " WHERE scenario_id IN (SELECT s FROM pw_cmp_scen) GROUP BY ALL),"
+              "cut AS (SELECT o.scenario_id AS other, make_date(greatest(x.s, o.s), 1, 1) AS d FROM st x, st o"
+              " WHERE x.scenario_id = %s AND o.scenario_id <> %s),"
+              "hx AS (SELECT c.other, x.simulation_year,"
+              " count(*) FILTER (WHERE x.scenario_id = %s) AS base_hires,"
+              " count(*) FILTER (WHERE x.scenario_id = c.other) AS other_hires"
+              " FROM cut c JOIN fct_workforce_snapshot x ON (x.scenario_id = %s OR x.scenario_id = c.other)"
+              " AND x.employee_hire_date >= c.d WHERE x.simulation_year BETWEEN %d AND %d GROUP BY ALL),"
+              "p AS (SELECT c.other, x.simulation_year, x.age_band, x.tenure_band, x.level_id,"
               " x.current_age, x.current_tenure, x.current_compensation,"
               " CASE WHEN x.current_compensation < 50000 THEN 'low' WHEN x.current_compensation < 100000"
               " THEN 'moderate' WHEN x.current_compensation < 200000 THEN 'high' ELSE 'executive' END AS income_band,"
@@ -246,13 +268,10 @@ int pw_compare_build(struct pw_db *db, const struct pw_compare_request *req, str
               " - (coalesce(x.employer_match_amount, 0) + coalesce(x.employer_core_amount, 0)) AS d_employer,"
               " coalesce(y.prorated_annual_contributions, 0) - coalesce(x.prorated_annual_contributions, 0)"
               " AS d_deferrals"
-              " FROM fct_workforce_snapshot x JOIN fct_workforce_snapshot y"
-              " ON y.employee_id = x.employee_id AND y.simulation_year = x.simulation_year"
-              " WHERE x.scenario_id = %s AND x.simulation_year BETWEEN %d AND %d AND y.scenario_id IN (",
-              base, a, z);
-    sb_others(&b, req);
-    sb_printf(&b,
-              ")),"
+              " FROM fct_workforce_snapshot x JOIN cut c ON x.employee_hire_date < c.d"
+              " JOIN fct_workforce_snapshot y ON y.scenario_id = c.other AND y.employee_id = x.employee_id"
+              " AND y.simulation_year = x.simulation_year AND y.employee_hire_date < c.d"
+              " WHERE x.scenario_id = %s AND x.simulation_year BETWEEN %d AND %d),"
               "d AS (SELECT other, simulation_year, d_employer, d_deferrals, unnest(["
               " {'dimension': 'age_band', 'band': age_band, 'ord': current_age::DOUBLE},"
               " {'dimension': 'tenure_band', 'band': tenure_band, 'ord': current_tenure::DOUBLE},"
@@ -260,13 +279,18 @@ int pw_compare_build(struct pw_db *db, const struct pw_compare_request *req, str
               " {'dimension': 'level', 'band': level_id::VARCHAR, 'ord': level_id::DOUBLE}]) AS g FROM p),"
               "c AS (SELECT other, simulation_year, g.dimension, g.band, g.ord, unnest(["
               " {'measure': 'employer_money', 'v': d_employer},"
-              " {'measure': 'employee_deferrals', 'v': d_deferrals}]) AS m FROM d)"
-              " SELECT %s, other, simulation_year, dimension, band, min(ord), m.measure, count(*),"
-              " count(*) FILTER (WHERE m.v >= 0.005), count(*) FILTER (WHERE m.v <= -0.005),"
-              " count(*) FILTER (WHERE abs(m.v) < 0.005), round(avg(m.v), 2), round(median(m.v), 2),"
-              " round(quantile_cont(m.v, 0.1), 2), round(quantile_cont(m.v, 0.9), 2)"
-              " FROM c GROUP BY ALL; COMMIT",
-              base);
+              " {'measure': 'employee_deferrals', 'v': d_deferrals}]) AS m FROM d),"
+              "w AS (SELECT other, simulation_year, dimension, band, min(ord) AS band_order, m.measure AS measure,"
+              " count(*) AS employees,"
+              " count(*) FILTER (WHERE m.v >= 0.005) AS gaining, count(*) FILTER (WHERE m.v <= -0.005) AS losing,"
+              " count(*) FILTER (WHERE abs(m.v) < 0.005) AS unchanged, round(avg(m.v), 2) AS mean_change,"
+              " round(median(m.v), 2) AS median_change, round(quantile_cont(m.v, 0.1), 2) AS p10_change,"
+              " round(quantile_cont(m.v, 0.9), 2) AS p90_change FROM c GROUP BY ALL)"
+              " SELECT %s, w.other, w.simulation_year, dimension, band, band_order, measure, employees, gaining,"
+              " losing, unchanged, mean_change, median_change, p10_change, p90_change,"
+              " coalesce(hx.base_hires, 0), coalesce(hx.other_hires, 0)"
+              " FROM w LEFT JOIN hx USING (other, simulation_year); COMMIT",
+              base, base, base, base, a, z, base, a, z, base);
     rc = run_sql(db, &b, err);
     if (rc) {
         struct pw_err ignore = {0};
@@ -297,6 +321,8 @@ static void flatten(yaml_document_t *doc, yaml_node_t *node, const char *prefix,
     char key[512], q1[600], q2[2100], qs[512];
     if (!node) return;
     if (node->type == YAML_SCALAR_NODE) {
+        /* the name of the scenario, not a setting: the one key that always differs */
+        if (strcmp(prefix, "scenario_id") == 0) return;
         char val[1024];
         size_t n = node->data.scalar.length < sizeof val - 1 ? node->data.scalar.length : sizeof val - 1;
         memcpy(val, node->data.scalar.value, n);
@@ -323,35 +349,122 @@ static void flatten(yaml_document_t *doc, yaml_node_t *node, const char *prefix,
     }
 }
 
-static int load_config_pairs(struct pw_db *db, const char *scen, struct pw_err *err)
+/* Splits a stored config_text at PW_CONFIG_OVERLAY_MARK into the base text and the
+ * scenario files' texts (cut in place), with their names. Returns the count. */
+static int split_layers(char *text, const char *base_name, const char **texts, size_t *lens, const char **names)
+{
+    int n = 0;
+    char *part = text;
+    const char *name = base_name;
+    for (;;) {
+        char *mark = n + 1 < PW_CONFIG_LAYERS_MAX ? strstr(part, PW_CONFIG_OVERLAY_MARK) : NULL;
+        char *path = mark ? mark + strlen(PW_CONFIG_OVERLAY_MARK) : NULL;
+        char *eol = path ? strchr(path, '\n') : NULL;
+        if (mark && !eol) mark = NULL;
+        if (mark) *mark = '\0';
+        texts[n] = part, lens[n] = strlen(part), names[n] = name;
+        n++;
+        if (!mark) return n;
+        *eol = '\0';
+        name = path;
+        part = eol + 1;
+    }
+}
+
+/* The configuration of a scenario's latest run as `planwise config show` prints it:
+ * its stored YAML (base file and scenario files) loaded over the defaults, plus what
+ * command-line options may have changed and run_metadata records (seed, years,
+ * census). Settings that never change results (performance.*, threads) are left at
+ * their defaults. *yaml is malloc'd. */
+static int effective_yaml(struct pw_db *db, const char *scen, char **yaml, size_t *len, struct pw_err *err)
 {
     char q[512];
     pw_sql_quote(q, sizeof q, scen);
     struct sqlbuf b = {0};
-    sb_printf(&b, "SELECT coalesce(arg_max(coalesce(config_text, ''), started_at), '') FROM run_metadata"
-                  " WHERE scenario_id = %s", q);
+    sb_printf(&b,
+              "SELECT arg_max(coalesce(config_text, ''), started_at), arg_max(coalesce(config_path, ''), started_at),"
+              " arg_max(random_seed, started_at), arg_max(start_year, started_at), arg_max(end_year, started_at),"
+              " arg_max(coalesce(census_path, ''), started_at), arg_max(coalesce(resumed_from_year, 0), started_at)"
+              " FROM run_metadata WHERE scenario_id = %s",
+              q);
     if (b.oom) { free(b.s); return pw_err_set(err, PW_ENOMEM, "out of memory"); }
     struct pw_db_text t = {0};
     int rc = pw_db_query_text(db, b.s, 1, &t, err);
     free(b.s);
-    memset(&b, 0, sizeof b);
-    if (rc) { pw_db_text_release(&t); return rc; }
-    const char *text = pw_db_text_at(&t, 0, 0);
+    struct pw_config *cfg = malloc(sizeof *cfg);
+    char *text = rc ? NULL : strdup(pw_db_text_at(&t, 0, 0) ? pw_db_text_at(&t, 0, 0) : "");
+    if (!rc && (!cfg || !text)) rc = pw_err_set(err, PW_ENOMEM, "out of memory");
+    if (!rc) {
+        const char *texts[PW_CONFIG_LAYERS_MAX], *names[PW_CONFIG_LAYERS_MAX];
+        size_t lens[PW_CONFIG_LAYERS_MAX];
+        const char *path = pw_db_text_at(&t, 0, 1);
+        int n = split_layers(text, path && *path ? path : "<config>", texts, lens, names);
+        /* The run already showed its warnings; comparing repeats none of them. */
+        int verbosity = pw_log_verbosity();
+        pw_log_set_verbosity(PW_QUIET);
+        struct pw_err why = {0};
+        rc = pw_config_load_texts(cfg, texts, lens, names, n, &why);
+        pw_log_set_verbosity(verbosity);
+        if (rc)
+            rc = pw_err_set(err, rc, "scenario '%s': its configuration in run_metadata no longer loads: %s", scen,
+                            why.msg);
+    }
+    if (!rc) {
+        const char *seed = pw_db_text_at(&t, 0, 2), *first = pw_db_text_at(&t, 0, 3), *last = pw_db_text_at(&t, 0, 4);
+        const char *census = pw_db_text_at(&t, 0, 5);
+        int resumed = atoi(pw_db_text_at(&t, 0, 6) ? pw_db_text_at(&t, 0, 6) : "0");
+        if (seed) cfg->random_seed = strtoull(seed, NULL, 10);
+        /* A branch's first year is the one after its checkpoint, not its configured start. */
+        if (first && !(resumed > 0 && atoi(first) == resumed + 1)) cfg->start_year = atoi(first);
+        if (last) cfg->end_year = atoi(last);
+        if (census && *census) snprintf(cfg->census_path, sizeof cfg->census_path, "%s", census);
+        struct pw_config defaults;
+        pw_config_init_defaults(&defaults);
+        cfg->perf = defaults.perf;
+        cfg->threads = 1;
+        struct pw_err why = {0};
+        if ((rc = pw_config_finalize(cfg, &why)))
+            rc = pw_err_set(err, rc, "scenario '%s': its configuration in run_metadata no longer loads: %s", scen,
+                            why.msg);
+    }
+    if (!rc) {
+        FILE *f = open_memstream(yaml, len);
+        rc = f ? pw_config_write_yaml(cfg, f) : PW_ENOMEM;
+        if (f && fclose(f) != 0 && !rc) rc = PW_ENOMEM;
+        if (rc) {
+            free(f ? *yaml : NULL);
+            *yaml = NULL;
+            pw_err_set(err, PW_ENOMEM, "out of memory writing the configuration of '%s'", scen);
+        }
+    }
+    free(text);
+    free(cfg);
+    pw_db_text_release(&t);
+    return rc;
+}
+
+static int load_config_pairs(struct pw_db *db, const char *scen, struct pw_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = effective_yaml(db, scen, &text, &len, err);
+    if (rc) return rc;
     yaml_parser_t parser;
     yaml_document_t doc;
+    struct sqlbuf b = {0};
     size_t rows = 0;
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
         yaml_parser_delete(&parser);
-        pw_db_text_release(&t);
-        return pw_err_set(err, PW_ECONFIG, "scenario '%s': the configuration in run_metadata is not valid YAML", scen);
+        free(text);
+        return pw_err_set(err, PW_ECONFIG, "scenario '%s': cannot read back its effective configuration", scen);
     }
     sb_printf(&b, "INSERT INTO pw_cmp_cfg VALUES ");
     flatten(&doc, yaml_document_get_root_node(&doc), "", scen, &b, &rows);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    pw_db_text_release(&t);
+    free(text);
     if (!rows) { free(b.s); return 0; }
     return run_sql(db, &b, err);
 }
@@ -387,6 +500,44 @@ int pw_compare_print_config_diff(struct pw_db *db, const char *base, const char 
         }
         pw_db_text_release(&t);
     }
+    free(b.s);
+    return rc;
+}
+
+int pw_compare_print_summary(struct pw_db *db, const struct pw_compare_request *req, int year, FILE *out,
+                             struct pw_err *err)
+{
+    char base[512];
+    pw_sql_quote(base, sizeof base, req->base);
+    struct sqlbuf b = {0};
+    sb_printf(&b,
+              "WITH c AS (SELECT * FROM fct_scenario_comparison WHERE base_scenario = %s AND simulation_year = %d"
+              " AND other_scenario IN (",
+              base, year);
+    sb_others(&b, req);
+    /* the base's own values once (from any comparison row), then each other scenario */
+    sb_printf(&b,
+              ")), r AS (SELECT 0 AS ord, %s AS scenario, metric, base_value AS v, NULL::DOUBLE AS d,"
+              " NULL::DOUBLE AS p FROM c WHERE other_scenario = (SELECT min(other_scenario) FROM c)"
+              " UNION ALL SELECT list_position([",
+              base);
+    sb_others(&b, req);
+    sb_printf(&b,
+              "], other_scenario), other_scenario, metric, other_value, difference, pct_difference FROM c)"
+              " SELECT scenario,"
+              " max(v) FILTER (WHERE metric = 'headcount')::BIGINT AS headcount,"
+              " max(v) FILTER (WHERE metric = 'participation_rate') AS participation_rate,"
+              " max(v) FILTER (WHERE metric = 'avg_deferral_rate') AS avg_deferral_rate,"
+              " max(v) FILTER (WHERE metric = 'employee_deferrals') AS employee_deferrals,"
+              " max(v) FILTER (WHERE metric = 'employer_match') AS employer_match,"
+              " max(v) FILTER (WHERE metric = 'employer_core') AS employer_core,"
+              " max(v) FILTER (WHERE metric = 'total_employer_cost') AS employer_cost,"
+              " max(v) FILTER (WHERE metric = 'employer_cost_pct_of_payroll') AS cost_share_of_payroll,"
+              " max(d) FILTER (WHERE metric = 'total_employer_cost') AS cost_vs_base,"
+              " round(max(p) FILTER (WHERE metric = 'total_employer_cost'), 2) AS cost_vs_base_pct"
+              " FROM r GROUP BY ord, scenario ORDER BY ord");
+    if (b.oom) { free(b.s); return pw_err_set(err, PW_ENOMEM, "out of memory building the comparison query"); }
+    int rc = pw_db_print_query(db, b.s, out, PW_PRINT_TABLE, err);
     free(b.s);
     return rc;
 }

@@ -60,4 +60,14 @@ int pw_config_load_layers(struct pw_config *cfg, const char *const *paths, int n
 int pw_config_load_layers_each(struct pw_config *cfg, const char *const *paths, int n, pw_config_problem_fn fn,
                                void *ctx, struct pw_err *err);
 
+/* pw_config_load_layers over n texts in memory (texts[0] the base, then the
+ * overlays), named names[i] in messages; relative paths stay as written. This is
+ * how the configuration a run stored in run_metadata is loaded again. */
+int pw_config_load_texts(struct pw_config *cfg, const char *const *texts, const size_t *lens,
+                         const char *const *names, int n, struct pw_err *err);
+
+/* run_metadata.config_text of a run with scenario files is the base file's text,
+ * then for each overlay this line ("\n# --scenario-file " PATH "\n") and its text. */
+#define PW_CONFIG_OVERLAY_MARK "\n# --scenario-file "
+
 #endif

@@ -419,6 +419,9 @@ static const char *const ignored_patterns[] = {
     "enrollment.voluntary_enrollment.demographic_adjustments",
     "new_hire_compensation.custom_distribution", "new_hire_compensation.market_adjustments.scenarios",
     "raise_timing.distribution_profile", "raise_timing.validation_tolerance", "raise_timing.deterministic_behavior",
+    /* Not a reference key: the census column mapping, read and checked by
+     * io/census_map.c (`census: columns: {planwise_column: client column}`). */
+    "census.columns",
 };
 
 /* Reference keys of features planwise does not model (behaviour that is fixed
@@ -482,7 +485,9 @@ bool pw_config_key_is_section(const char *section)
     size_t n = strlen(section);
     for (size_t i = 0; i < pw_config_key_count; i++)
         if (strncmp(pw_config_keys[i].key, section, n) == 0 && pw_config_keys[i].key[n] == '.') return true;
-    return false;
+    /* The mapping that holds census.columns (see ignored_patterns): a section, so
+     * a misspelt key below it is still an unknown key. */
+    return strcmp(section, "census") == 0;
 }
 
 int pw_assumption_table_find(const char *name)

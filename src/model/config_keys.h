@@ -97,7 +97,8 @@ int pw_assumption_table_find(const char *name);
 const struct pw_config_key *pw_config_key_find(const char *key);
 /* Row index (0 .. pw_config_key_count-1) of an exact key, or -1. */
 int pw_config_key_index(const char *key);
-/* True when some row's key starts with section + "." (a known mapping). */
+/* True when some row's key starts with section + "." (a known mapping), and for
+ * `census`, the mapping of the census.columns block that io/census_map.c reads. */
 bool pw_config_key_is_section(const char *section);
 
 /* What to do with a key that has no row. A match covers the key's whole subtree. */

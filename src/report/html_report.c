@@ -497,16 +497,21 @@ static int section_compare(struct rep *r)
 
     rc = query(r, &t,
                "WITH s AS (SELECT scenario_id, employee_id, pw_income_group(current_compensation)::VARCHAR AS band, current_compensation,"
-               " employer_match_amount + employer_core_amount AS money FROM fct_workforce_snapshot"
+               " employer_match_amount + employer_core_amount AS money, employee_hire_date FROM fct_workforce_snapshot"
                " WHERE scenario_id IN %s AND simulation_year = %s AND employment_status = 'active'),"
+               /* an id is one person only if hired before both scenarios' first year (as in planwise compare) */
+               " st AS (SELECT scenario_id, arg_max(start_year, started_at) AS y FROM run_metadata GROUP BY 1),"
                " d AS (SELECT s.scenario_id, b.band, b.current_compensation AS pay, s.money - b.money AS diff FROM s"
-               " JOIN s b ON b.scenario_id = %s AND b.employee_id = s.employee_id WHERE s.scenario_id <> %s)"
+               " JOIN s b ON b.scenario_id = %s AND b.employee_id = s.employee_id"
+               " JOIN st x ON x.scenario_id = s.scenario_id JOIN st z ON z.scenario_id = b.scenario_id"
+               " WHERE s.scenario_id <> %s AND greatest(s.employee_hire_date, b.employee_hire_date)"
+               " < make_date(greatest(x.y, z.y), 1, 1))"
                " SELECT scenario_id, band, count(*) FILTER (WHERE diff >= 1) AS winners, count(*) FILTER (WHERE diff <= -1) AS losers,"
                " count(*) FILTER (WHERE abs(diff) < 1) AS unchanged, round(avg(diff), 2) AS avg_diff"
                " FROM d GROUP BY 1, 2 ORDER BY list_position([%.*s], scenario_id), min(pay)",
                r->in_list, r->last_year, bq, bq, (int)strlen(r->in_list) - 2, r->in_list + 1);
     if (rc) return rc;
-    fprintf(r->out, "<h3>Winners and losers, %s</h3>\n<p>Employees active on Dec 31 in both scenarios; a winner gets at least $1 more employer match and core than under the baseline, a loser at least $1 less.</p>\n<div class=\"charts\">", r->last_year);
+    fprintf(r->out, "<h3>Winners and losers, %s</h3>\n<p>Employees active on Dec 31 in both scenarios and hired before their first simulated year (hires of the simulated years share generated ids across scenarios, so they are left out); a winner gets at least $1 more employer match and core than under the baseline, a loser at least $1 less.</p>\n<div class=\"charts\">", r->last_year);
     for (size_t s = 1; s < r->n_scen; s++) {
         char **rows = malloc((t.rows * 9 + 1) * sizeof *rows), *lbl[3] = {"winners", "losers", "unchanged"};
         size_t n = 0;

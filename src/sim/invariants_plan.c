@@ -105,11 +105,18 @@ static int check_enrollment(const struct pw__inv_ctx *cx, const struct pw__inv_r
     const int ie = w->at[PW_EV_ENROLLMENT], io = w->at[PW_EV_ENROLLMENT_CHANGE];
     PW_INV(wf->enrollment_method[r] != PW_ENROLL_CENSUS || wf->is_census[r], rep, 14,
            "enrollment method census for an employee not in the census");
-    if (w->pre_enrolled && !w->legacy)
-        PW_INV(wf->enrollment_date[r] == cx->cfg->plan_year_end_date, rep, 14,
-               "pre-enrolled census row enrolled on %s, not on the census date %s", pw__inv_date(wf->enrollment_date[r]),
-               pw__inv_date(cx->cfg->plan_year_end_date));
-    if (ie >= 0) {
+    if (w->pre_enrolled && !w->legacy) {
+        /* A census hire inside the first year joins the plan on its hire date. */
+        const pw_date joined = w->hire > cx->cfg->plan_year_end_date ? w->hire : cx->cfg->plan_year_end_date;
+        PW_INV(wf->enrollment_date[r] == joined, rep, 14,
+               "pre-enrolled census row enrolled on %s, not on the census date or its later hire date %s",
+               pw__inv_date(wf->enrollment_date[r]), pw__inv_date(joined));
+    }
+    if (ie >= 0 && w->ev[ie].category == PW_CAT_CENSUS_ENROLLMENT) {
+        /* deferral_rates.generate_synthetic_events: a record of the census state, not a change of it */
+        PW_INV(cx->cfg->generate_synthetic_events && w->pre_enrolled && cx->year == cx->cfg->start_year, rep, 14,
+               "a census enrollment event outside the first year's census participants (or synthetic events off)");
+    } else if (ie >= 0) {
         const pw_date d = w->ev[ie].date;
         const int cat = w->ev[ie].category;
         PW_INV(!w->pre_enrolled, rep, 14, "an enrollment event for a pre-enrolled census row");
@@ -138,6 +145,13 @@ static int check_enrollment(const struct pw__inv_ctx *cx, const struct pw__inv_r
             break;
         case PW_CAT_VOLUNTARY_ENROLLMENT:
             PW_INV(!covered, rep, 14, "voluntary enrollment of an employee covered by auto-enrollment");
+            if (p->voluntary_every_year) {
+                /* the reference's convention: a draw every year, on Jan 15 or the later eligibility date */
+                PW_INV(p->voluntary_enabled && d >= e && d >= cx->y->jan1, rep, 14,
+                       "voluntary enrollment (every year) on %s, before the eligibility date %s or the year",
+                       pw__inv_date(d), pw__inv_date(e));
+                break;
+            }
             PW_INV(p->voluntary_enabled && d == e && e >= cx->start_jan1, rep, 14,
                    "voluntary enrollment on %s, not on an eligibility date %s in the horizon (or voluntary disabled)",
                    pw__inv_date(d), pw__inv_date(e));
@@ -305,7 +319,8 @@ static int check_contributions(const struct pw__inv_ctx *cx, const struct pw__in
     const struct pw_irs_year *irs = cx->irs;
     const uint32_t r = w->r;
     const double d = m->deferrals[r], bcap = m->b_cap[r], b_pay = cx->y->prorated_comp[r];
-    const int age = cx->y->age[r];
+    /* Catch-up follows the IRS rule (age reached by Dec 31) under either age convention. */
+    const int age = cx->cfg->age_convention == PW_AGE_EXACT ? cx->y->age[r] : pw_age(wf->birth_date[r], cx->y->dec31);
     int type = PW_LIMIT_BASE;
     double limit = irs->deferral_limit;
     if (age >= irs->super_catch_up_min_age && age <= irs->super_catch_up_max_age)

@@ -70,7 +70,8 @@ static int check_uniqueness(const struct pw__inv_ctx *cx, const struct pw__inv_r
     /* Once over the horizon, through the state carried into the year. */
     PW_INV(!(w->n_of[PW_EV_ELIGIBILITY] && wf->is_eligible[r]), rep, 5, "a second eligibility event (eligible before %d)",
            cx->year);
-    PW_INV(!(w->n_of[PW_EV_ENROLLMENT] && wf->is_enrolled[r]), rep, 5, "a second enrollment (enrolled on %s)",
+    const bool census_record = w->at[PW_EV_ENROLLMENT] >= 0 && w->ev[w->at[PW_EV_ENROLLMENT]].category == PW_CAT_CENSUS_ENROLLMENT;
+    PW_INV(!(w->n_of[PW_EV_ENROLLMENT] && wf->is_enrolled[r] && !census_record), rep, 5, "a second enrollment (enrolled on %s)",
            pw__inv_date(wf->enrollment_date[r]));
     PW_INV(!(w->n_of[PW_EV_ENROLLMENT_CHANGE] && wf->ever_opted_out[r]), rep, 5, "a second opt-out (opted out on %s)",
            pw__inv_date(wf->opt_out_date[r]));
@@ -179,7 +180,8 @@ static bool category_of_type(int type, int category)
     case PW_EV_ELIGIBILITY: return category == PW_CAT_ELIGIBILITY;
     case PW_EV_ENROLLMENT:
         return category == PW_CAT_AUTO_ENROLLMENT || category == PW_CAT_PROACTIVE_VOLUNTARY ||
-               category == PW_CAT_VOLUNTARY_ENROLLMENT || category == PW_CAT_YEAR_OVER_YEAR_VOLUNTARY;
+               category == PW_CAT_VOLUNTARY_ENROLLMENT || category == PW_CAT_YEAR_OVER_YEAR_VOLUNTARY ||
+               category == PW_CAT_CENSUS_ENROLLMENT;
     case PW_EV_ENROLLMENT_CHANGE: return category == PW_CAT_ENROLLMENT_OPT_OUT;
     case PW_EV_ESCALATION: return category == PW_CAT_DEFERRAL_ESCALATION;
     case PW_EV_MATCH_RESPONSE: return category == PW_CAT_MATCH_RESPONSE;
@@ -411,10 +413,13 @@ int pw__inv_row_ages(const struct pw__inv_ctx *cx, const struct pw__inv_row *w, 
     const struct pw_year *y = cx->y;
     const struct pw_workforce *wf = cx->wf;
     const uint32_t r = w->r;
-    /* age on Dec 31 = Y - year(birth): born in the year Y - age_Y */
+    /* exact: the age on Dec 31 = Y - year(birth); reference: year(census date) + (Y - S) - year(birth) */
     const int age = y->age[r];
-    PW_INV(wf->birth_date[r] >= pw_year_start(cx->year - age) && wf->birth_date[r] < pw_year_start(cx->year - age + 1), rep,
-           20, "age_Y %d differs from the age on Dec 31, %d", age, cx->year - pw_date_year(wf->birth_date[r]));
+    const bool reference = cx->cfg->age_convention == PW_AGE_REFERENCE;
+    const int want = (reference ? pw_date_year(cx->cfg->plan_year_end_date) + cx->year - cx->cfg->start_year : cx->year) -
+                     pw_date_year(wf->birth_date[r]);
+    PW_INV(age == want, rep, 20, "age_Y %d differs from the %s, %d", age,
+           reference ? "reference convention's age (census year + years simulated - birth year)" : "age on Dec 31", want);
     const int64_t ten = tenure_on(w->hire, y->dec31), reported = tenure_on(w->hire, w->b);
     PW_INV(y->tenure[r] == ten, rep, 20, "tenure_Y %d differs from floor(days / 365.25) = %lld", y->tenure[r],
            (long long)ten);
