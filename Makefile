@@ -129,9 +129,10 @@ invariant-test: $(BIN) $(BUILD)/tools/sql_exec
 report-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/report/browser.sh $(BIN)
 
-# planwise ensemble against planwise run: exactness, --threads determinism,
-# replacement, failures (and MPI ranks when the binary was built with MPI=1).
-ensemble-test: $(BIN)
+# planwise ensemble against planwise run: exactness per dimension, --keep,
+# --threads determinism, replacement, failures and crashes, make demo-ensemble
+# (and MPI ranks, broadcast inputs and dying ranks when built with MPI=1).
+ensemble-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/ensemble.sh $(BIN)
 
 # The same suite with the Open MPI build: 1, 2 and 3 ranks against one process.
@@ -141,8 +142,11 @@ mpi-ensemble-test:
 demo: $(BIN)
 	@scripts/demo.sh $(BIN)
 
+# ENSEMBLE_SEEDS and ENSEMBLE_DB make it cheaper or write elsewhere (the tests use both).
+ENSEMBLE_SEEDS ?= 1-20
+ENSEMBLE_DB ?= ensemble.duckdb
 demo-ensemble: $(BIN)
-	@scripts/demo_ensemble.sh $(BIN)
+	@ENSEMBLE_SEEDS='$(ENSEMBLE_SEEDS)' ENSEMBLE_DB='$(ENSEMBLE_DB)' scripts/demo_ensemble.sh $(BIN)
 
 bench: $(BIN)
 	@bench/run.sh $(BIN)
