@@ -99,50 +99,66 @@ static inline int64_t cents(double x)
     return (int64_t)(c + (c < 0 ? -0.5 : 0.5));
 }
 
+/* Adds one row's amounts to a group. */
+static inline void add_plan(struct acc *a, int64_t end, int64_t promo, int64_t pay, int64_t elig, double rate,
+                            int64_t defer, int64_t match, int64_t core, int64_t forfeit)
+{
+    a->end += end;
+    a->promos += promo;
+    a->payroll += pay;
+    a->eligible += elig;
+    if (rate > 0) {
+        a->part++;
+        a->rate_sum += rate;
+    }
+    a->defer += defer;
+    a->match += match;
+    a->core += core;
+    a->forfeit += forfeit;
+}
+
 void pw_ensemble_year_metrics(const struct pw_sim *sim, const struct pw_ens_layout *lo, double *v)
 {
     const struct pw_year *y = &sim->year;
     const struct pw_plan_money *mo = &sim->money;
+    const struct pw_plan_year *py = &sim->plan;
     const struct pw_groups *inc = &sim->tables->groups[PW_DIM_INCOME];
+    /* The total is kept as a group of its own (not summed from the levels), so
+     * its deferral-rate sum adds in row order exactly as before the breakdown. */
     struct acc all, level[PW_ENS_MAX_GROUPS + 1], age[PW_ENS_MAX_GROUPS], income[PW_ENS_MAX_GROUPS];
     memset(&all, 0, sizeof all);
     memset(level, 0, sizeof level);
     memset(age, 0, sizeof age);
     memset(income, 0, sizeof income);
+    for (size_t r = 0; r < y->n_roster; r++) {
+        struct acc *ls = &level[y->start_level[r]];
+        ls->start++;
+        ls->terms += y->term_kind[r] == PW_TERM_EXPERIENCED;
+        ls->nh_terms += y->term_kind[r] == PW_TERM_NEW_HIRE;
+    }
+    for (size_t r = y->n_roster; r < y->n_pop; r++) {
+        struct acc *ls = &level[y->start_level[r]];
+        ls->hires++;
+        ls->terms += y->term_kind[r] == PW_TERM_EXPERIENCED;
+        ls->nh_terms += y->term_kind[r] == PW_TERM_NEW_HIRE;
+    }
     for (size_t r = 0; r < y->n_pop; r++) {
-        struct acc *ls = &level[y->start_level[r]], *le = &level[y->end_level[r]];
-        struct acc *ag = &age[y->age_band[r]], *in = &income[pw_group_index(inc, y->current_comp[r])];
-        bool hire = r >= y->n_roster;
-        int kind = y->term_kind[r];
-        /* by the level at the start of the year (or at hire) */
-        int64_t start = !hire, hires = hire, terms = kind == PW_TERM_EXPERIENCED, nh_terms = kind == PW_TERM_NEW_HIRE;
-        all.start += start, ls->start += start;
-        all.hires += hires, ls->hires += hires;
-        all.terms += terms, ls->terms += terms;
-        all.nh_terms += nh_terms, ls->nh_terms += nh_terms;
-        /* by the snapshot's level_id, age band and income band */
-        int64_t end = kind == PW_TERM_NONE, promo = y->promo_date[r] != PW_NO_DATE && !hire;
-        int64_t pay = cents(y->prorated_comp[r]), elig = sim->plan.elig_status[r] == PW_PLAN_ELIGIBLE;
-        double rate = pw_plan_year_rate_on(&sim->plan, r, y->dec31);
-        int64_t part = rate > 0;
+        int64_t end = y->term_kind[r] == PW_TERM_NONE, promo = y->promo_date[r] != PW_NO_DATE && r < y->n_roster;
+        int64_t pay = cents(y->prorated_comp[r]), elig = py->elig_status[r] == PW_PLAN_ELIGIBLE;
+        double rate = pw_plan_year_rate_on(py, r, y->dec31);
         int64_t defer = cents(mo->deferrals[r]), match = cents(mo->match[r]), core = cents(mo->core[r]);
         int64_t forfeit = cents(mo->forfeit_total[r]);
-        struct acc *g[4] = {&all, le, ag, in};
-        for (int k = 0; k < 4; k++) {
-            struct acc *a = g[k];
-            a->end += end;
-            a->promos += promo;
-            a->payroll += pay;
-            a->eligible += elig;
-            if (part) {
-                a->part++;
-                a->rate_sum += rate;
-            }
-            a->defer += defer;
-            a->match += match;
-            a->core += core;
-            a->forfeit += forfeit;
-        }
+        add_plan(&all, end, promo, pay, elig, rate, defer, match, core, forfeit);
+        add_plan(&level[y->end_level[r]], end, promo, pay, elig, rate, defer, match, core, forfeit);
+        add_plan(&age[y->age_band[r]], end, promo, pay, elig, rate, defer, match, core, forfeit);
+        add_plan(&income[pw_group_index(inc, y->current_comp[r])], end, promo, pay, elig, rate, defer, match, core,
+                 forfeit);
+    }
+    for (int l = 1; l <= lo->groups[PW_ED_LEVEL]; l++) {
+        all.start += level[l].start;
+        all.hires += level[l].hires;
+        all.terms += level[l].terms;
+        all.nh_terms += level[l].nh_terms;
     }
     acc_values(&all, v + lo->first[PW_ED_ALL], 0);
     for (int l = 0; l < lo->groups[PW_ED_LEVEL]; l++)
