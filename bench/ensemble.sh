@@ -13,7 +13,7 @@
 #   case 2    3 designs (base, auto-enrollment default 6%, 3%) x N seeds (default 50)
 #   case 3    with --mpi: N seeds (default 20) under mpirun -np 1 and -np 2, --threads 1
 #
-# For each case: wall time and peak RSS of the whole command (GNU time), the
+# For each case: wall time, CPU time and peak RSS of the whole command (GNU time), the
 # simulation's wall seconds (ensemble_metadata.simulate_seconds), seed-years/s,
 # employee-years/s (snapshot rows: headcount_start + hires of every year, seed
 # and design) and that rate as a share of the kernel rate. The census is
@@ -76,15 +76,15 @@ ROWS=()
 run_case() {
     local label=$1 seeds=$2; shift 2
     rm -f e.duckdb e.duckdb.wal
-    /usr/bin/time -f "%e %M" -o time.txt "$@"
-    read -r wall rss_kb < time.txt
+    /usr/bin/time -f "%e %M %U %S" -o time.txt "$@"
+    read -r wall rss_kb user sys < time.txt
     local facts
     facts=$("$BIN" query --db e.duckdb --csv "SELECT simulate_seconds,
             (SELECT count(DISTINCT design) FROM fct_ensemble_metrics) * seed_count * (last_year - first_year + 1),
             (SELECT sum(value) FROM fct_ensemble_metrics WHERE dimension = 'all' AND metric IN ('headcount_start', 'hires'))
             FROM ensemble_metadata" | tail -1)
     IFS=, read -r sim seed_years employee_years <<< "$facts"
-    ROWS+=("$label|$seeds|$wall|$sim|$seed_years|$employee_years|$rss_kb")
+    ROWS+=("$label|$seeds|$wall|$sim|$seed_years|$employee_years|$rss_kb|$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
 }
 
 kernels
@@ -104,10 +104,12 @@ K=$(median "${KERNEL_RATES[@]}")
 echo "load average at end: $(load)"
 printf 'kernel rate (planwise run --threads 2, simulation steps only): median %.0f employee-years/s (runs: %s)\n' "$K" \
     "$(printf '%.0f ' "${KERNEL_RATES[@]}")"
-printf '%-28s %9s %9s %12s %16s %10s %10s\n' case wall_s sim_s seed-years/s employee-years/s of_kernel peak_RSS
+printf '%-28s %8s %8s %8s %12s %16s %10s %10s\n' case wall_s sim_s cpu_s seed-years/s employee-years/s of_kernel peak_RSS
 for r in "${ROWS[@]}"; do
-    IFS='|' read -r label seeds wall sim seed_years employee_years rss_kb <<< "$r"
-    awk -v l="$label" -v w="$wall" -v s="$sim" -v sy="$seed_years" -v ey="$employee_years" -v k="$K" -v m="$rss_kb" \
-        'BEGIN {printf "%-28s %9.2f %9.2f %12.1f %16.0f %9.2fx %7.0f MB\n", l, w, s, sy / w, ey / s, (ey / s) / k, m / 1024}'
+    IFS='|' read -r label seeds wall sim seed_years employee_years rss_kb cpu <<< "$r"
+    awk -v l="$label" -v w="$wall" -v s="$sim" -v c="$cpu" -v sy="$seed_years" -v ey="$employee_years" -v k="$K" \
+        -v m="$rss_kb" 'BEGIN {printf "%-28s %8.2f %8.2f %8.2f %12.1f %16.0f %9.2fx %7.0f MB\n", l, w, s, c, sy / w,
+        ey / s, (ey / s) / k, m / 1024}'
 done
-echo "(seed-years/s over the whole command's wall time; employee-years/s over the simulation's wall time)"
+echo "(seed-years/s over the whole command's wall time; employee-years/s over the simulation's wall time;"
+echo " cpu_s: user + system CPU seconds of the command, all threads and processes)"
