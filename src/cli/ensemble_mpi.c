@@ -97,11 +97,14 @@ int pw__ens_mpi_share_inputs(struct ensemble *e, int load_rc, struct pw_err *err
         if (bcast_bytes(buf, (size_t)len) != 0) rc = pw_err_set(err, PW_EIO, "rank %d: cannot receive the inputs", e->rank);
         if (rc == 0 && e->rank > 0) rc = pw__ens_unpack_design(&e->designs[d], buf, (size_t)len, err);
         free(buf);
-        if (rc) break;
+        /* All ranks stop at the same design, so no broadcast is left waiting. */
+        if (!pw__ens_mpi_agree(rc)) {
+            if (rc == 0)
+                rc = pw_err_set(err, PW_EIO, "rank %d: another rank could not take the inputs from rank 0 (see its "
+                                "message)", e->rank);
+            break;
+        }
     }
-    if (!pw__ens_mpi_agree(rc) && rc == 0)
-        rc = pw_err_set(err, PW_EIO, "rank %d: another rank could not take the inputs from rank 0 (see its message)",
-                        e->rank);
     return rc;
 }
 
