@@ -56,6 +56,8 @@ static const char usage[] =
     "      --threads N          seeds simulated at once (default: CPUs, at most 8);\n"
     "                           results are identical for any N\n"
     "  -q, --quiet              print nothing but errors\n"
+    "  -v, --verbose            also say what each rank loaded or received and\n"
+    "                           when it starts simulating\n"
     "  -h, --help               show this help\n"
     "\n"
     "Seed S of design D gives exactly the numbers of 'planwise run --seed S' with\n"
@@ -120,14 +122,15 @@ static int parse_options(int argc, char **argv, struct ens_options *o)
         {"design", required_argument, 0, OPT_DESIGN}, {"db", required_argument, 0, OPT_DB},
         {"ensemble", required_argument, 0, OPT_ID}, {"threads", required_argument, 0, OPT_THREADS},
         {"keep", required_argument, 0, OPT_KEEP},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     o->db = "ensemble.duckdb";
     o->id = "ensemble";
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":c:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":c:qvh", longopts, NULL)) != -1) {
         int64_t v;
         switch (c) {
         case 'c': o->config = optarg; break;
@@ -180,6 +183,7 @@ static int parse_options(int argc, char **argv, struct ens_options *o)
             break;
         }
         case 'q': pw_log_set_verbosity(PW_QUIET); break;
+        case 'v': pw_log_set_verbosity(PW_VERBOSE); break;
         case 'h': fputs(usage, stdout); return -1;
         case ':': return pw_cli_usage_error("ensemble", "option '%s' needs a value", argv[optind - 1]);
         default: return pw_cli_usage_error("ensemble", "unknown option '%s'", argv[optind - 1]);
@@ -326,8 +330,10 @@ static int ensemble_main(const struct ens_options *o, int rank, int ranks, struc
     static struct pw_census_map census_map;
     int rc = e.designs ? 0 : pw_err_set(err, PW_ENOMEM, "out of memory");
     /* Only rank 0 reads files; the census.columns block of --config maps the census as in `planwise run`. */
-    if (rc == 0 && rank == 0 && (rc = pw_cli_census_map_setup(NULL, o->config, &census_map, err)) == 0)
-        rc = load_inputs(&e, &text, err);
+    if (rc == 0 && rank == 0 && (rc = pw_cli_census_map_setup(NULL, o->config, &census_map, err)) == 0 &&
+        (rc = load_inputs(&e, &text, err)) == 0)
+        pw_debug("rank 0: %d design%s loaded, census '%s' with %zu employees in the roster", o->designs,
+                 o->designs == 1 ? "" : "s", e.designs[0].cfg.census_path, e.designs[0].census.roster.count);
 #ifdef PW_MPI
     if (ranks > 1 && e.designs) rc = pw__ens_mpi_share_inputs(&e, rc, err);
 #endif

@@ -30,6 +30,7 @@
 
 #include "cli/ensemble_int.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "sim/ensemble.h"
 
 enum { TAG_RESULT = 1, TAG_ERROR = 2, TAG_TASK = 3 };
@@ -95,7 +96,9 @@ int pw__ens_mpi_share_inputs(struct ensemble *e, int load_rc, struct pw_err *err
                               e->o->design_name[d]);
         }
         if (bcast_bytes(buf, (size_t)len) != 0) rc = pw_err_set(err, PW_EIO, "rank %d: cannot receive the inputs", e->rank);
-        if (rc == 0 && e->rank > 0) rc = pw__ens_unpack_design(&e->designs[d], buf, (size_t)len, err);
+        if (rc == 0 && e->rank > 0 && (rc = pw__ens_unpack_design(&e->designs[d], buf, (size_t)len, err)) == 0)
+            pw_debug("rank %d: design '%s' received from rank 0 (%llu bytes, %zu employees)", e->rank,
+                     e->o->design_name[d], (unsigned long long)len, e->designs[d].census.roster.count);
         free(buf);
         /* All ranks stop at the same design, so no broadcast is left waiting. */
         if (!pw__ens_mpi_agree(rc)) {
@@ -182,6 +185,7 @@ void pw__ens_mpi_serve(struct ensemble *e, double t0, bool progress)
     sa.sa_handler = on_term;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
+    pw_debug("rank 0: handing out %d tasks to %d other rank%s", tasks, e->ranks - 1, e->ranks == 2 ? "" : "s");
     int active = e->ranks - 1;
     double last_shown = 0;
     while (active > 0 && !e->mpi_lost) {
@@ -249,11 +253,12 @@ void pw__ens_mpi_work(struct ensemble *e)
     if (!buf) MPI_Abort(MPI_COMM_WORLD, 1);
     pw__ensemble_set_slot(0);
     buf[0] = -1;
-    for (;;) {
+    for (bool first = true;; first = false) {
         if (MPI_Send(buf, (int)(per + 2), MPI_DOUBLE, 0, TAG_RESULT, MPI_COMM_WORLD) != MPI_SUCCESS) break;
         int task;
         if (MPI_Recv(&task, 1, MPI_INT, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
         if (task < 0) break;
+        if (first) pw_debug("rank %d: simulating, one task at a time", e->rank);
         struct pw_err err = {0};
         int rc = pw__ensemble_run_task(e, task, &err);
         buf[0] = task;

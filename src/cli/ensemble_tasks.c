@@ -173,6 +173,7 @@ double pw__ensemble_run_all(struct ensemble *e, int threads, void (*serve)(struc
     pthread_t tids[MAX_WORKERS];
     struct worker_arg args[MAX_WORKERS];
     int started = 0;
+    pw_debug("rank %d: simulating on %d thread%s (%d tasks in all)", e->rank, threads, threads == 1 ? "" : "s", tasks);
     double ts = pw_wall_seconds();
     for (; started < threads; started++) {
         args[started] = (struct worker_arg){e, started};

@@ -192,17 +192,18 @@ if [ "$MPI" = 1 ]; then
     for sig in SEGV KILL; do
         rm -f dead.duckdb
         mpi -np 2 "$PW" ensemble --census census.csv --years 2025 --seeds 1-20000 --db "$T/dead.duckdb" --threads 1 \
-            -q > "dead_$sig.txt" 2>&1 &
+            -v > "dead_$sig.txt" 2>&1 &
         runner=$!
+        # once rank 1 is simulating (-v says so; a loaded machine may take a while to get there)
         victim=""
-        for _ in $(seq 1 300); do
-            for p in $(pgrep -f -- "--db $T/dead.duckdb"); do
-                tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=1" && victim=$p
-            done
-            [ -n "$victim" ] && break
+        for _ in $(seq 1 1200); do
+            grep -q "^rank 1: simulating" "dead_$sig.txt" && break
             sleep 0.1
         done
-        sleep 2
+        for p in $(pgrep -f -- "--db $T/dead.duckdb"); do
+            tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=1" && victim=$p
+        done
+        sleep 1
         [ -n "$victim" ] && kill "-$sig" "$victim"
         wait "$runner" 2>/dev/null; rc=$?
         if [ "$rc" -ne 0 ] && grep -Eq "(rank 1 was simulating seed [0-9]+ of design 'base'|seed [0-9]+ of design 'base' failed on rank 1).*nothing was written" "dead_$sig.txt" \
@@ -233,10 +234,14 @@ if [ "$rc" -eq 1 ] && echo "$out" | grep -q "broken.yaml" && [ "$(checksum t1.du
     ok "bad overlay: exit 1, names the file, database unchanged"
 else bad "bad overlay: rc $rc: $out"; fi
 # A crash while seeds run (SIGSEGV from outside stands in for a fault) names the seeds.
-"$PW" ensemble --census census.csv --years 2025 --seeds 1-20000 --db t1.duckdb --ensemble d --threads 2 -q \
+"$PW" ensemble --census census.csv --years 2025 --seeds 1-20000 --db t1.duckdb --ensemble d --threads 2 -v \
     > crash.txt 2>&1 &
 runner=$!
-sleep 2
+for _ in $(seq 1 1200); do
+    grep -q "^rank 0: simulating" crash.txt && break
+    sleep 0.1
+done
+sleep 1
 kill -SEGV "$runner"
 wait "$runner" 2>/dev/null; rc=$?
 if [ "$rc" -ne 0 ] && grep -q "^planwise: died of SIGSEGV (invalid memory access) while simulating seed [0-9]* of design 'base'.*nothing was written" crash.txt \
