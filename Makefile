@@ -155,9 +155,10 @@ fault-test: $(BIN) $(BUILD)/tools/sql_exec $(BUILD)/tools/fault_run
 report-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/report/browser.sh $(BIN)
 
-# planwise ensemble against planwise run: exactness, --threads determinism,
-# replacement, failures (and MPI ranks when the binary was built with MPI=1).
-ensemble-test: $(BIN)
+# planwise ensemble against planwise run: exactness per dimension, --keep,
+# --threads determinism, replacement, failures and crashes, make demo-ensemble
+# (and MPI ranks, broadcast inputs and dying ranks when built with MPI=1).
+ensemble-test: $(BIN) $(BUILD)/tools/sql_exec
 	@tests/invariants/ensemble.sh $(BIN)
 
 # planwise batch over config/examples: models once, each design equal to planwise run,
@@ -172,8 +173,11 @@ mpi-ensemble-test:
 demo: $(BIN)
 	@scripts/demo.sh $(BIN)
 
+# ENSEMBLE_SEEDS and ENSEMBLE_DB make it cheaper or write elsewhere (the tests use both).
+ENSEMBLE_SEEDS ?= 1-20
+ENSEMBLE_DB ?= ensemble.duckdb
 demo-ensemble: $(BIN)
-	@scripts/demo_ensemble.sh $(BIN)
+	@ENSEMBLE_SEEDS='$(ENSEMBLE_SEEDS)' ENSEMBLE_DB='$(ENSEMBLE_DB)' scripts/demo_ensemble.sh $(BIN)
 
 bench: $(BIN)
 	@bench/run.sh $(BIN)

@@ -17,9 +17,10 @@ struct pw_ensemble_result {
     int seeds;
     const uint64_t *seed_values;
     int first_year, years;
-    int metrics;
-    const char *const *metric_names;
-    const double *values;           /* [design][seed][year][metric], row-major */
+    int series;                     /* values per (design, seed, year) */
+    const char *const *metric_names;/* metric of each value */
+    const char *const *dimensions;  /* its dimension: "all", "level=3", "age_band=25-34", ... */
+    const double *values;           /* [design][seed][year][series], row-major */
     const char *program_version;
     const char *config_text;        /* base YAML text or NULL */
     const char *config_hash;        /* sha1 hex of config_text, "" without */
@@ -29,7 +30,8 @@ struct pw_ensemble_result {
 };
 
 /* Replaces the ensemble id's rows in the four tables (creating them if needed)
- * in one transaction: on any error nothing changes. */
+ * in one transaction: on any error nothing changes. Rows go in through DuckDB
+ * appenders inside that transaction. */
 int pw_ensemble_store_write(struct pw_db *db, const struct pw_ensemble_result *r, struct pw_err *err);
 
 #endif

@@ -43,7 +43,6 @@ struct pw_year_output {
     int levels;                              /* L_max */
     double growth_rate, termination_rate, new_hire_termination_rate; /* for the needs trace */
     const struct pw_match_formula *formula;  /* active match formula, or NULL */
-    bool first_year_of_run;                  /* the run's first simulated year: all of P_Y are new to it */
 };
 
 struct pw_run_metadata {

@@ -49,7 +49,7 @@ const struct pw_store_table_def pw_store_tables[PW_T_COUNT] = {
 /* ---- ENUM types ----------------------------------------------------------- */
 
 struct enum_type {
-    const char *name;                /* pw.<name> */
+    const char *name;                /* pw_<name>, in schema main (see create_layout) */
     const char *const *names;        /* C name array */
     int first, count;                /* members names[first .. first + count) */
 };
@@ -66,18 +66,18 @@ static int null_terminated_count(const char *const *names)
 static int enum_types(struct enum_type *t)
 {
     int n = 0;
-    t[n++] = (struct enum_type){"pw.event_type", pw_event_type_names, 1, PW_EV_TYPE_COUNT - 1};
-    t[n++] = (struct enum_type){"pw.event_category", pw_event_category_names, 0, PW_CAT_COUNT};
-    t[n++] = (struct enum_type){"pw.eligibility_status", pw_plan_status_names, 0, PW_PLAN_STATUS_COUNT};
-    t[n++] = (struct enum_type){"pw.enrollment_method", pw_enrollment_method_names, 1, PW_ENROLL_METHOD_COUNT - 1};
-    t[n++] = (struct enum_type){"pw.limit_type", pw_limit_type_names, 0, PW_LIMIT_TYPE_COUNT};
-    t[n++] = (struct enum_type){"pw.match_eligibility_reason", pw_elig_reason_names, 0, PW_ELIG_REASON_COUNT};
-    t[n++] = (struct enum_type){"pw.formula_type", pw__formula_type_names, 0,
+    t[n++] = (struct enum_type){"pw_event_type", pw_event_type_names, 1, PW_EV_TYPE_COUNT - 1};
+    t[n++] = (struct enum_type){"pw_event_category", pw_event_category_names, 0, PW_CAT_COUNT};
+    t[n++] = (struct enum_type){"pw_eligibility_status", pw_plan_status_names, 0, PW_PLAN_STATUS_COUNT};
+    t[n++] = (struct enum_type){"pw_enrollment_method", pw_enrollment_method_names, 1, PW_ENROLL_METHOD_COUNT - 1};
+    t[n++] = (struct enum_type){"pw_limit_type", pw_limit_type_names, 0, PW_LIMIT_TYPE_COUNT};
+    t[n++] = (struct enum_type){"pw_match_eligibility_reason", pw_elig_reason_names, 0, PW_ELIG_REASON_COUNT};
+    t[n++] = (struct enum_type){"pw_formula_type", pw__formula_type_names, 0,
                                 null_terminated_count(pw__formula_type_names)};
-    t[n++] = (struct enum_type){"pw.employment_status", pw_employment_status_names, 0, PW_EMPLOYMENT_STATUS_COUNT};
-    t[n++] = (struct enum_type){"pw.termination_reason", pw_termination_reason_names, 0, PW_TERMINATION_REASON_COUNT};
-    t[n++] = (struct enum_type){"pw.detailed_status", pw_detailed_status_names, 0, PW_DETAILED_STATUS_COUNT};
-    t[n++] = (struct enum_type){"pw.participation_status", pw_participation_status_names, 0,
+    t[n++] = (struct enum_type){"pw_employment_status", pw_employment_status_names, 0, PW_EMPLOYMENT_STATUS_COUNT};
+    t[n++] = (struct enum_type){"pw_termination_reason", pw_termination_reason_names, 0, PW_TERMINATION_REASON_COUNT};
+    t[n++] = (struct enum_type){"pw_detailed_status", pw_detailed_status_names, 0, PW_DETAILED_STATUS_COUNT};
+    t[n++] = (struct enum_type){"pw_participation_status", pw_participation_status_names, 0,
                                 PW_PARTICIPATION_STATUS_COUNT};
     return n;
 }
@@ -149,6 +149,10 @@ static int create_layout(struct pw_db *db, int layout, const char *data_dir, str
     int ntypes = enum_types(types);
     struct pw_strbuf b = PW_STRBUF_INIT;
     int rc = pw__db_query(db, "CREATE SCHEMA IF NOT EXISTS pw", NULL, "cannot create the output schema", err);
+    /* The ENUM types live in schema main, not pw: DuckDB 1.4 cannot replay from
+     * its WAL a type created in another schema ("Schema with name pw does not
+     * exist"), so a kill before the first checkpoint left a database that no
+     * longer opened. */
     for (int i = 0; i < ntypes && !rc; i++) {
         pw_sb_reset(&b);
         pw_sb_addf(&b, "CREATE TYPE %s AS ENUM (", types[i].name);

@@ -60,8 +60,8 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
     X(run_key, "INTEGER", PW_NN, "")                                 \
     X(simulation_year, "INTEGER", PW_NN, "")                         \
     X(employee_key, "INTEGER", PW_NN, "bitpacking")                  \
-    X(event_type, "pw.event_type", PW_NN, "")                        \
-    X(event_category, "pw.event_category", PW_NN, "")                \
+    X(event_type, "pw_event_type", PW_NN, "")                        \
+    X(event_category, "pw_event_category", PW_NN, "")                \
     X(effective_date, "DATE", PW_NN, "bitpacking")                   \
     X(codes, "INTEGER", PW_NN, "bitpacking")                         \
     X(employee_tenure, "UTINYINT", PW_NN, "bitpacking")              \
@@ -207,7 +207,7 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
     X(escalation_cap, "DOUBLE", PW_NN, "")                              \
     X(opt_out_grace_days, "INTEGER", PW_NN, "")                         \
     X(match_formula_name, "VARCHAR", PW_NULLABLE, "")                        \
-    X(match_formula_type, "pw.formula_type", PW_NULLABLE, "")       \
+    X(match_formula_type, "pw_formula_type", PW_NULLABLE, "")       \
     X(effective_config, "VARCHAR", PW_NN, "")
 
 /* A run's band labels by value (MODEL 1.3 bands of its age_bands and

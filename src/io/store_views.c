@@ -208,23 +208,23 @@ static void snapshot_view(struct pw_strbuf *b)
     pw_sb_add(b, "CREATE VIEW pw.snapshot AS SELECT run_key, simulation_year, employee_key, termination_date, "
                  PW__FIELD("codes", SNAPCODE_LEVEL) " AS level_id, current_compensation, prorated_annual_compensation, "
                  "annual_hours_worked, employee_eligibility_date, ");
-    pw_store_enum_case(b, "pw.eligibility_status", "(codes >> " PW__STR(PW_SNAPCODE_ELIG_SHIFT) ") & "
+    pw_store_enum_case(b, "pw_eligibility_status", "(codes >> " PW__STR(PW_SNAPCODE_ELIG_SHIFT) ") & "
                        PW__STR(PW_SNAPCODE_ELIG_MASK), 0);
     pw_sb_add(b, " AS current_eligibility_status, " PW__FLAG(ENROLLED) " AS is_enrolled_flag, "
                  "employee_enrollment_date, ");
-    pw_store_enum_case(b, "pw.enrollment_method", "(codes >> " PW__STR(PW_SNAPCODE_METHOD_SHIFT) ") & "
+    pw_store_enum_case(b, "pw_enrollment_method", "(codes >> " PW__STR(PW_SNAPCODE_METHOD_SHIFT) ") & "
                        PW__STR(PW_SNAPCODE_METHOD_MASK), 1);
     pw_sb_add(b, " AS enrollment_method, " PW__FLAG(OPTED_OUT) " AS ever_opted_out, current_deferral_rate, "
                  "original_deferral_rate, " PW__FIELD("codes", SNAPCODE_ESCALATIONS) " AS total_deferral_escalations, "
                  "last_escalation_date, contribution_base_compensation, prorated_annual_contributions, "
                  "pre_tax_contributions, (round(prorated_annual_contributions * 100) - round(pre_tax_contributions * 100))"
                  " / 100.0 AS roth_contributions, effective_annual_deferral_rate, applicable_deferral_limit, ");
-    pw_store_enum_case(b, "pw.limit_type", "(codes >> " PW__STR(PW_SNAPCODE_LIMIT_SHIFT) ") & "
+    pw_store_enum_case(b, "pw_limit_type", "(codes >> " PW__STR(PW_SNAPCODE_LIMIT_SHIFT) ") & "
                        PW__STR(PW_SNAPCODE_LIMIT_MASK), 0);
     pw_sb_add(b, " AS limit_type, " PW__FLAG(402G) " AS irs_402g_limit_applied, " PW__FLAG(401A17)
                  " AS irs_401a17_limit_applied, " PW__FLAG(415C) " AS irs_415c_limit_applied, " PW__FLAG(MATCH_ELIGIBLE)
                  " AS employer_match_eligible, ");
-    pw_store_enum_case(b, "pw.match_eligibility_reason", "(codes >> " PW__STR(PW_SNAPCODE_REASON_SHIFT) ") & "
+    pw_store_enum_case(b, "pw_match_eligibility_reason", "(codes >> " PW__STR(PW_SNAPCODE_REASON_SHIFT) ") & "
                        PW__STR(PW_SNAPCODE_REASON_MASK), 0);
     pw_sb_add(b, " AS employer_match_eligibility_reason, employer_match_amount, uncapped_match_amount, "
                  PW__FLAG(MATCH_CAPPED) " AS match_cap_applied, irs_415c_match_reduction, " PW__FLAG(CORE_ELIGIBLE)

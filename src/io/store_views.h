@@ -26,8 +26,8 @@
     X(scenario_id, "VARCHAR", "v.scenario_id")                                                      \
     X(event_id, "UUID", "pw.event_uuid(v.scenario_id, d.employee_id, e.simulation_year, e.event_type, e.event_sequence)") \
     X(employee_id, "VARCHAR", "d.employee_id")                                                       \
-    X(event_type, "pw.event_type", "e.event_type")                                                   \
-    X(event_category, "pw.event_category", "e.event_category")                                       \
+    X(event_type, "pw_event_type", "e.event_type")                                                   \
+    X(event_category, "pw_event_category", "e.event_category")                                       \
     X(simulation_year, "INTEGER", "e.simulation_year")                                               \
     X(effective_date, "DATE", "e.effective_date")                                                    \
     X(event_sequence, "INTEGER", "CAST(e.event_sequence AS INTEGER)")                                \
@@ -59,18 +59,18 @@
     X(employee_ssn, "VARCHAR", "d.employee_ssn")                                                     \
     X(employee_birth_date, "DATE", "d.employee_birth_date")                                          \
     X(employee_hire_date, "DATE", "d.employee_hire_date")                                            \
-    X(employment_status, "pw.employment_status",                                                      \
-      "CASE WHEN s.termination_date IS NULL THEN 'active'::pw.employment_status "                    \
-      "ELSE 'terminated'::pw.employment_status END")                                                 \
+    X(employment_status, "pw_employment_status",                                                      \
+      "CASE WHEN s.termination_date IS NULL THEN 'active'::pw_employment_status "                    \
+      "ELSE 'terminated'::pw_employment_status END")                                                 \
     X(termination_date, "DATE", "s.termination_date")                                                \
-    X(termination_reason, "pw.termination_reason",                                                    \
+    X(termination_reason, "pw_termination_reason",                                                    \
       "CASE WHEN s.termination_date IS NULL THEN NULL WHEN " PW_SNAP_NEW_HIRE                          \
-      " THEN 'new_hire_termination'::pw.termination_reason ELSE 'experienced_termination'::pw.termination_reason END") \
-    X(detailed_status_code, "pw.detailed_status",                                                     \
+      " THEN 'new_hire_termination'::pw_termination_reason ELSE 'experienced_termination'::pw_termination_reason END") \
+    X(detailed_status_code, "pw_detailed_status",                                                     \
       "CASE WHEN s.termination_date IS NULL THEN CASE WHEN " PW_SNAP_NEW_HIRE                          \
-      " THEN 'new_hire_active'::pw.detailed_status ELSE 'continuous_active'::pw.detailed_status END "   \
-      "ELSE CASE WHEN " PW_SNAP_NEW_HIRE " THEN 'new_hire_termination'::pw.detailed_status "           \
-      "ELSE 'experienced_termination'::pw.detailed_status END END")                                   \
+      " THEN 'new_hire_active'::pw_detailed_status ELSE 'continuous_active'::pw_detailed_status END "   \
+      "ELSE CASE WHEN " PW_SNAP_NEW_HIRE " THEN 'new_hire_termination'::pw_detailed_status "           \
+      "ELSE 'experienced_termination'::pw_detailed_status END END")                                   \
     X(level_id, "INTEGER", "CAST(s.level_id AS INTEGER)")                                            \
     X(current_age, "INTEGER", PW_SNAP_AGE)                                                           \
     X(current_tenure, "INTEGER", PW_SNAP_TENURE)                                                     \
@@ -82,16 +82,16 @@
     X(scheduled_hours_per_week, "DOUBLE", "d.scheduled_hours_per_week")                              \
     X(annual_hours_worked, "INTEGER", "CAST(s.annual_hours_worked AS INTEGER)")                      \
     X(employee_eligibility_date, "DATE", "s.employee_eligibility_date")                              \
-    X(current_eligibility_status, "pw.eligibility_status", "s.current_eligibility_status")           \
+    X(current_eligibility_status, "pw_eligibility_status", "s.current_eligibility_status")           \
     X(is_enrolled_flag, "BOOLEAN", "s.is_enrolled_flag")                                             \
     X(employee_enrollment_date, "DATE", "s.employee_enrollment_date")                                \
-    X(enrollment_method, "pw.enrollment_method", "s.enrollment_method")                              \
+    X(enrollment_method, "pw_enrollment_method", "s.enrollment_method")                              \
     X(ever_opted_out, "BOOLEAN", "s.ever_opted_out")                                                 \
     X(current_deferral_rate, "DOUBLE", "s.current_deferral_rate")                                    \
     X(original_deferral_rate, "DOUBLE", "s.original_deferral_rate")                                  \
-    X(participation_status, "pw.participation_status",                                                \
-      "CASE WHEN s.current_deferral_rate > 0 THEN 'participating'::pw.participation_status "         \
-      "ELSE 'not_participating'::pw.participation_status END")                                       \
+    X(participation_status, "pw_participation_status",                                                \
+      "CASE WHEN s.current_deferral_rate > 0 THEN 'participating'::pw_participation_status "         \
+      "ELSE 'not_participating'::pw_participation_status END")                                       \
     X(total_deferral_escalations, "INTEGER", "CAST(s.total_deferral_escalations AS INTEGER)")        \
     X(last_escalation_date, "DATE", "s.last_escalation_date")                                        \
     X(auto_escalation_opt_out, "BOOLEAN", "d.auto_escalation_opt_out")                               \
@@ -101,12 +101,12 @@
     X(roth_contributions, "DOUBLE", "s.roth_contributions")                                          \
     X(effective_annual_deferral_rate, "DOUBLE", "s.effective_annual_deferral_rate")                  \
     X(applicable_deferral_limit, "DOUBLE", "s.applicable_deferral_limit")                            \
-    X(limit_type, "pw.limit_type", "s.limit_type")                                                   \
+    X(limit_type, "pw_limit_type", "s.limit_type")                                                   \
     X(irs_402g_limit_applied, "BOOLEAN", "s.irs_402g_limit_applied")                                 \
     X(irs_401a17_limit_applied, "BOOLEAN", "s.irs_401a17_limit_applied")                             \
     X(irs_415c_limit_applied, "BOOLEAN", "s.irs_415c_limit_applied")                                 \
     X(employer_match_eligible, "BOOLEAN", "s.employer_match_eligible")                               \
-    X(employer_match_eligibility_reason, "pw.match_eligibility_reason", "s.employer_match_eligibility_reason") \
+    X(employer_match_eligibility_reason, "pw_match_eligibility_reason", "s.employer_match_eligibility_reason") \
     X(employer_match_amount, "DOUBLE", "s.employer_match_amount")                                    \
     X(employer_core_eligible, "BOOLEAN", "s.employer_core_eligible")                                 \
     X(employer_core_amount, "DOUBLE", "s.employer_core_amount")                                      \
@@ -128,7 +128,7 @@
     X(simulation_year, "INTEGER", "s.simulation_year")                                               \
     X(effective_date, "DATE", "make_date(s.simulation_year, 12, 31)")                                \
     X(formula_name, "VARCHAR", "p.match_formula_name")                                               \
-    X(formula_type, "pw.formula_type", "p.match_formula_type")                                       \
+    X(formula_type, "pw_formula_type", "p.match_formula_type")                                       \
     X(eligible_compensation, "DOUBLE", "s.contribution_base_compensation")                           \
     X(deferral_rate, "DOUBLE", "s.effective_annual_deferral_rate")                                   \
     X(annual_deferrals, "DOUBLE", "s.prorated_annual_contributions")                                 \

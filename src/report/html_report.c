@@ -565,9 +565,10 @@ static int section_ensemble(struct rep *r)
             return 0;
         }
     struct pw_db_text keys;
-    /* One fan per ensemble, design and metric, for its first dimension (the total when there is one). */
+    /* One fan per ensemble, design and metric: the total ('all') when there is one, else its first dimension. */
     int rc = query(r, &keys,
-                   "SELECT ensemble_id::VARCHAR, design::VARCHAR, metric::VARCHAR, min(coalesce(dimension::VARCHAR, '')) FROM fct_ensemble_bands"
+                   "SELECT ensemble_id::VARCHAR, design::VARCHAR, metric::VARCHAR, coalesce(min(dimension::VARCHAR) FILTER"
+                   " (WHERE dimension::VARCHAR = 'all'), min(coalesce(dimension::VARCHAR, ''))) FROM fct_ensemble_bands"
                    " GROUP BY ALL ORDER BY ALL LIMIT 24");
     if (rc) return rc;
     fputs("<div class=\"charts\">", r->out);

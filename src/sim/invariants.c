@@ -479,6 +479,8 @@ int pw_step_invariants(struct pw_sim *sim, struct pw_err *err)
 {
     const struct pw_year *y = &sim->year;
     const size_t nchunks = pw_chunk_count(y->n_pop);
+    /* Without event rows (planwise ensemble) there is nothing to check them against. */
+    if (sim->skip_event_rows) return 0;
     PW_ASSERT(sim->chunk_count == nchunks);
     if (nchunks > sim->inv_chunk_capacity) {
         struct pw__inv_chunk *p = realloc(sim->inv_chunks, nchunks * sizeof *p);

@@ -5,6 +5,7 @@
 #ifndef PW_SIM_SIM_H
 #define PW_SIM_SIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -88,6 +89,10 @@ struct pw_sim {
     size_t census_roster_size;       /* actives(S-1) */
     int64_t prior_year_hires_active; /* H_prev for the next year */
     int first_year;                  /* first year pw_sim_run simulates; 0 = cfg->start_year (resume: Y+1) */
+    /* Set before pw_sim_run when no sink reads events (planwise ensemble): the
+     * event rows (UUIDs, details text) of pw_step_events are not built, so
+     * chunk_count and events_in_year stay 0. Every other column is unchanged. */
+    bool skip_event_rows;
 
     /* scratch and per-year outputs */
     struct pw_scored *scored;        /* selection scratch, one per row */

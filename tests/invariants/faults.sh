@@ -508,6 +508,33 @@ case "$ONLY" in
     echo "kill cases took $(($(date +%s) - KILL_START)) s" ;;
 esac
 
+# ---- a new database killed before its first checkpoint ------------------------------
+# The layout (schema, ENUM types, tables) is committed to the WAL of a file that has
+# never been checkpointed; a kill then must leave a database that opens (DuckDB
+# replays the WAL) on which the next run completes. Killed the moment the WAL appears, and
+# again once it has grown (the first year's rows).
+if [ -z "$ONLY" ] || [ "$ONLY" = fresh ]; then
+    for point in "exists" "grows"; do
+        d=$W/fresh-$point
+        mkdir -p "$d"
+        db=$d/db.duckdb
+        steps=("exists:$db.wal")
+        [ "$point" = grows ] && steps+=("grows:$db.wal")
+        "$FAULT_RUN" "${steps[@]}" kill -- "$BIN" "${RUN[@]}" -q --no-models --seed 303 --scenario "$SCEN" \
+            --db "$db" >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        # It opens (the layout may or may not have been committed), and the next
+        # run on it completes.
+        if "$BIN" query --db "$db" --csv "SELECT count(*) FROM duckdb_tables()" >"$TMP/out" 2>"$TMP/err" &&
+            "$BIN" "${RUN[@]}" -q --no-models --seed 303 --scenario "$SCEN" --db "$db" >"$TMP/out" 2>"$TMP/err"; then
+            ok "fresh-$point" "a new database killed (exit $rc) after its WAL $point: it opens, and the next run completes"
+        else
+            not_ok "fresh-$point" "a new database killed (exit $rc) after its WAL $point: cannot open or run on it" "$TMP/err"
+        fi
+        rm -rf "$d"
+    done
+fi
+
 # ---- bad SQL in a user model ------------------------------------------------------
 # A failing user model after the last year: exit 1, the simulation results complete
 # and shown, models_status failed; once the model is fixed, --resume runs the models
