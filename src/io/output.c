@@ -222,6 +222,9 @@ static void write_snapshot_plan(struct pw_table_writer *w, int col, const struct
     pw_tw_double(w, col++, m->vested_balance[r]);
     pw_tw_double(w, col++, m->forfeit_total[r]);
     pw_tw_bool(w, col++, m->is_hce[r]);
+    pw_tw_bool(w, col++, y->wf->is_5pct_owner[r]);
+    pw_tw_bool(w, col++, y->wf->is_1pct_owner[r]);
+    pw_tw_bool(w, col++, y->wf->is_officer[r]);
 }
 
 /* fct_employer_match_events (MODEL 6.3): one row per employee-year with a match. */

@@ -22,7 +22,7 @@
 #include "model/workforce.h"
 #include "model/year.h"
 
-#define PW_SCHEMA_VERSION 3
+#define PW_SCHEMA_VERSION 4
 
 /* Everything one finished year contributes to the output tables. */
 struct pw_year_output {

@@ -93,7 +93,10 @@ const char *const pw_output_ddl[] = {
     " core_vested_pct DOUBLE NOT NULL USING COMPRESSION alp,"
     " vested_balance DOUBLE NOT NULL USING COMPRESSION alp,"
     " forfeiture_amount DOUBLE NOT NULL USING COMPRESSION alp,"
-    " is_hce BOOLEAN NOT NULL USING COMPRESSION rle)",
+    " is_hce BOOLEAN NOT NULL USING COMPRESSION rle,"
+    " is_5pct_owner BOOLEAN NOT NULL USING COMPRESSION rle,"
+    " is_1pct_owner BOOLEAN NOT NULL USING COMPRESSION rle,"
+    " is_officer BOOLEAN NOT NULL USING COMPRESSION rle)",
 
 
     "CREATE TABLE IF NOT EXISTS fct_employer_match_events ("
