@@ -65,6 +65,7 @@ static const char usage[] =
     "      --var NAME=VALUE     value of {{ var('NAME') }} in the SQL models (repeatable)\n"
     "      --no-models          do not run the SQL models (marts, data-quality checks)\n"
     "                           after the last year\n"
+    "      --no-compliance      skip the compliance tests ('planwise compliance')\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the DuckDB settings, each SQL model, and the\n"
     "                           stage table per model and per year (the report always\n"
@@ -80,7 +81,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
            OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
            OPT_NO_CHECKPOINTS };
-    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE, OPT_NO_COMPLIANCE };
     static const struct option longopts[] = {
         {"scenario-file", required_argument, 0, OPT_SCENARIO_FILE},
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS}, {"census-map", required_argument, 0, OPT_CENSUS_MAP},
@@ -96,6 +97,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         {"verbose", no_argument, 0, 'v'},           {"help", no_argument, 0, 'h'},
         PW_RUN_PERF_LONGOPTS,
         {"models", required_argument, 0, OPT_MODELS}, {"no-models", no_argument, 0, OPT_NO_MODELS},
+        {"no-compliance", no_argument, 0, OPT_NO_COMPLIANCE},
         {"var", required_argument, 0, OPT_VAR},
         {0, 0, 0, 0},
     };
@@ -173,6 +175,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             break;
         case OPT_MODELS: o->models_dir = optarg; break;
         case OPT_NO_MODELS: o->no_models = true; break;
+        case OPT_NO_COMPLIANCE: o->no_compliance = true; break;
         case OPT_VAR:
             if (!strchr(optarg, '=') || optarg[0] == '=')
                 return pw_cli_usage_error("run", "invalid --var '%s' (expected NAME=VALUE)", optarg);
@@ -393,7 +396,10 @@ int pw_cmd_run(int argc, char **argv)
     struct pw_perf_run facts;
     perf_run_facts(&s, s.report.total_seconds, pw_cpu_seconds() - cpu_start, &facts);
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
-    int exit_code = o.no_models ? PW_EXIT_OK : run_models(&o, &s);
+    /* The compliance tables first, so user models can read them. */
+    int exit_code = o.no_compliance || !s.cfg.compliance.enabled ? PW_EXIT_OK : pw__run_compliance(&o, &s);
+    int models_code = o.no_models ? PW_EXIT_OK : run_models(&o, &s);
+    if (!exit_code) exit_code = models_code;
     facts.wall_seconds = pw_wall_seconds() - t_start;
     facts.cpu_seconds = pw_cpu_seconds() - cpu_start;
     facts.peak_rss_bytes = pw_peak_rss_bytes();

@@ -17,6 +17,8 @@ static const struct pw_command commands[] = {
     {"ensemble", "many seeds and plan designs in memory: metrics, uncertainty bands, design diffs", pw_cmd_ensemble},
     {"compare", "compare scenarios year by year, their configurations, winners and losers", pw_cmd_compare},
     {"export", "export a scenario as an Excel workbook, Parquet or CSV files", pw_cmd_export},
+    {"compliance", "nondiscrimination and limit tests (ADP, ACP, 410(b), 401(a)(4), top-heavy) and their fixes",
+     pw_cmd_compliance},
 };
 
 static void print_help(FILE *out)

@@ -35,6 +35,7 @@ struct run_options {
     struct pw_run_perf perf;    /* --perf-json, --baseline, --target-improvement (run_perf.h) */
     const char *models_dir;   /* --models DIR: user SQL models run after the last year */
     bool no_models;           /* --no-models */
+    bool no_compliance;       /* --no-compliance */
     const char *vars[64];     /* --var NAME=VALUE for the SQL models */
     int var_count;
 };
@@ -82,6 +83,10 @@ struct sink_ctx {
 int pw__run_simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err);
 /* The DuckDB settings of a run (performance.*), for the simulation and its models. */
 void pw__run_db_options(const struct pw_config *cfg, const struct run_options *o, struct pw_db_options *dbo);
+
+/* run_compliance.c: the compliance tests after the last year (io/compliance.h);
+ * returns the exit code (0, or 1 when they could not be computed). */
+int pw__run_compliance(const struct run_options *o, struct run_state *s);
 
 /* run_checkpoints.c */
 /* --resume / --from-checkpoint: finds, reads and verifies the checkpoint into s. */

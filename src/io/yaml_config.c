@@ -599,3 +599,18 @@ int pw_config_load_layers_each(struct pw_config *cfg, const char *const *paths, 
     return pw_err_set(err, rc ? rc : PW_ECONFIG, "'%s': %d problem%s", n > 0 ? paths[n - 1] : "", problems,
                       problems == 1 ? "" : "s");
 }
+
+int pw_config_load_text_layers(struct pw_config *cfg, const char *const *texts, const size_t *lens,
+                               const char *const *names, const char *const *base_dirs, int n, struct pw_err *err)
+{
+    if (n < 1 || n > PW_CONFIG_LAYERS_MAX) {
+        pw_config_init_defaults(cfg);
+        return pw_err_set(err, PW_ECONFIG, "between 1 and %d configuration texts can be layered, got %d",
+                          PW_CONFIG_LAYERS_MAX, n);
+    }
+    struct layer layers[PW_CONFIG_LAYERS_MAX];
+    for (int i = 0; i < n; i++)
+        layers[i] = (struct layer){texts[i], lens[i], names[i] ? names[i] : "<config>", base_dirs ? base_dirs[i] : NULL};
+    int problems = 0;
+    return load_layers(cfg, layers, n, NULL, NULL, &problems, err);
+}
