@@ -10,6 +10,8 @@
 
 static double round_cents(double x) { return round(x * 100.0) / 100.0; }
 
+double pw_ct_round_pct(double x) { return round(x * 1e4) / 1e4; }
+
 double pw_ct_limit(double nhce_avg, enum pw_ct_limit_kind *kind)
 {
     double basic = 1.25 * nhce_avg;
@@ -36,8 +38,8 @@ void pw_ct_test(const double *ratio, const bool *hce, size_t n, double prior_nhc
     }
     out->hce_count = hn;
     out->nhce_count = nn;
-    out->hce_avg = hn ? hs / (double)hn : 0.0;
-    out->nhce_avg = prior_nhce_avg >= 0 ? prior_nhce_avg : (nn ? ns / (double)nn : 0.0);
+    out->hce_avg = hn ? pw_ct_round_pct(hs / (double)hn) : 0.0;
+    out->nhce_avg = pw_ct_round_pct(prior_nhce_avg >= 0 ? prior_nhce_avg : (nn ? ns / (double)nn : 0.0));
     out->limit_basic = 1.25 * out->nhce_avg;
     out->limit_alt = fmin(2.0 * out->nhce_avg, out->nhce_avg + 0.02);
     out->limit = pw_ct_limit(out->nhce_avg, &out->kind);

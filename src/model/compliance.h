@@ -12,12 +12,17 @@
 /* Which limit of the ADP/ACP test is the higher (the one that applies). */
 enum pw_ct_limit_kind { PW_CT_BASIC = 0, PW_CT_ALTERNATIVE = 1 };
 
+/* A group average to the nearest hundredth of a percentage point (0.0001 as a
+ * fraction), as 1.401(k)-2(a)(3)(ii) and 1.401(m)-2(a)(3)(ii) compute the ADP and
+ * ACP of a group. */
+double pw_ct_round_pct(double x);
+
 /* One ADP or ACP test of one plan year. */
 struct pw_ct_result {
     size_t hce_count;          /* eligible HCEs averaged, >= 0 */
     size_t nhce_count;         /* eligible NHCEs averaged (current year), >= 0 */
-    double hce_avg;            /* HCE average ratio, fraction */
-    double nhce_avg;           /* NHCE average used for the limit (current or prior year) */
+    double hce_avg;            /* HCE average ratio, fraction, rounded by pw_ct_round_pct */
+    double nhce_avg;           /* NHCE average used for the limit (current or prior year), rounded */
     double limit_basic;        /* 1.25 x nhce_avg */
     double limit_alt;          /* lesser of 2 x nhce_avg and nhce_avg + 0.02 */
     double limit;              /* greater of the two: what the HCE average may reach */

@@ -134,7 +134,14 @@ static double average_with(const struct spec *s, const struct recipients *rc, co
     return rc->count ? sum / (double)rc->count : 0;
 }
 
-/* Costs every correction, applies the configured one, re-tests. */
+/* The nearest hundredth of a percentage point at or above / below x. */
+static double ceil_pct(double x) { return ceil(x * 1e4 - 1e-6) / 1e4; }
+static double floor_pct(double x) { return floor(x * 1e4 + 1e-6) / 1e4; }
+
+/* Costs every correction, applies the configured one, re-tests. Group averages are
+ * compared rounded to hundredths of a percentage point, so the refunds bring the
+ * HCE average to the highest such value within the limit, and the QNECs bring the
+ * NHCE average to the lowest such value that passes. */
 static int correct(const struct spec *s, const struct pw_cy_params *p, struct pw_cy_year *cur, struct pw_cy_year *prev,
                    const struct packed *pk, const struct pw_ct_result *r, bool prior_year, struct pw_cy_test *t)
 {
@@ -142,20 +149,25 @@ static int correct(const struct spec *s, const struct pw_cy_params *p, struct pw
     double *refund = malloc((pk->k ? pk->k : 1) * sizeof *refund);
     if (!refund) return PW_ENOMEM;
     double level;
-    t->alt_refund_amount = pw_ct_leveling_refunds_at(pk->amount, pk->comp, pk->hce, pk->k, r->limit, refund, &level);
+    t->alt_refund_amount =
+        pw_ct_leveling_refunds_at(pk->amount, pk->comp, pk->hce, pk->k, floor_pct(r->limit), refund, &level);
 
     struct recipients rc;
     bool can_qnec = !prior_year || prev;
     size_t count = r->nhce_count;
-    if (prior_year) count = !prev ? 0 : s->id == PW_CY_ADP ? prev->adp_nhce_n : prev->acp_nhce_n;
-    int err = recipients_alloc(&rc, s, prior_year ? prev : cur, r->nhce_avg, count);
+    double unrounded = s->id == PW_CY_ADP ? cur->adp_nhce_avg : cur->acp_nhce_avg;
+    if (prior_year) {
+        count = !prev ? 0 : s->id == PW_CY_ADP ? prev->adp_nhce_n : prev->acp_nhce_n;
+        unrounded = !prev ? 0 : s->id == PW_CY_ADP ? prev->adp_nhce_avg : prev->acp_nhce_avg;
+    }
+    int err = recipients_alloc(&rc, s, prior_year ? prev : cur, unrounded, count);
     if (err) {
         free(refund);
         return err;
     }
     /* What the NHCE ratios must add up to more; the dollars are rounded up to the cent,
      * so the QNECs reach it (the re-test below checks). */
-    double needed = (pw_ct_needed_nhce_avg(r->hce_avg) - r->nhce_avg) * (double)rc.count;
+    double needed = (ceil_pct(pw_ct_needed_nhce_avg(r->hce_avg)) - unrounded) * (double)rc.count;
     double tot_t = NAN, tot_u = NAN;
     bool targeted_ok = false;
     if (can_qnec && rc.count > 0) {

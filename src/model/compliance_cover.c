@@ -188,10 +188,11 @@ int pw__cy_top_heavy(const struct pw_cy_params *p, struct pw_cy_year *cur, const
     bool top_heavy = share > TOP_HEAVY_SHARE + 1e-12;
     t->ratio_pct = share;
     t->margin_pct = TOP_HEAVY_SHARE - share;
-    pw__cy_note(t->note, sizeof t->note, "Dec 31 %d: key employees hold $%.2f of $%.2f", prev->year, prev->key_balance,
-                prev->total_balance);
-    pw__cy_note(t->note, sizeof t->note, "officer pay amount $%.0f%s", p->officer_pay,
-                p->officer_pay_estimated ? " (estimated)" : "");
+    char d1[32], d2[32];
+    pw__cy_note(t->note, sizeof t->note, "Dec 31 %d: key employees hold %s of %s", prev->year,
+                pw__cy_dollars(prev->key_balance, d1, sizeof d1), pw__cy_dollars(prev->total_balance, d2, sizeof d2));
+    pw__cy_note(t->note, sizeof t->note, "officer pay amount of %d %s%s", cur->year,
+                pw__cy_dollars(p->officer_pay, d1, sizeof d1), p->officer_pay_estimated ? " (estimated)" : "");
     if (d->top_heavy_exempt) {
         snprintf(t->result, sizeof t->result, "exempt");
         pw__cy_note(t->note, sizeof t->note, "%s", d->top_heavy_note);
@@ -227,7 +228,9 @@ int pw__cy_top_heavy(const struct pw_cy_params *p, struct pw_cy_year *cur, const
         snprintf(t->corrected_result, sizeof t->corrected_result, "pass");
     } else {
         snprintf(t->correction, sizeof t->correction, "none");
-        pw__cy_note(t->note, sizeof t->note, "$%.2f owed to %zu non-key employees, not modelled", r.cost, r.topped_up);
+        char d3[32];
+        pw__cy_note(t->note, sizeof t->note, "%s owed to %zu non-key employees, not modelled",
+                    pw__cy_dollars(r.cost, d3, sizeof d3), r.topped_up);
         memset(cur->th_minimum, 0, cur->n * sizeof *cur->th_minimum);
     }
     free(b), free(m);

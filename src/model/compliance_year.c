@@ -93,6 +93,23 @@ void pw__cy_note(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+const char *pw__cy_dollars(double v, char *buf, size_t size)
+{
+    char digits[32];
+    long long whole = llround(fabs(v));
+    int n = snprintf(digits, sizeof digits, "%lld", whole), j = 0;
+    char out[48];
+    if (v < 0 && whole) out[j++] = '-';
+    out[j++] = '$';
+    for (int i = 0; i < n; i++) {
+        out[j++] = digits[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n) out[j++] = ',';
+    }
+    out[j] = '\0';
+    snprintf(buf, size, "%s", out);
+    return buf;
+}
+
 void pw__cy_reason(char *buf, size_t size, const char *label, size_t n)
 {
     if (n == 0) return;
@@ -192,7 +209,9 @@ static int determine_hce(const struct pw_cy_params *p, struct pw_cy_year *cur, c
     t->hce_count = (int64_t)hces;
     t->nhce_count = (int64_t)(cur->n - hces);
     t->excluded_count = 0;
-    pw__cy_note(t->note, sizeof t->note, "%zu paid more than $%.0f in %d", above, p->hce_threshold_prev, look_back);
+    char d[32];
+    pw__cy_note(t->note, sizeof t->note, "%zu paid more than %s in %d", above,
+                pw__cy_dollars(p->hce_threshold_prev, d, sizeof d), look_back);
     if (p->cfg->top_paid_group)
         pw__cy_note(t->note, sizeof t->note, "top-paid group of %zu: %zu of them outside it", tpg_size, outside_tpg);
     pw__cy_note(t->note, sizeof t->note, "%zu 5%% owners", owners);

@@ -13,6 +13,8 @@
 void pw__cy_test_init(struct pw_cy_test *t, const char *method, const char *result);
 /* Appends formatted text to buf (size bytes), with "; " before it when buf is not empty. */
 void pw__cy_note(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Whole dollars with thousands separators ("$1,234,568") into buf (>= 32 bytes). */
+const char *pw__cy_dollars(double v, char *buf, size_t size);
 /* Appends "label N" to a reasons list when n > 0. */
 void pw__cy_reason(char *buf, size_t size, const char *label, size_t n);
 
