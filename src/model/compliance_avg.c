@@ -186,6 +186,9 @@ static int correct(const struct spec *s, const struct pw_cy_params *p, struct pw
     }
     if (kind == PW_CORRECT_REFUND) {
         snprintf(t->correction, sizeof t->correction, "refund");
+        pw__cy_note(t->note, sizeof t->note,
+                    "refunds: HCE ratios above %.6f%% leveled to it (step 1), that total taken from the highest "
+                    "dollar amounts first (step 2)", 100 * level);
         t->correction_amount = t->alt_refund_amount;
         t->correction_cost = 0;
         t->correction_count = 0;
