@@ -181,7 +181,8 @@ int pw_cmd_compliance(int argc, char **argv)
     }
     for (size_t i = 0; !rc && i < n; i++) {
         bool present = false;
-        rc = pw_compliance_present(db, ids[i], &present, &err);
+        rc = pw_compliance_check_complete(db, ids[i], &err);
+        if (!rc) rc = pw_compliance_present(db, ids[i], &present, &err);
         if (!rc && (!present || rebuild)) {
             struct pw_compliance_outcome out;
             rc = pw_compliance_build(db, ids[i], NULL, NULL, &out, &err);

@@ -397,7 +397,7 @@ int pw_cmd_run(int argc, char **argv)
     perf_run_facts(&s, s.report.total_seconds, pw_cpu_seconds() - cpu_start, &facts);
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
     /* The compliance tables first, so user models can read them. */
-    int exit_code = o.no_compliance || !s.cfg.compliance.enabled ? PW_EXIT_OK : pw__run_compliance(&o, &s);
+    int exit_code = pw__run_compliance(&o, &s, !o.no_compliance && s.cfg.compliance.enabled);
     int models_code = o.no_models ? PW_EXIT_OK : run_models(&o, &s);
     if (!exit_code) exit_code = models_code;
     facts.wall_seconds = pw_wall_seconds() - t_start;

@@ -2,7 +2,9 @@
  * nondiscrimination and limit tests of the scenario just simulated, with the run's
  * own configuration and assumption tables (io/compliance.h), and one summary line.
  * Failed tests are results, not errors; only a failure to compute them gives exit
- * code 1, and the simulation outputs stay. */
+ * code 1, and the simulation outputs stay. A run without the tests removes the
+ * scenario's earlier ones, which belonged to the run it replaced. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -11,7 +13,7 @@
 #include "core/textbuf.h"
 #include "io/compliance.h"
 
-int pw__run_compliance(const struct run_options *o, struct run_state *s)
+int pw__run_compliance(const struct run_options *o, struct run_state *s, bool compute)
 {
     struct pw_err err = {0};
     struct pw_db *db;
@@ -19,6 +21,11 @@ int pw__run_compliance(const struct run_options *o, struct run_state *s)
     pw__run_db_options(&s->cfg, o, &dbo);
     int rc = pw_db_open(&db, o->db, &dbo, &err);
     if (rc) return pw_cli_fail(&err);
+    if (!compute) {   /* the scenario was replaced: its earlier tests no longer apply */
+        rc = pw_compliance_forget(db, s->cfg.scenario_id, &err);
+        pw_db_close(db);
+        return rc ? pw_cli_fail(&err) : PW_EXIT_OK;
+    }
     struct pw_compliance_outcome out;
     struct pw_perf_mark mark = pw_perf_start();
     rc = pw_compliance_build(db, s->cfg.scenario_id, &s->cfg, &s->tables, &out, &err);

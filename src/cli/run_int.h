@@ -84,9 +84,10 @@ int pw__run_simulate(struct run_state *s, const struct run_options *o, double t_
 /* The DuckDB settings of a run (performance.*), for the simulation and its models. */
 void pw__run_db_options(const struct pw_config *cfg, const struct run_options *o, struct pw_db_options *dbo);
 
-/* run_compliance.c: the compliance tests after the last year (io/compliance.h);
- * returns the exit code (0, or 1 when they could not be computed). */
-int pw__run_compliance(const struct run_options *o, struct run_state *s);
+/* run_compliance.c: the compliance tests after the last year (io/compliance.h), or
+ * with compute false the removal of the scenario's earlier tests; returns the exit
+ * code (0, or 1 when they could not be computed). */
+int pw__run_compliance(const struct run_options *o, struct run_state *s, bool compute);
 
 /* run_checkpoints.c */
 /* --resume / --from-checkpoint: finds, reads and verifies the checkpoint into s. */

@@ -40,6 +40,13 @@ int pw_compliance_ensure_tables(struct pw_db *db, struct pw_err *err);
 int pw_compliance_build(struct pw_db *db, const char *scenario, const struct pw_config *cfg,
                         const struct pw_tables *tables, struct pw_compliance_outcome *out, struct pw_err *err);
 
+/* Removes the scenario's rows from the three tables (when they exist): a run that
+ * replaces a scenario without its tests must not leave the old run's tests behind. */
+int pw_compliance_forget(struct pw_db *db, const char *scenario, struct pw_err *err);
+
+/* Fails (PW_EDB, naming the scenario) unless the scenario's latest run is complete. */
+int pw_compliance_check_complete(struct pw_db *db, const char *scenario, struct pw_err *err);
+
 /* True when fct_compliance_tests holds rows of the scenario. */
 int pw_compliance_present(struct pw_db *db, const char *scenario, bool *present, struct pw_err *err);
 

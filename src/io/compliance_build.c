@@ -55,6 +55,48 @@ int pw_compliance_present(struct pw_db *db, const char *scenario, bool *present,
     return rc;
 }
 
+static int delete_rows(struct pw_db *db, const char *scenario, struct pw_err *err)
+{
+    char q[300], sql[1200];
+    pw_sql_quote(q, sizeof q, scenario);   /* scenario ids are at most 64 characters */
+    snprintf(sql, sizeof sql,
+             "DELETE FROM fct_compliance_tests WHERE scenario_id = %s;"
+             " DELETE FROM fct_compliance_detail WHERE scenario_id = %s;"
+             " DELETE FROM fct_compliance_cost WHERE scenario_id = %s",
+             q, q, q);
+    return pw_db_exec(db, sql, err);
+}
+
+int pw_compliance_forget(struct pw_db *db, const char *scenario, struct pw_err *err)
+{
+    enum pw_db_relation kind;
+    int rc = pw_db_relation_kind(db, "fct_compliance_tests", &kind, err);
+    if (rc || kind != PW_DB_TABLE) return rc;
+    if ((rc = pw_compliance_ensure_tables(db, err))) return rc;
+    return delete_rows(db, scenario, err);
+}
+
+int pw_compliance_check_complete(struct pw_db *db, const char *scenario, struct pw_err *err)
+{
+    enum pw_db_relation kind;
+    int rc = pw_db_relation_kind(db, "run_metadata", &kind, err);
+    if (rc) return rc;
+    if (kind == PW_DB_NONE)
+        return pw_err_set(err, PW_EDB, "database '%s' holds no planwise runs (no table run_metadata)", pw_db_path(db));
+    char q[300], sql[600];
+    pw_sql_quote(q, sizeof q, scenario);
+    snprintf(sql, sizeof sql, "SELECT arg_max(status, started_at) FROM run_metadata WHERE scenario_id = %s", q);
+    struct pw_db_text t;
+    if ((rc = pw_db_query_text(db, sql, 1, &t, err))) return rc;
+    const char *status = pw_db_text_at(&t, 0, 0);
+    if (!status) rc = pw_err_set(err, PW_EDB, "scenario '%s' does not exist in '%s'", scenario, pw_db_path(db));
+    else if (strcmp(status, "complete") != 0)
+        rc = pw_err_set(err, PW_EDB, "scenario '%s' %s: its tests need a complete run", scenario,
+                        strcmp(status, "failed") == 0 ? "failed" : "is incomplete");
+    pw_db_text_release(&t);
+    return rc;
+}
+
 /* ---- the configuration of the scenario's latest run ---- */
 
 static void dir_of(const char *path, char *dir, size_t size)
@@ -96,22 +138,18 @@ static int load_stored_config(const char *text, const char *path, struct pw_conf
 /* The latest run of the scenario must be complete; its YAML into cfg. */
 static int run_config(struct pw_db *db, const char *scenario, struct pw_config *cfg, struct pw_err *err)
 {
+    int rc = pw_compliance_check_complete(db, scenario, err);
+    if (rc) return rc;
     char q[512], sql[1024];
     pw_sql_quote(q, sizeof q, scenario);
     snprintf(sql, sizeof sql,
-             "SELECT arg_max(status, started_at), arg_max(coalesce(config_text, ''), started_at),"
+             "SELECT arg_max(coalesce(config_text, ''), started_at),"
              " arg_max(coalesce(config_path, ''), started_at) FROM run_metadata WHERE scenario_id = %s",
              q);
     struct pw_db_text t;
-    int rc = pw_db_query_text(db, sql, 1, &t, err);
-    if (rc) return rc;
-    const char *status = pw_db_text_at(&t, 0, 0);
-    if (!status) rc = pw_err_set(err, PW_EDB, "scenario '%s' does not exist in '%s'", scenario, pw_db_path(db));
-    else if (strcmp(status, "complete") != 0)
-        rc = pw_err_set(err, PW_EDB, "scenario '%s' %s: its tests need a complete run", scenario,
-                        strcmp(status, "failed") == 0 ? "failed" : "is incomplete");
-    if (!rc) {
-        const char *text = pw_db_text_at(&t, 0, 1), *path = pw_db_text_at(&t, 0, 2);
+    if ((rc = pw_db_query_text(db, sql, 1, &t, err))) return rc;
+    {
+        const char *text = pw_db_text_at(&t, 0, 0), *path = pw_db_text_at(&t, 0, 1);
         struct pw_err e2 = {0};
         rc = load_stored_config(text ? text : "", path ? path : "", cfg, &e2);
         if (rc) rc = pw_err_set(err, PW_ECONFIG, "scenario '%s': its stored configuration does not load: %s", scenario,
@@ -237,14 +275,7 @@ int pw_compliance_build(struct pw_db *db, const char *scenario, const struct pw_
     if (!rc) rc = pw_compliance_ensure_tables(db, err);
     if (!rc) rc = pw_db_exec(db, "BEGIN TRANSACTION", err);
     if (!rc) {
-        char q[300], sql[1200];
-        pw_sql_quote(q, sizeof q, scenario);   /* scenario ids are at most 64 characters */
-        snprintf(sql, sizeof sql,
-                 "DELETE FROM fct_compliance_tests WHERE scenario_id = %s;"
-                 " DELETE FROM fct_compliance_detail WHERE scenario_id = %s;"
-                 " DELETE FROM fct_compliance_cost WHERE scenario_id = %s",
-                 q, q, q);
-        rc = pw_db_exec(db, sql, err);
+        rc = delete_rows(db, scenario, err);
         if (!rc) rc = build_years(db, scenario, cfg, tables, &years, out, err);
         if (!rc) rc = pw_db_exec(db, "COMMIT", err);
         if (rc) pw_db_exec(db, "ROLLBACK", NULL);
