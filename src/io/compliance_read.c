@@ -4,41 +4,47 @@
  * first year, the census pay from the year's first compensation event (the same
  * rule as check_20b_hce). Only the user-facing names and columns are read. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/compliance_int.h"
 #include "io/db_internal.h"
 
+/* %s: the first year's census-pay join and column, or nothing. Enum columns are
+ * compared with their members directly (no text casts). */
 static const char year_sql[] =
     "WITH s AS (SELECT * FROM fct_workforce_snapshot WHERE scenario_id = $1 AND simulation_year = $2),"
-    " fc AS (SELECT employee_id, arg_min(previous_compensation, event_sequence) AS s0 FROM fct_yearly_events"
-    "   WHERE $4 AND scenario_id = $1 AND simulation_year = $2 AND event_type IN ('promotion', 'raise') GROUP BY ALL),"
     " me AS (SELECT employee_id, sum(irs_415c_reduction) AS cut FROM fct_employer_match_events"
-    "   WHERE scenario_id = $1 AND simulation_year = $2 GROUP BY ALL)"
+    "   WHERE scenario_id = $1 AND simulation_year = $2 GROUP BY ALL)%s"
     " SELECT s.employee_id::VARCHAR,"
     " (s.employee_hire_date - DATE '1970-01-01')::INTEGER,"
-    " s.employment_status::VARCHAR = 'active',"
+    " s.employment_status = 'active',"
     " s.termination_date IS NOT NULL,"
     " s.current_age::INTEGER, s.current_tenure::INTEGER, s.annual_hours_worked::INTEGER,"
     " s.scheduled_hours_per_week::DOUBLE,"
-    " CASE s.current_eligibility_status::VARCHAR WHEN 'eligible' THEN 1 WHEN 'excluded' THEN 2 ELSE 0 END,"
+    " CASE s.current_eligibility_status WHEN 'eligible' THEN 1 WHEN 'excluded' THEN 2 ELSE 0 END,"
     " s.employer_match_eligible,"
-    " CASE s.employer_match_eligibility_reason::VARCHAR WHEN 'inactive_eoy' THEN 1 WHEN 'insufficient_hours' THEN 2"
+    " CASE s.employer_match_eligibility_reason WHEN 'inactive_eoy' THEN 1 WHEN 'insufficient_hours' THEN 2"
     "   WHEN 'insufficient_tenure' THEN 3 ELSE 0 END,"
     " s.prorated_annual_compensation::DOUBLE, s.contribution_base_compensation::DOUBLE,"
     " (s.pre_tax_contributions + s.roth_contributions)::DOUBLE,"
-    " CASE WHEN s.limit_type::VARCHAR <> 'BASE'"
+    " CASE WHEN s.limit_type <> 'BASE'"
     "   THEN greatest(0, s.pre_tax_contributions + s.roth_contributions - $3) ELSE 0 END::DOUBLE,"
     " s.employer_match_amount::DOUBLE, s.employer_core_amount::DOUBLE,"
     " CASE WHEN s.termination_date IS NULL THEN s.employer_match_balance + s.employer_core_balance"
     "   ELSE s.vested_balance END::DOUBLE,"
-    " s.is_hce, s.is_5pct_owner, s.is_1pct_owner, s.is_officer,"
-    " CASE WHEN $4 AND year(s.employee_hire_date) < $2 THEN coalesce(fc.s0, s.current_compensation) END::DOUBLE,"
+    " s.is_hce, s.is_5pct_owner, s.is_1pct_owner, s.is_officer, %s::DOUBLE,"
     " s.irs_402g_limit_applied, s.irs_415c_limit_applied,"
     " coalesce(me.cut, 0)::DOUBLE"
-    " FROM s LEFT JOIN fc USING (employee_id) LEFT JOIN me USING (employee_id)"
+    " FROM s LEFT JOIN me USING (employee_id)%s"
     " ORDER BY s.employee_id";
+
+/* The first year's look-back pay is the census pay (the rule of check_20b_hce). */
+static const char first_cte[] =
+    ", fc AS (SELECT employee_id, arg_min(previous_compensation, event_sequence) AS s0 FROM fct_yearly_events"
+    "   WHERE scenario_id = $1 AND simulation_year = $2 AND event_type IN ('promotion', 'raise') GROUP BY ALL)";
+static const char first_col[] = "CASE WHEN year(s.employee_hire_date) < $2 THEN coalesce(fc.s0, s.current_compensation) END";
 
 enum { C_ID, C_HIRE, C_ACTIVE, C_TERM, C_AGE, C_TENURE, C_HOURS, C_SCHED, C_PLAN, C_MELIG, C_MREASON, C_COMP,
        C_TCOMP, C_DEF, C_CATCH, C_MATCH, C_CORE, C_EBAL, C_HCE, C_OWN5, C_OWN1, C_OFF, C_CENSUS, C_402G, C_415C,
@@ -106,8 +112,11 @@ static int take_chunk(duckdb_data_chunk chunk, struct pw_cy_year *y, struct pw_e
 int pw__compliance_read_year(struct pw_db *db, const char *scenario, int year, bool first_year, double base_limit,
                              struct pw_cy_year *y, struct pw_err *err)
 {
+    char sql[sizeof year_sql + sizeof first_cte + sizeof first_col + 64];
+    snprintf(sql, sizeof sql, year_sql, first_year ? first_cte : "", first_year ? first_col : "NULL",
+             first_year ? " LEFT JOIN fc USING (employee_id)" : "");
     duckdb_prepared_statement st;
-    if (duckdb_prepare(db->connection, year_sql, &st) == DuckDBError) {
+    if (duckdb_prepare(db->connection, sql, &st) == DuckDBError) {
         pw_err_set(err, PW_EDB, "cannot read the snapshot of '%s' for the compliance tests: %s", scenario,
                    duckdb_prepare_error(st));
         duckdb_destroy_prepare(&st);
@@ -116,7 +125,7 @@ int pw__compliance_read_year(struct pw_db *db, const char *scenario, int year, b
     duckdb_result res;
     int rc = 0;
     if (duckdb_bind_varchar(st, 1, scenario) == DuckDBError || duckdb_bind_int32(st, 2, year) == DuckDBError ||
-        duckdb_bind_double(st, 3, base_limit) == DuckDBError || duckdb_bind_boolean(st, 4, first_year) == DuckDBError) {
+        duckdb_bind_double(st, 3, base_limit) == DuckDBError) {
         rc = pw_err_set(err, PW_EDB, "cannot read the snapshot of '%s' %d: bad parameters", scenario, year);
     } else if (duckdb_execute_prepared(st, &res) == DuckDBError) {
         rc = pw_err_set(err, PW_EDB, "cannot read the snapshot of '%s' %d: %s", scenario, year, duckdb_result_error(&res));

@@ -11,6 +11,10 @@
 #include "io/db_internal.h"
 #include "model/compliance_groups.h"
 
+/* adp_status / acp_status: the order of the PW_CY_TESTED ... codes (compliance_year.h). */
+#define STATUS_ENUM \
+    "ENUM('tested', 'not_yet_eligible', 'excluded_from_plan', 'otherwise_excludable', 'not_match_eligible', 'no_match')"
+
 static const char *const ddl[] = {
     "CREATE TABLE IF NOT EXISTS fct_compliance_tests ("
     " scenario_id VARCHAR NOT NULL, simulation_year INTEGER NOT NULL, test_order INTEGER NOT NULL,"
@@ -22,16 +26,28 @@ static const char *const ddl[] = {
     " alt_refund_amount DOUBLE, alt_qnec_targeted_cost DOUBLE, alt_qnec_uniform_cost DOUBLE,"
     " alt_qnec_uniform_rate DOUBLE, affected_count BIGINT, affected_amount DOUBLE, note VARCHAR)",
 
+    /* One row per employee-year: the fixed vocabularies are ENUMs and the columns name
+     * their compression, which keeps writing it cheap (as the snapshot does). */
     "CREATE TABLE IF NOT EXISTS fct_compliance_detail ("
-    " scenario_id VARCHAR NOT NULL, simulation_year INTEGER NOT NULL, employee_id VARCHAR NOT NULL,"
-    " is_hce BOOLEAN NOT NULL, hce_basis VARCHAR, prior_year_compensation DOUBLE,"
-    " is_key_employee BOOLEAN NOT NULL, key_basis VARCHAR, testing_compensation DOUBLE,"
-    " adp_status VARCHAR NOT NULL, elective_deferrals DOUBLE, catch_up_deferrals DOUBLE, adp_ratio DOUBLE,"
-    " adp_refund DOUBLE, adp_qnec DOUBLE,"
-    " acp_status VARCHAR NOT NULL, matching_contributions DOUBLE, acp_ratio DOUBLE, acp_refund DOUBLE, acp_qnec DOUBLE,"
-    " benefits_401k BOOLEAN NOT NULL, benefits_401m BOOLEAN NOT NULL, benefits_nonelective BOOLEAN NOT NULL,"
-    " coverage_excluded_reason VARCHAR, core_allocation_rate DOUBLE, rate_group_ratio DOUBLE,"
-    " top_heavy_minimum DOUBLE, plan_balance DOUBLE)",
+    " scenario_id VARCHAR NOT NULL USING COMPRESSION dictionary,"
+    " simulation_year INTEGER NOT NULL USING COMPRESSION rle,"
+    " employee_id VARCHAR NOT NULL USING COMPRESSION fsst,"
+    " is_hce BOOLEAN NOT NULL USING COMPRESSION rle, hce_basis VARCHAR USING COMPRESSION dictionary,"
+    " prior_year_compensation DOUBLE USING COMPRESSION alp,"
+    " is_key_employee BOOLEAN NOT NULL USING COMPRESSION rle, key_basis VARCHAR USING COMPRESSION dictionary,"
+    " testing_compensation DOUBLE USING COMPRESSION alp,"
+    " adp_status " STATUS_ENUM " NOT NULL USING COMPRESSION bitpacking,"
+    " elective_deferrals DOUBLE USING COMPRESSION alp, catch_up_deferrals DOUBLE USING COMPRESSION alp,"
+    " adp_ratio DOUBLE USING COMPRESSION alp, adp_refund DOUBLE USING COMPRESSION alp,"
+    " adp_qnec DOUBLE USING COMPRESSION alp,"
+    " acp_status " STATUS_ENUM " NOT NULL USING COMPRESSION bitpacking,"
+    " matching_contributions DOUBLE USING COMPRESSION alp, acp_ratio DOUBLE USING COMPRESSION alp,"
+    " acp_refund DOUBLE USING COMPRESSION alp, acp_qnec DOUBLE USING COMPRESSION alp,"
+    " benefits_401k BOOLEAN NOT NULL USING COMPRESSION rle, benefits_401m BOOLEAN NOT NULL USING COMPRESSION rle,"
+    " benefits_nonelective BOOLEAN NOT NULL USING COMPRESSION rle,"
+    " coverage_excluded_reason ENUM('under_21', 'under_1_year', 'leaver_500_hours') USING COMPRESSION bitpacking,"
+    " core_allocation_rate DOUBLE USING COMPRESSION alp, rate_group_ratio DOUBLE USING COMPRESSION alp,"
+    " top_heavy_minimum DOUBLE USING COMPRESSION alp, plan_balance DOUBLE USING COMPRESSION alp)",
 
     "CREATE TABLE IF NOT EXISTS fct_compliance_cost ("
     " scenario_id VARCHAR NOT NULL, simulation_year INTEGER NOT NULL,"
@@ -122,6 +138,8 @@ static void w_f64(struct writer *w, double v)
     ((double *)w->data[w->col++])[w->row] = v;
 }
 static void w_bool(struct writer *w, bool v) { ((bool *)w->data[w->col++])[w->row] = v; }
+/* An ENUM column of at most 256 members: its index (the vector holds uint8_t). */
+static void w_enum(struct writer *w, uint8_t index) { ((uint8_t *)w->data[w->col++])[w->row] = index; }
 
 static int flush(struct writer *w, struct pw_err *err)
 {
@@ -218,13 +236,6 @@ int pw__compliance_write_tests(struct pw_db *db, const char *scenario, int year,
     return writer_close(&w, rc, err);
 }
 
-static const char *status_name(uint8_t s)
-{
-    static const char *const names[] = {"tested", "not_yet_eligible", "excluded_from_plan", "otherwise_excludable",
-                                        "not_match_eligible", "no_match"};
-    return s < sizeof names / sizeof *names ? names[s] : "?";
-}
-
 static void basis_text(uint8_t key, char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -243,7 +254,6 @@ int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const st
                                 struct pw_err *err)
 {
     static const char *const hce_basis[] = {NULL, "pay", "5pct_owner", "pay,5pct_owner"};
-    static const char *const excluded[] = {NULL, "under_21", "under_1_year", "leaver_500_hours"};
     struct writer w;
     int rc = writer_open(&w, db, "fct_compliance_detail", err);
     if (rc) return rc;
@@ -259,13 +269,13 @@ int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const st
         basis_text(y->key_basis[i], key, sizeof key);
         w_str(&w, key);
         w_f64(&w, money(y->test_comp[i]));
-        w_str(&w, status_name(y->adp_status[i]));
+        w_enum(&w, y->adp_status[i]);
         w_f64(&w, money(y->deferrals[i]));
         w_f64(&w, money(y->catch_up[i]));
         w_f64(&w, rate6(y->adp_ratio[i]));
         w_f64(&w, money(y->adp_refund[i]));
         w_f64(&w, money(y->adp_qnec[i]));
-        w_str(&w, status_name(y->acp_status[i]));
+        w_enum(&w, y->acp_status[i]);
         w_f64(&w, money(y->match[i]));
         w_f64(&w, rate6(y->acp_ratio[i]));
         w_f64(&w, money(y->acp_refund[i]));
@@ -273,7 +283,8 @@ int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const st
         w_bool(&w, (y->benefits[i] & PW_CY_BEN_401K) != 0);
         w_bool(&w, (y->benefits[i] & PW_CY_BEN_401M) != 0);
         w_bool(&w, (y->benefits[i] & PW_CY_BEN_NE) != 0);
-        w_str(&w, y->coverage_excluded[i] < 4 ? excluded[y->coverage_excluded[i]] : NULL);
+        if (y->coverage_excluded[i] == PW_CY_COUNTED) w_null(&w);
+        else w_enum(&w, (uint8_t)(y->coverage_excluded[i] - 1));   /* ENUM order = PW_CY_UNDER_21 ... */
         w_f64(&w, rate6(y->core_rate[i]));
         w_f64(&w, rate6(y->rate_group_ratio[i]));
         w_f64(&w, money(y->th_minimum[i]));

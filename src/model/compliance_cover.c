@@ -77,7 +77,7 @@ static int general_test(const struct pw_cy_params *p, struct pw_cy_year *cur, co
             t->margin_pct = lowest - PW_COVERAGE_RATIO;
         }
         snprintf(t->result, sizeof t->result, "%s", failing ? "fail" : "pass");
-        pw__cy_note(t->note, sizeof t->note, "%zu rate groups, %zu failing", ng, failing);
+        pw__cy_note(t->note, sizeof t->note, "%zu rate group%s, %zu failing", ng, ng == 1 ? "" : "s", failing);
         size_t listed = 0;
         for (size_t j = 0; j < ng && listed < 8; j++)
             if (!g[j].pass) {
