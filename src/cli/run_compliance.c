@@ -3,7 +3,8 @@
  * own configuration and assumption tables (io/compliance.h), and one summary line.
  * Failed tests are results, not errors; only a failure to compute them gives exit
  * code 1, and the simulation outputs stay. A run without the tests removes the
- * scenario's earlier ones, which belonged to the run it replaced. */
+ * scenario's earlier ones, which belonged to the run it replaced, and leaves the
+ * tables in place (empty of the scenario) for SQL that joins them. */
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -21,7 +22,7 @@ int pw__run_compliance(const struct run_options *o, struct run_state *s, bool co
     pw__run_db_options(&s->cfg, o, &dbo);
     int rc = pw_db_open(&db, o->db, &dbo, &err);
     if (rc) return pw_cli_fail(&err);
-    if (!compute) {   /* the scenario was replaced: its earlier tests no longer apply */
+    if (!compute) {   /* the scenario was replaced: its earlier tests no longer apply; the tables stay */
         rc = pw_compliance_forget(db, s->cfg.scenario_id, &err);
         pw_db_close(db);
         return rc ? pw_cli_fail(&err) : PW_EXIT_OK;

@@ -40,8 +40,9 @@ int pw_compliance_ensure_tables(struct pw_db *db, struct pw_err *err);
 int pw_compliance_build(struct pw_db *db, const char *scenario, const struct pw_config *cfg,
                         const struct pw_tables *tables, struct pw_compliance_outcome *out, struct pw_err *err);
 
-/* Removes the scenario's rows from the three tables (when they exist): a run that
- * replaces a scenario without its tests must not leave the old run's tests behind. */
+/* Creates the three tables when missing and removes the scenario's rows: a run that
+ * replaces a scenario without its tests must not leave the old run's tests behind,
+ * and SQL that joins the tables (the employer-cost reporting) finds them. */
 int pw_compliance_forget(struct pw_db *db, const char *scenario, struct pw_err *err);
 
 /* Fails (PW_EDB, naming the scenario) unless the scenario's latest run is complete. */

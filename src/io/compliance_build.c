@@ -69,11 +69,8 @@ static int delete_rows(struct pw_db *db, const char *scenario, struct pw_err *er
 
 int pw_compliance_forget(struct pw_db *db, const char *scenario, struct pw_err *err)
 {
-    enum pw_db_relation kind;
-    int rc = pw_db_relation_kind(db, "fct_compliance_tests", &kind, err);
-    if (rc || kind != PW_DB_TABLE) return rc;
-    if ((rc = pw_compliance_ensure_tables(db, err))) return rc;
-    return delete_rows(db, scenario, err);
+    int rc = pw_compliance_ensure_tables(db, err);
+    return rc ? rc : delete_rows(db, scenario, err);
 }
 
 int pw_compliance_check_complete(struct pw_db *db, const char *scenario, struct pw_err *err)

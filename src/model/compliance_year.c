@@ -192,14 +192,18 @@ static int determine_hce(const struct pw_cy_params *p, struct pw_cy_year *cur, c
         int64_t j = cur->prev_row[i];
         double prior = prev ? (j >= 0 ? prev->comp[j] : NAN) : cur->census_comp[i];
         cur->prior_comp[i] = prior;
-        bool pay = !isnan(prior) && prior > p->hce_threshold_prev;
+        /* The scenario's first year: the simulation knew the look-back pay (census pay,
+         * or last year's pay before a branch point), so its flag decides for everyone
+         * but owners, whose flag does not tell whether their pay was over the amount. */
+        bool over = !isnan(prior) && prior > p->hce_threshold_prev;
+        bool pay = prev || cur->owner5[i] ? over : cur->sim_hce[i] != 0;
         bool in_tpg = !member || (prev ? j >= 0 && member[j] : member[i]);
         above += pay;
         outside_tpg += pay && !in_tpg;
         owners += cur->owner5[i];
         cur->hce_basis[i] = (uint8_t)((pay && in_tpg ? PW_CY_HCE_PAY : 0u) | (cur->owner5[i] ? PW_CY_HCE_OWNER : 0u));
         cur->hce[i] = cur->hce_basis[i] != 0;
-        mismatch += (cur->owner5[i] || pay) != (cur->sim_hce[i] != 0);
+        mismatch += (cur->owner5[i] || over) != (cur->sim_hce[i] != 0);
     }
     free(member), free(counted), free(comp);
 
@@ -217,7 +221,8 @@ static int determine_hce(const struct pw_cy_params *p, struct pw_cy_year *cur, c
     pw__cy_note(t->note, sizeof t->note, "%zu 5%% owners", owners);
     if (mismatch)
         pw__cy_note(t->note, sizeof t->note,
-                    "the snapshot's is_hce differs for %zu employees (other IRS limits than the run's?)", mismatch);
+                    "the snapshot's is_hce differs for %zu employees from the look-back pay over the amount "
+                    "(other IRS limits than the run's%s)", mismatch, prev ? "" : ", or a branched scenario's first year");
     return 0;
 }
 

@@ -163,6 +163,25 @@ static void test_hce_look_back_and_top_paid_group(void **state)
     assert_null(strstr(T(f, PW_CY_HCE)->note, "differs"));
 }
 
+/* In a scenario's first year the simulation's flag decides who is an HCE by pay (a
+ * branched scenario's look-back pay is not in its outputs): G, flagged with a salary
+ * of $150,000 at the branch point, stays an HCE; H, not flagged, is not, though his
+ * salary at the branch point is over the amount; no disagreement is reported beyond
+ * those two. */
+static void test_hce_first_year_follows_the_snapshot(void **state)
+{
+    struct fixture *f = *state;
+    const struct emp e[] = {{"G", 170000, .plan = ELIG, .hce = true, .census = 150000},
+                            {"H", 170000, .plan = ELIG, .census = 158000}};
+    f->par.hce_threshold_prev = 155000;
+    fill(&f->a, 2028, e, 2);
+    assert_int_equal(pw_cy_run(&f->par, &f->a, NULL, f->t), 0);
+    assert_true(f->a.hce[0]);
+    assert_false(f->a.hce[1]);
+    assert_non_null(strstr(T(f, PW_CY_HCE)->note, "differs for 2 employees"));
+    assert_non_null(strstr(T(f, PW_CY_HCE)->note, "branched scenario"));
+}
+
 /* In a later year the look-back pay is last year's 415 pay of the same employee. */
 static void test_hce_from_prior_year_rows(void **state)
 {
@@ -784,6 +803,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_hce_look_back_and_top_paid_group, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hce_first_year_follows_the_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hce_from_prior_year_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adp_alternative_limit_pass_fail_and_refund, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adp_qnec_corrections, setup, teardown),
