@@ -32,6 +32,7 @@ int pw_cmd_compare(int argc, char **argv);
 int pw_cmd_export(int argc, char **argv);
 int pw_cmd_check(int argc, char **argv);
 int pw_cmd_batch(int argc, char **argv);
+int pw_cmd_compliance(int argc, char **argv);
 
 /* Prints "planwise: <msg>" plus a hint to use --help and returns PW_EXIT_USAGE. */
 int pw_cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

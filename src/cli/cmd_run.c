@@ -78,6 +78,7 @@ static const char usage_models[] =
     "      --check              also run the SQL data-quality checks after the last\n"
     "                           year (the audit of 'planwise check'); the engine checks\n"
     "                           the model's invariants of every year either way\n"
+    "      --no-compliance      skip the compliance tests ('planwise compliance')\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the DuckDB settings, each SQL model, and the\n"
     "                           stage table per model and per year (the report always\n"
@@ -93,7 +94,8 @@ static int parse_options(int argc, char **argv, struct run_options *o)
     enum { OPT_CENSUS = 256, OPT_DB, OPT_YEARS, OPT_SEED, OPT_SCENARIO, OPT_THREADS, OPT_TABLES, OPT_BAD_ROWS,
            OPT_MEMORY, OPT_CONNECTIONS, OPT_EXECUTION, OPT_RESUME, OPT_FROM_CHECKPOINT, OPT_CHECKPOINT_DIR,
            OPT_NO_CHECKPOINTS };
-    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE, OPT_CHECK, OPT_OUTPUT_FORMAT };
+    enum { OPT_MODELS = 512, OPT_NO_MODELS, OPT_VAR, OPT_CENSUS_MAP, OPT_SCENARIO_FILE, OPT_CHECK, OPT_OUTPUT_FORMAT,
+           OPT_NO_COMPLIANCE };
     static const struct option longopts[] = {
         {"scenario-file", required_argument, 0, OPT_SCENARIO_FILE},
         {"config", required_argument, 0, 'c'},     {"census", required_argument, 0, OPT_CENSUS}, {"census-map", required_argument, 0, OPT_CENSUS_MAP},
@@ -110,6 +112,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
         PW_RUN_PERF_LONGOPTS,
         {"models", required_argument, 0, OPT_MODELS}, {"no-models", no_argument, 0, OPT_NO_MODELS},
         {"check", no_argument, 0, OPT_CHECK},       {"output-format", required_argument, 0, OPT_OUTPUT_FORMAT},
+        {"no-compliance", no_argument, 0, OPT_NO_COMPLIANCE},
         {"var", required_argument, 0, OPT_VAR},
         {0, 0, 0, 0},
     };
@@ -194,6 +197,7 @@ static int parse_options(int argc, char **argv, struct run_options *o)
             else return pw_cli_usage_error("run", "invalid --output-format '%s' (expected duckdb or parquet)", optarg);
             o->output_format_set = true;
             break;
+        case OPT_NO_COMPLIANCE: o->no_compliance = true; break;
         case OPT_VAR:
             if (!strchr(optarg, '=') || optarg[0] == '=')
                 return pw_cli_usage_error("run", "invalid --var '%s' (expected NAME=VALUE)", optarg);
@@ -480,7 +484,10 @@ int pw_cmd_run(int argc, char **argv)
     struct pw_perf_run facts;
     perf_run_facts(&s, s.report.total_seconds, pw_cpu_seconds() - cpu_start, &facts);
     if (pw_log_verbosity() >= PW_NORMAL) pw_run_report_print(&s.report, &s.sim, o.db, stdout);
-    int exit_code = o.no_models ? PW_EXIT_OK : run_models(&o, &s);
+    /* The compliance tables first, so user models can read them. */
+    int exit_code = pw__run_compliance(&o, &s, !o.no_compliance && s.cfg.compliance.enabled);
+    int models_code = o.no_models ? PW_EXIT_OK : run_models(&o, &s);
+    if (!exit_code) exit_code = models_code;
     facts.wall_seconds = pw_wall_seconds() - t_start;
     facts.cpu_seconds = pw_cpu_seconds() - cpu_start;
     facts.peak_rss_bytes = pw_peak_rss_bytes();

@@ -19,6 +19,8 @@ static const struct pw_command commands[] = {
     {"compare", "compare scenarios year by year, their configurations, winners and losers", pw_cmd_compare},
     {"export", "export a scenario as an Excel workbook, Parquet or CSV files", pw_cmd_export},
     {"batch", "run many plan designs as scenarios of one database and compare them", pw_cmd_batch},
+    {"compliance", "nondiscrimination and limit tests (ADP, ACP, 410(b), 401(a)(4), top-heavy) and their fixes",
+     pw_cmd_compliance},
 };
 
 static void print_help(FILE *out)

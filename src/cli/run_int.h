@@ -38,6 +38,7 @@ struct run_options {
     bool check;               /* --check: the SQL data-quality checks too */
     int output_format;        /* --output-format: 0 duckdb, 1 parquet */
     bool output_format_set;
+    bool no_compliance;       /* --no-compliance */
     const char *vars[64];     /* --var NAME=VALUE for the SQL models */
     int var_count;
 };
@@ -86,6 +87,11 @@ struct sink_ctx {
 int pw__run_simulate(struct run_state *s, const struct run_options *o, double t_start, struct pw_err *err);
 /* The DuckDB settings of a run (performance.*), for the simulation and its models. */
 void pw__run_db_options(const struct pw_config *cfg, const struct run_options *o, struct pw_db_options *dbo);
+
+/* run_compliance.c: the compliance tests after the last year (io/compliance.h), or
+ * with compute false the removal of the scenario's earlier tests; returns the exit
+ * code (0, or 1 when they could not be computed). */
+int pw__run_compliance(const struct run_options *o, struct run_state *s, bool compute);
 
 /* run_checkpoints.c */
 /* --resume / --from-checkpoint: finds, reads and verifies the checkpoint into s. */

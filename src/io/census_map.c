@@ -27,6 +27,9 @@ static const char *const aliases[PW_CC_COUNT][12] = {
     [PW_CC_AUTO_ESCALATION_OPT_OUT] = {"autoescalationoptout", "aeoptout", "escalationoptout", 0},
     [PW_CC_ELIGIBILITY_OVERRIDE] = {"eligibilityoverride", 0},
     [PW_CC_LEVEL_ID] = {"levelid", "level", "joblevel", "grade", 0},
+    [PW_CC_IS_5PCT_OWNER] = {"is5pctowner", "5pctowner", "fivepercentowner", "5percentowner", "owner5pct", 0},
+    [PW_CC_IS_1PCT_OWNER] = {"is1pctowner", "1pctowner", "onepercentowner", "1percentowner", "owner1pct", 0},
+    [PW_CC_IS_OFFICER] = {"isofficer", "officer", "officerflag", 0},
 };
 
 static const struct pw_census_map *active_map;

@@ -331,7 +331,8 @@ static int validate(const struct pw_checkpoint_reader *r, const struct pw_workfo
                         id, wf->enrollment_method[i]);
         const uint8_t flags[] = {wf->is_census[i],      wf->plan_excluded[i], wf->auto_escalation_opt_out[i],
                                  wf->eligibility_override_false[i], wf->is_eligible[i], wf->is_enrolled[i],
-                                 wf->ever_opted_out[i], wf->window_decided[i], wf->voluntary_decided[i]};
+                                 wf->ever_opted_out[i], wf->window_decided[i], wf->voluntary_decided[i],
+                                 wf->is_5pct_owner[i], wf->is_1pct_owner[i], wf->is_officer[i]};
         for (size_t k = 0; k < sizeof flags; k++)
             if (flags[k] > 1)
                 return FAIL(PW_ECHECKPOINT, "checkpoint '%s' is corrupt: row %zu ('%s') has a flag byte of %d", name,

@@ -135,6 +135,9 @@ static int write_snapshot(struct pw_table_writer *w, const struct pw_year_output
         pw_tw_double(w, PW_VSNAP_vested_balance, m->vested_balance[r]);
         pw_tw_double(w, PW_VSNAP_forfeiture_amount, m->forfeit_total[r]);
         pw_tw_bool(w, PW_VSNAP_is_hce, m->is_hce[r]);
+        pw_tw_bool(w, PW_VSNAP_is_5pct_owner, y->view.wf->is_5pct_owner[r]);
+        pw_tw_bool(w, PW_VSNAP_is_1pct_owner, y->view.wf->is_1pct_owner[r]);
+        pw_tw_bool(w, PW_VSNAP_is_officer, y->view.wf->is_officer[r]);
         int rc = pw_tw_end_row(w, err);
         if (rc) return rc;
     }

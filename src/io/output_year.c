@@ -151,6 +151,9 @@ static int write_employees(struct pw_table_writer *w, const struct pw_output *o,
         else pw_tw_null(w, PW_EMP_hire_year);
         pw_tw_double(w, PW_EMP_scheduled_hours_per_week, wf->hours_per_week[r]);
         pw_tw_bool(w, PW_EMP_auto_escalation_opt_out, wf->auto_escalation_opt_out[r]);
+        pw_tw_bool(w, PW_EMP_is_5pct_owner, wf->is_5pct_owner[r]);
+        pw_tw_bool(w, PW_EMP_is_1pct_owner, wf->is_1pct_owner[r]);
+        pw_tw_bool(w, PW_EMP_is_officer, wf->is_officer[r]);
         int rc = pw_tw_end_row(w, err);
         if (rc) return rc;
     }

@@ -23,7 +23,7 @@
 #include "io/db.h"
 
 /* Version of the stored layout (planwise_schema.version). */
-#define PW_SCHEMA_VERSION 4
+#define PW_SCHEMA_VERSION 5
 
 /* How the outputs are stored (planwise_schema.layout; fixed when a file is created). */
 enum pw_output_layout {
@@ -49,7 +49,10 @@ extern const char *const pw_output_layout_names[PW_LAYOUT_COUNT];   /* duckdb, p
     X(employee_hire_date, "DATE", PW_NN, "bitpacking")                  \
     X(hire_year, "SMALLINT", PW_NULLABLE, "")                                \
     X(scheduled_hours_per_week, "DOUBLE", PW_NN, "")                    \
-    X(auto_escalation_opt_out, "BOOLEAN", PW_NN, "")
+    X(auto_escalation_opt_out, "BOOLEAN", PW_NN, "")                    \
+    X(is_5pct_owner, "BOOLEAN", PW_NN, "")                              \
+    X(is_1pct_owner, "BOOLEAN", PW_NN, "")                              \
+    X(is_officer, "BOOLEAN", PW_NN, "")
 
 /* One row per event (MODEL 6.1), packed: `codes` holds the event's small numbers
  * (PW_EVCODE_*), value_1..value_4 its amounts and rates by type (PW_EVENT_VALUES

@@ -118,7 +118,10 @@
     X(core_vested_pct, "DOUBLE", "s.core_vested_pct")                                                \
     X(vested_balance, "DOUBLE", "s.vested_balance")                                                  \
     X(forfeiture_amount, "DOUBLE", "s.forfeiture_amount")                                            \
-    X(is_hce, "BOOLEAN", "s.is_hce")
+    X(is_hce, "BOOLEAN", "s.is_hce")                                                                 \
+    X(is_5pct_owner, "BOOLEAN", "d.is_5pct_owner")                                                   \
+    X(is_1pct_owner, "BOOLEAN", "d.is_1pct_owner")                                                   \
+    X(is_officer, "BOOLEAN", "d.is_officer")
 
 /* Match rows (MODEL 6.3): the snapshot rows with a match, same aliases. */
 #define PW_V_MATCH_COLUMNS(X)                                                                         \

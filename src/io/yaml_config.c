@@ -629,8 +629,8 @@ int pw_config_load_layers_each(struct pw_config *cfg, const char *const *paths, 
                       problems == 1 ? "" : "s");
 }
 
-int pw_config_load_texts(struct pw_config *cfg, const char *const *texts, const size_t *lens,
-                         const char *const *names, int n, struct pw_err *err)
+int pw_config_load_text_layers(struct pw_config *cfg, const char *const *texts, const size_t *lens,
+                               const char *const *names, const char *const *base_dirs, int n, struct pw_err *err)
 {
     if (n < 1 || n > PW_CONFIG_LAYERS_MAX) {
         pw_config_init_defaults(cfg);
@@ -639,7 +639,14 @@ int pw_config_load_texts(struct pw_config *cfg, const char *const *texts, const 
     }
     struct layer layers[PW_CONFIG_LAYERS_MAX];
     for (int i = 0; i < n; i++)
-        layers[i] = (struct layer){texts[i], lens[i], names[i] && *names[i] ? names[i] : "<config>", NULL};
+        layers[i] = (struct layer){texts[i], lens[i], names[i] && *names[i] ? names[i] : "<config>",
+                                   base_dirs ? base_dirs[i] : NULL};
     int problems = 0;
     return load_layers(cfg, layers, n, NULL, NULL, &problems, err);
+}
+
+int pw_config_load_texts(struct pw_config *cfg, const char *const *texts, const size_t *lens,
+                         const char *const *names, int n, struct pw_err *err)
+{
+    return pw_config_load_text_layers(cfg, texts, lens, names, NULL, n, err);
 }

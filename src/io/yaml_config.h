@@ -56,6 +56,12 @@ int pw_config_load_file_each(struct pw_config *cfg, const char *path, pw_config_
 #define PW_CONFIG_LAYERS_MAX 16
 int pw_config_load_layers(struct pw_config *cfg, const char *const *paths, int n, struct pw_err *err);
 
+/* pw_config_load_layers on texts already in memory (the stored YAML of a run):
+ * names[i] is the display name of text i, base_dirs[i] the folder its relative
+ * paths resolve against ("" or NULL: as written). */
+int pw_config_load_text_layers(struct pw_config *cfg, const char *const *texts, const size_t *lens,
+                               const char *const *names, const char *const *base_dirs, int n, struct pw_err *err);
+
 /* pw_config_load_layers in collecting mode, as pw_config_load_file_each. */
 int pw_config_load_layers_each(struct pw_config *cfg, const char *const *paths, int n, pw_config_problem_fn fn,
                                void *ctx, struct pw_err *err);

@@ -21,6 +21,7 @@ const char *const pw_census_column_names[PW_CC_COUNT] = {
     "employee_id", "employee_birth_date", "employee_hire_date", "employee_gross_compensation",
     "employee_termination_date", "active", "employee_ssn", "employee_deferral_rate",
     "scheduled_hours_per_week", "auto_escalation_opt_out", "eligibility_override", "level_id",
+    "is_5pct_owner", "is_1pct_owner", "is_officer",
 };
 
 const bool pw_census_column_required[PW_CC_COUNT] = {true, true, true, true};
@@ -38,6 +39,7 @@ struct pw__census_row {
     uint8_t level;
     uint8_t auto_escalation_opt_out;
     uint8_t override_false;
+    uint8_t owner5, owner1, officer; /* ownership and officer flags (compliance tests) */
 };
 
 struct pw__census_stage {
@@ -320,6 +322,17 @@ int pw_census_add_row(struct pw_census *c, const struct pw_census_fields *f, siz
 
     if (f->value[PW_CC_SSN] && memchr(f->value[PW_CC_SSN], '\0', f->len[PW_CC_SSN]))
         return reject(c, row, id, idn, PW_CC_SSN, "contains a NUL byte");
+    /* Ownership and officer flags feed the HCE and key-employee rules; empty = false. */
+    static const int flag_cols[] = {PW_CC_IS_5PCT_OWNER, PW_CC_IS_1PCT_OWNER, PW_CC_IS_OFFICER};
+    uint8_t *flag_out[] = {&r.owner5, &r.owner1, &r.officer};
+    for (int k = 0; k < 3; k++) {
+        s = field(f, flag_cols[k], &n);
+        if (!n) continue;
+        if (!pw_csv_parse_bool(s, n, &flag))
+            return reject(c, row, id, idn, flag_cols[k], "'%.*s' is not a boolean (expected true/false, 1/0, yes/no or t/f)",
+                          SHOW(n, s));
+        *flag_out[k] = flag;
+    }
 
     /* level_id is advisory: anything but a valid level falls back to the pay rule. */
     double lv;
@@ -454,6 +467,9 @@ int pw_census_finish(struct pw_census *c, struct pw_err *err)
         wf->plan_excluded[k] = r->override_false && r->deferral == 0;
         wf->auto_escalation_opt_out[k] = r->auto_escalation_opt_out;
         wf->eligibility_override_false[k] = r->override_false;
+        wf->is_5pct_owner[k] = r->owner5;
+        wf->is_1pct_owner[k] = r->owner1;
+        wf->is_officer[k] = r->officer;
         wf->deferral_rate[k] = r->deferral;
         wf->prior_prorated_comp[k] = r->comp;
         c->stats.pre_enrolled += r->deferral > 0;

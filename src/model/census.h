@@ -27,6 +27,9 @@ enum pw_census_col {
     PW_CC_AUTO_ESCALATION_OPT_OUT,
     PW_CC_ELIGIBILITY_OVERRIDE,
     PW_CC_LEVEL_ID,
+    PW_CC_IS_5PCT_OWNER,   /* optional booleans for the compliance tests (docs/compliance.md) */
+    PW_CC_IS_1PCT_OWNER,
+    PW_CC_IS_OFFICER,
     PW_CC_COUNT
 };
 

@@ -12,12 +12,17 @@
 /* Which limit of the ADP/ACP test is the higher (the one that applies). */
 enum pw_ct_limit_kind { PW_CT_BASIC = 0, PW_CT_ALTERNATIVE = 1 };
 
+/* A group average to the nearest hundredth of a percentage point (0.0001 as a
+ * fraction), as 1.401(k)-2(a)(3)(ii) and 1.401(m)-2(a)(3)(ii) compute the ADP and
+ * ACP of a group. */
+double pw_ct_round_pct(double x);
+
 /* One ADP or ACP test of one plan year. */
 struct pw_ct_result {
     size_t hce_count;          /* eligible HCEs averaged, >= 0 */
     size_t nhce_count;         /* eligible NHCEs averaged (current year), >= 0 */
-    double hce_avg;            /* HCE average ratio, fraction */
-    double nhce_avg;           /* NHCE average used for the limit (current or prior year) */
+    double hce_avg;            /* HCE average ratio, fraction, rounded by pw_ct_round_pct */
+    double nhce_avg;           /* NHCE average used for the limit (current or prior year), rounded */
     double limit_basic;        /* 1.25 x nhce_avg */
     double limit_alt;          /* lesser of 2 x nhce_avg and nhce_avg + 0.02 */
     double limit;              /* greater of the two: what the HCE average may reach */
@@ -45,10 +50,32 @@ void pw_ct_test(const double *ratio, const bool *hce, size_t n, double prior_nhc
  * total in dollars. Never refunds more than an HCE's amount. */
 double pw_ct_leveling_refunds(const double *amount, const double *comp, const bool *hce, size_t n, double limit,
                               double *refund);
+/* The same, also giving the step-1 ratio cap in *level (INFINITY when nothing is
+ * refunded): the plan counts as corrected once every HCE ratio above it is cut to
+ * it, which brings the HCE average to the limit even though the dollar leveling
+ * of step 2 takes the money from other HCEs. */
+double pw_ct_leveling_refunds_at(const double *amount, const double *comp, const bool *hce, size_t n, double limit,
+                                 double *refund, double *level);
 
 /* Uniform QNEC rate (fraction of pay, to every eligible NHCE) that makes a failed
  * current-year test pass: needed NHCE average minus the actual one, >= 0. */
 double pw_ct_uniform_qnec_rate(const struct pw_ct_result *r);
+
+/* Money rounded up to the next cent, so a contribution never falls short of the
+ * rate it stands for. */
+double pw_ct_ceil_cents(double x);
+
+/* QNECs that raise the sum of the ratios of the NHCEs (rows with take[i]) by at
+ * least `needed` (the NHCE average times their count). Targeted: the lowest-paid
+ * NHCEs first (ties in row order), each up to `cap` of pay, the last one partly;
+ * false (and qnec[] zero) when even cap x pay for every NHCE is not enough.
+ * *total receives the dollars. NHCEs without pay cannot receive a QNEC. */
+bool pw_ct_targeted_qnec(const double *comp, const bool *take, size_t n, double needed, double cap, double *qnec,
+                         double *total);
+/* Uniform: the rate that raises the sum by `needed` when every NHCE with pay gets
+ * it (needed / their count), and each one's dollars; returns the rate. */
+double pw_ct_uniform_qnec(const double *comp, const bool *take, size_t n, double needed, double *qnec,
+                          double *total);
 
 /* 416 top-heavy: key employees' share of the balances, and the minimum rate owed
  * to non-key employees (3%, or the highest key-employee rate if lower). */
@@ -67,5 +94,10 @@ struct pw_th_result {
  * who must get the minimum (employed on the last day of the year). */
 void pw_th_test(const double *balance, const bool *key, const double *employer, const double *key_rate_amount,
                 const double *comp, const bool *benefit, size_t n, struct pw_th_result *out);
+/* The minimum part alone, for a plan known to be top-heavy: sets min_rate, cost,
+ * topped_up (key_share and top_heavy are left as they are) and, when owed is not
+ * NULL, each employee's top-up (0 for the others). */
+void pw_th_minimum(const bool *key, const double *employer, const double *key_rate_amount, const double *comp,
+                   const bool *benefit, size_t n, struct pw_th_result *out, double *owed);
 
 #endif

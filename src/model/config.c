@@ -313,7 +313,10 @@ static void write_formula(FILE *out, int ind, const struct pw_match_formula *f)
         put(out, ind, false, "name", text);
     }
     bool known = f->type >= 0 && f->type <= PW_FORMULA_POINTS_BASED;
-    pw_config_format_string(known ? pw__formula_type_names[f->type] : "?", text, sizeof text);
+    /* A formula written as type safe_harbor or qaca reads back as one. */
+    const char *tname = !known ? "?" : f->safe_harbor == PW_SH_BASIC ? "safe_harbor"
+                                     : f->safe_harbor == PW_SH_QACA ? "qaca" : pw__formula_type_names[f->type];
+    pw_config_format_string(tname, text, sizeof text);
     put(out, ind, false, "type", text);
     if (f->type == PW_FORMULA_SIMPLE) put(out, ind, false, "match_rate", num(f->match_rate, a));
     if (f->type == PW_FORMULA_TIERED) {

@@ -13,6 +13,7 @@
 
 #include "core/date.h"
 #include "core/err.h"
+#include "model/compliance_config.h"
 #include "model/plan_config.h"
 
 #define PW_MAX_LEVELS 16        /* job levels 1..PW_MAX_LEVELS */
@@ -114,6 +115,9 @@ struct pw_config {
 
     /* retirement plan (MODEL 4.10-4.18) */
     struct pw_plan_config plan;
+
+    /* nondiscrimination and limit tests after the run (compliance.*; docs/compliance.md) */
+    struct pw_compliance_config compliance;
 
     /* execution settings (performance.*): they change speed, never results */
     struct pw_perf_settings {

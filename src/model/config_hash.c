@@ -4,7 +4,7 @@
  * configurations that print the same YAML simulate the same thing. Provenance
  * (the path the YAML came from, printed as a comment) is left out, as are the
  * run-time settings that never change results (threads, the performance.*
- * section). */
+ * section) and the compliance.* section, which only the tests after a run read. */
 #include "model/config.h"
 
 #include <stdlib.h>
@@ -18,10 +18,12 @@ int pw_config_hash(const struct pw_config *cfg, uint8_t out[20])
     if (!copy) return PW_ENOMEM;
     pw_config_init_defaults(copy);
     struct pw_perf_settings default_perf = copy->perf;
+    struct pw_compliance_config defaults_compliance = copy->compliance;
     *copy = *cfg;
     copy->config_path[0] = '\0';
     copy->threads = 1;
     copy->perf = default_perf;     /* performance.* changes speed, never results */
+    copy->compliance = defaults_compliance; /* compliance.* is read after the simulation, never by it */
     char *text = NULL;
     size_t len = 0;
     int rc = PW_ENOMEM;

@@ -78,11 +78,24 @@ static const char *const match_status_names[] = {"deferral_based", "graded_by_se
 static const char *const timing_names[] = {"first_year", NULL};
 /* Same order as enum pw_output_layout (io/store_schema.h) for the two a user picks. */
 static const char *const output_format_names[] = {"duckdb", "parquet", NULL};
+static const char *const ct_method_names[] = {"current_year", "prior_year", NULL};
+static const char *const ct_correction_names[] = {"refund", "qnec", "none", NULL};
+static const char *const qnec_method_names[] = {"targeted", "uniform", NULL};
+static const char *const th_correction_names[] = {"minimum", "none", NULL};
 
 #define AE "enrollment.auto_enrollment."
 #define PE "enrollment.proactive_enrollment."
 #define VE "enrollment.voluntary_enrollment."
 #define YOY "enrollment.year_over_year_conversion."
+#define CT "compliance."
+/* ADP or ACP block (compliance_config.h): testing method, first-year NHCE average, correction. */
+#define CT_TEST(p, f, what)                                                                                  \
+    ENUM(CT p ".testing_method", compliance.f.testing_method, ct_method_names, "current_year",              \
+         what " limit from this year's NHCE average or the prior year's"),                                 \
+    {CT p ".first_year_nhce_average", PW_KEY_DOUBLE, F(compliance.f.first_year_nhce), NOF, 0, 1,              \
+     PW_KF_NULLABLE | PW_KF_NAN, NULL, NULL, "prior_year testing, first year: NHCE average; null = 3% deemed"}, \
+    ENUM(CT p ".correction", compliance.f.correction, ct_correction_names, "refund",                        \
+         "when the " what " test fails: leveling refunds to HCEs, QNECs to NHCEs, or none")
 #define ESC "deferral_auto_escalation."
 #define DMR "deferral_match_response."
 #define EM "employer_match."
@@ -380,6 +393,28 @@ const struct pw_config_key pw_config_keys[] = {
          "a year counts for vesting only with enough hours"),
     INT("vesting.hours_credit_threshold", plan.hours_credit_threshold, 0, 4000, "1000",
         "hours for a year of vesting service"),
+
+    /* ---- nondiscrimination and limit tests after the run (docs/compliance.md) ---- */
+    BOOL(CT "enabled", compliance.enabled, "true", "planwise run computes the tests after the last year (--no-compliance)"),
+    CT_TEST("adp", adp, "ADP"),
+    CT_TEST("acp", acp, "ACP"),
+    ENUM(CT "qnec_method", compliance.qnec_method, qnec_method_names, "targeted",
+         "QNECs to the lowest-paid NHCEs first (at most 5% of pay each) or one rate to every NHCE"),
+    BOOL(CT "exclude_otherwise_excludable", compliance.exclude_otherwise_excludable, "false",
+         "ADP/ACP: leave out NHCEs under 21 or with under 1 year of service"),
+    BOOL(CT "hce.top_paid_group", compliance.top_paid_group, "false",
+         "top-paid-group election: pay-based HCEs must also be in the top 20% by pay"),
+    BOOL(CT "coverage.exclude_statutory", compliance.exclude_statutory, "true",
+         "410(b): leave out employees under 21, under 1 year of service, leavers with <= 500 hours"),
+    {CT "top_heavy.officer_pay_threshold", PW_KEY_DOUBLE, F(compliance.officer_pay_threshold), NOF, 0, INF,
+     PW_KF_LO_OPEN | PW_KF_NO_HI | PW_KF_NULLABLE | PW_KF_NAN, NULL, NULL,
+     "officers paid more than this are key employees; null = the IRS amount of the year"},
+    DBL(CT "top_heavy.one_percent_owner_pay", compliance.one_pct_owner_pay, 0, INF, PW_KF_LO_OPEN | PW_KF_NO_HI,
+        "150000", "1% owners paid more than this are key employees"),
+    ENUM(CT "top_heavy.correction", compliance.top_heavy_correction, th_correction_names, "minimum",
+         "when top-heavy: model the minimum contribution to non-key employees, or none"),
+    BOOL(CT "carry_forward", compliance.carry_forward, "false",
+         "corrections change the balances of later years' top-heavy tests"),
 
     {"performance.threads", PW_KEY_INT, F(perf.threads), NOF, 0, 256, PW_KF_RUNTIME, NULL, "0",
      "worker threads of the simulation and of DuckDB; 0 = CPU count, at most 8 (--threads)"},

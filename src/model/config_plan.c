@@ -25,11 +25,13 @@ const char *const pw__formula_type_names[] = {"simple", "tiered", "graded_by_ser
 /* The reference system's own type names for formulas that are tiered formulas
  * here: its main configuration uses `type: 'safe_harbor'` and `type: 'qaca'`
  * with `tiers` and `max_match_percentage`; the safe-harbor character (vesting,
- * notice rules) is not a different match computation. */
+ * notice rules) is not a different match computation. The formula keeps the
+ * type it was written with (safe_harbor), which exempts the design from the
+ * ADP/ACP tests (docs/compliance.md). */
 static const struct {
     const char *name;
-    int type;
-} type_aliases[] = {{"safe_harbor", PW_FORMULA_TIERED}, {"qaca", PW_FORMULA_TIERED}};
+    int type, safe_harbor;
+} type_aliases[] = {{"safe_harbor", PW_FORMULA_TIERED, PW_SH_BASIC}, {"qaca", PW_FORMULA_TIERED, PW_SH_QACA}};
 
 /* Reference vesting-schedule names with a built-in equivalent in vesting_schedules. */
 static const struct {
@@ -442,7 +444,7 @@ static int read_formula(const struct rd *r, struct pw_plan_config *p, const stru
             const char *text = v->kind == PW_NODE_SCALAR ? v->text : "";
             while (pw__formula_type_names[t] && strcmp(pw__formula_type_names[t], text) != 0) t++;
             for (size_t a = 0; !pw__formula_type_names[t] && a < sizeof type_aliases / sizeof *type_aliases; a++)
-                if (strcmp(type_aliases[a].name, text) == 0) t = type_aliases[a].type;
+                if (strcmp(type_aliases[a].name, text) == 0) t = type_aliases[a].type, f.safe_harbor = type_aliases[a].safe_harbor;
             if (!pw__formula_type_names[t]) {
                 char got[80];
                 if (v->kind == PW_NODE_SCALAR) snprintf(got, sizeof got, "'%.60s'", v->text);

@@ -39,6 +39,9 @@ enum pw_formula_type {
     PW_FORMULA_TENURE_GRADED,
     PW_FORMULA_POINTS_BASED
 };
+/* A match formula written with the reference's type `safe_harbor` or `qaca`: tiered
+ * arithmetic, and a safe-harbor design for the nondiscrimination tests. */
+enum pw_safe_harbor_type { PW_SH_NONE = 0, PW_SH_BASIC = 1, PW_SH_QACA = 2 };
 enum pw_core_status { PW_CORE_NONE = 0, PW_CORE_FLAT, PW_CORE_GRADED_BY_SERVICE, PW_CORE_AGE_BANDED, PW_CORE_POINTS_BASED };
 enum pw_integration_mode { PW_INTEGRATION_SS_WAGE_BASE = 0, PW_INTEGRATION_PERCENT, PW_INTEGRATION_FIXED };
 /* employer_match.employer_match_status (the reference's match mode). */
@@ -90,6 +93,8 @@ struct pw_match_formula {
     int row_count;                         /* graded_by_service, tenure_graded, points_based */
     struct pw_match_row rows[PW_MAX_SCHEDULE_ROWS];
     char vesting_schedule[PW_NAME_MAX];    /* "" = vesting.match_schedule */
+    int safe_harbor;                       /* enum pw_safe_harbor_type: the YAML type was safe_harbor
+                                              or qaca (then type is PW_FORMULA_TIERED) */
 };
 
 /* A core schedule row: rate for min <= x < max (years, age or points); max < 0 = open. */

@@ -56,6 +56,11 @@ struct pw_workforce {
     pw_date *last_escalation_date;  /* PW_NO_DATE if never escalated */
     double *match_balance;          /* employer match dollars to date (no investment return) */
     double *core_balance;           /* employer core dollars to date */
+
+    /* census flags of the compliance tests (0 for hires): HCE and key-employee rules */
+    uint8_t *is_5pct_owner;         /* owns more than 5% (always an HCE and a key employee) */
+    uint8_t *is_1pct_owner;         /* owns more than 1% (key employee above the pay threshold) */
+    uint8_t *is_officer;            /* officer (key employee above the pay threshold) */
 };
 
 /* Every array field of struct pw_workforce, in declaration order. Allocation,
@@ -71,7 +76,7 @@ struct pw_workforce {
     X(voluntary_decided) X(planned_enrollment_method) X(planned_enrollment_date)                   \
     X(planned_enrollment_rate) X(planned_enrollment_prob) X(planned_opt_out_date)                  \
     X(planned_opt_out_prob) X(original_deferral_rate) X(escalation_count) X(last_escalation_date)  \
-    X(match_balance) X(core_balance)
+    X(match_balance) X(core_balance) X(is_5pct_owner) X(is_1pct_owner) X(is_officer)
 
 /* The output key of the q-th hire (1-based) of year: above every census roster
  * index (< 2^30), unique per (year, q) for years 1900-2200 and q < 2^21, and it

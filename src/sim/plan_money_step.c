@@ -137,8 +137,9 @@ static void money_chunk(void *vctx, size_t chunk, int worker)
         m->forfeit_match[r] = v.forfeit_match;
         m->forfeit_core[r] = v.forfeit_core;
         m->forfeit_total[r] = v.forfeit_total;
-        /* 4.18: hires of Y have no look-back pay (their prior comp is NAN too). */
-        m->is_hce[r] = r < y->n_roster && pw_is_hce(wf->prior_prorated_comp[r], cx->irs_prev);
+        /* 4.18: hires of Y have no look-back pay (their prior comp is NAN too); a 5%
+         * owner is an HCE whatever the pay (IRC 414(q)(1)(A)). */
+        m->is_hce[r] = wf->is_5pct_owner[r] || (r < y->n_roster && pw_is_hce(wf->prior_prorated_comp[r], cx->irs_prev));
     }
 }
 

@@ -21,9 +21,10 @@
 # output database with one corrupted stored snapshot row must make `planwise models
 # run` fail the matching checks with a count and sample rows. Afterwards
 # tests/invariants/plan_stats.sh (statistical checks
-# of the enrollment probabilities), tests/invariants/determinism.sh and
-# tests/invariants/resume.sh (kill, resume, branch) run and their results are
-# counted too. Prints one line per check per run and a final
+# of the enrollment probabilities), tests/invariants/determinism.sh,
+# tests/invariants/resume.sh (kill, resume, branch) and tests/invariants/compliance.sh
+# (the compliance tests on multi-year runs, and their statistical case) run and their
+# results are counted too. Prints one line per check per run and a final
 # "N passed, M failed"; exits 1 on any failure.
 
 set -u
@@ -692,6 +693,7 @@ sub_suite() {
 sub_suite plan_stats "$HERE/plan_stats.sh"
 sub_suite determinism "$HERE/determinism.sh"
 sub_suite resume "$HERE/resume.sh"
+sub_suite compliance "$HERE/compliance.sh"
 
 echo "whole invariant suite took $(($(date +%s) - START)) s"
 echo "$PASS passed, $FAIL failed"

@@ -1,6 +1,7 @@
 /* test_compliance.c: the ADP/ACP limits and tests, leveling refunds, the uniform
  * QNEC and the 416 top-heavy ratio on small hand-made populations; every expected
- * figure is worked out by hand in the comments. */
+ * figure is worked out by hand in the comments. The year driver that uses them is
+ * tested in test_compliance_year.c. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -91,6 +92,25 @@ static void test_prior_year_method(void **state)
     assert_false(r.pass);
     /* The 3% deemed first-year rate: limit max(3.75%, min(6%, 5%)) = 5% too. */
     pw_ct_test(v, hce, 5, 0.03, &r);
+    assert_false(r.pass);
+}
+
+/* Group averages are compared to the nearest hundredth of a percentage point: NHCEs
+ * at 5% give the limit min(10%, 7%) = 7%; HCEs averaging 7.00002% round to 7.00% and
+ * pass, HCEs averaging 7.006% round to 7.01% and fail by 0.01 point. */
+static void test_averages_rounded(void **state)
+{
+    (void)state;
+    bool hce[] = {false, false, true, true};
+    double close[] = {0.05, 0.05, 0.0700004, 0.07};
+    struct pw_ct_result r;
+    pw_ct_test(close, hce, 4, -1, &r);
+    assert_near(r.hce_avg, 0.07);
+    assert_true(r.pass);
+    double over[] = {0.05, 0.05, 0.07012, 0.07};
+    pw_ct_test(over, hce, 4, -1, &r);
+    assert_near(r.hce_avg, 0.0701);
+    assert_near(r.margin, -0.0001);
     assert_false(r.pass);
 }
 
@@ -226,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_adp_alternative_pass_and_fail),
         cmocka_unit_test(test_adp_basic_pass_and_fail),
         cmocka_unit_test(test_prior_year_method),
+        cmocka_unit_test(test_averages_rounded),
         cmocka_unit_test(test_no_hce_passes),
         cmocka_unit_test(test_leveling_one_hce),
         cmocka_unit_test(test_leveling_two_hces),
