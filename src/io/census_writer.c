@@ -276,7 +276,9 @@ static int write_parquet(const char *path, const char *tmp, const struct pw_cens
             if (*s == '\'') *q++ = '\'';
             *q++ = *s;
         }
-        strcpy(q, "' (FORMAT parquet)");
+        /* USE_TMP_FILE false: the target exists (empty, created above), and DuckDB
+         * would otherwise write "tmp_<name>" beside it, which stays on failure. */
+        strcpy(q, "' (FORMAT parquet, USE_TMP_FILE false)");
         rc = run_sql(con, sql, path, "cannot write the Parquet file", err);
         free(sql);
     }

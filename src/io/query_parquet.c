@@ -118,7 +118,7 @@ static int copy_to(duckdb_connection wcon, const char *file, const char *shown, 
         if (*c == '\'') sql[len++] = '\'';
         sql[len++] = *c;
     }
-    snprintf(sql + len, 2 * n + 128 - len, "' (FORMAT parquet)");
+    snprintf(sql + len, 2 * n + 128 - len, "' (FORMAT parquet, USE_TMP_FILE false)");
     duckdb_result r;
     int rc = 0;
     if (duckdb_query(wcon, sql, &r) == DuckDBError)
