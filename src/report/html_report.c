@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/atomic_file.h"
 #include "core/textbuf.h"
 #include "io/db_result.h"
 #include "report/svg_chart.h"
@@ -704,13 +705,10 @@ int pw_report_write(struct pw_db *db, const char *out_path, const struct pw_repo
                         "CREATE OR REPLACE TEMP MACRO pw_income_group(c) AS CASE WHEN c < 50000 THEN 'low' WHEN c < 100000 THEN 'moderate'"
                         " WHEN c < 200000 THEN 'high' ELSE 'executive' END",
                         err);
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
-    if (!rc) {
-        r.out = fopen(tmp, "w");
-        if (!r.out) rc = pw_err_set(err, PW_EIO, "cannot write report '%s': cannot create '%s'", out_path, tmp);
-    }
-    if (!rc) {
+    /* Written under a temporary name, synced and renamed over out_path once whole. */
+    struct pw_atomic_file af;
+    if (!rc && (rc = pw_atomic_file_open(&af, out_path, err)) == 0) {
+        r.out = af.fp;
         fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>planwise report</title>\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>", r.out);
         fputs(css, r.out);
@@ -733,9 +731,8 @@ int pw_report_write(struct pw_db *db, const char *out_path, const struct pw_repo
         if (!rc) rc = section_ensemble(&r);
         if (!rc) rc = section_compliance(&r);
         fputs("</body></html>\n", r.out);
-        if (fclose(r.out) != 0 && !rc) rc = pw_err_set(err, PW_EIO, "cannot write report '%s'", tmp);
-        if (!rc && rename(tmp, out_path) != 0) rc = pw_err_set(err, PW_EIO, "cannot write report '%s': rename failed", out_path);
-        if (rc) remove(tmp);
+        if (rc) pw_atomic_file_abort(&af);
+        else rc = pw_atomic_file_commit(&af, err);
     }
     for (size_t i = 0; i < r.n_scen; i++) free(r.scen[i]);
     free(r.scen);
