@@ -5,12 +5,14 @@
  * that way; headers are frozen and widths set from the longest value seen. */
 #include "report/export_xlsx.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "core/atomic_file.h"
 #include "io/compare.h"
 #include "io/db_result.h"
 #include "io/export.h"
@@ -184,8 +186,16 @@ int pw_export_xlsx(struct pw_db *db, const char *scenario, const char *path, siz
                               " export it with --format parquet or --format csv",
                               sh[i].name, (long long)rows);
     }
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb) return pw_err_set(err, PW_EIO, "cannot create workbook '%s'", path);
+    /* The workbook is written under a temporary name and renamed over path only once
+     * workbook_close has written all of it, so a failure leaves an earlier file of
+     * that name as it was. */
+    struct pw_atomic_file af;
+    if ((rc = pw_atomic_file_begin_path(&af, path, err))) return rc;
+    lxw_workbook *wb = workbook_new(af.tmp);
+    if (!wb) {
+        pw_atomic_file_abort(&af);
+        return pw_err_set(err, PW_EIO, "cannot create workbook '%s'", path);
+    }
     lxw_format *fmts[5];
     fmts[F_TEXT] = workbook_add_format(wb);
     format_set_bold(fmts[F_TEXT]);
@@ -202,9 +212,14 @@ int pw_export_xlsx(struct pw_db *db, const char *scenario, const char *path, siz
         rc = write_sheet(db, wb, &sh[i], fmts, err);
         if (!rc) ++*sheets;
     }
+    errno = 0;
     lxw_error e = workbook_close(wb);
+    int sys = errno; /* the system error behind a failed write, when there is one */
     if (!rc && e != LXW_NO_ERROR)
-        rc = pw_err_set(err, PW_EIO, "cannot write workbook '%s': %s", path, lxw_strerror(e));
-    if (rc) remove(path);
+        rc = pw_err_set(err, PW_EIO, "cannot write workbook '%s': %s", path,
+                        e == LXW_ERROR_ZIP_FILE_OPERATION && sys ? strerror(sys) : lxw_strerror(e));
+    if (rc) pw_atomic_file_abort(&af);
+    else rc = pw_atomic_file_commit_path(&af, err);
+    if (rc) *sheets = 0;
     return rc;
 }
