@@ -32,4 +32,27 @@ int pw_atomic_file_begin_path(struct pw_atomic_file *af, const char *path, struc
  * pw_atomic_file_abort. */
 int pw_atomic_file_commit_path(struct pw_atomic_file *af, struct pw_err *err);
 
+/* A folder of files written whole or not at all (`export --format csv|parquet`):
+ * the files go into a temporary sibling folder "<parent>/.<name>.tmp<pid>", which is
+ * moved into place once every file in it is synced. */
+struct pw_atomic_dir {
+    char path[1024];   /* the final name, without trailing slashes */
+    char tmp[1100];    /* the temporary folder to write into; "" when none exists */
+    int replace;       /* 1 when a folder of that name exists and is to be replaced */
+};
+
+/* Checks path and creates the temporary folder ad->tmp. A folder already at path
+ * is replaced at commit only when it is empty or holds nothing but regular files
+ * whose names end in one of suffixes (NULL-terminated, e.g. ".csv"): an earlier
+ * export; any other content (or a file, a symbolic link, "." or "..") is refused
+ * here, before anything is written. */
+int pw_atomic_dir_begin(struct pw_atomic_dir *ad, const char *path, const char *const *suffixes, struct pw_err *err);
+/* Fsyncs every file of ad->tmp and the folder itself, then moves it to path (an
+ * earlier folder there is swapped out in one rename where the file system can, and
+ * then removed) and syncs the parent folder. On failure the temporary folder is
+ * removed, an earlier folder at path is left as it was, and err names path. */
+int pw_atomic_dir_commit(struct pw_atomic_dir *ad, struct pw_err *err);
+/* Removes the temporary folder and the files in it (after an error). */
+void pw_atomic_dir_abort(struct pw_atomic_dir *ad);
+
 #endif

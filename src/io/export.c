@@ -3,11 +3,10 @@
  * compliance tests) are exported without a change here. */
 #include "io/export.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "core/atomic_file.h"
 #include "io/compare.h"
 #include "io/db_result.h"
 
@@ -46,35 +45,73 @@ int pw_export_describe(struct pw_db *db, const char *sql, struct pw_db_text *out
     return pw_db_query_text(db, buf, 100000, out, err);
 }
 
+/* Rewrites a failed COPY's message to name the file the user asked for: "cannot
+ * write '<dir>/<file>': <DuckDB's message>", the temporary folder replaced by dir. */
+static void name_final_file(struct pw_err *err, const struct pw_atomic_dir *ad, const char *file)
+{
+    if (!err) return;
+    static const char prefix[] = "database error: ";
+    const char *m = err->msg;
+    if (strncmp(m, prefix, sizeof prefix - 1) == 0) m += sizeof prefix - 1;
+    char msg[PW_ERR_MSG_MAX];
+    size_t out = 0, tl = strlen(ad->tmp), pl = strlen(ad->path);
+    while (*m && out + 1 < sizeof msg) {
+        if (tl && strncmp(m, ad->tmp, tl) == 0 && out + pl + 1 < sizeof msg) {
+            memcpy(msg + out, ad->path, pl);
+            out += pl;
+            m += tl;
+        } else {
+            msg[out++] = *m++;
+        }
+    }
+    msg[out] = '\0';
+    char *nl = strchr(msg, '\n');
+    if (nl) *nl = '\0';
+    pw_err_set(err, err->code ? err->code : PW_EIO, "cannot write '%s/%s': %s", ad->path, file, msg);
+}
+
 int pw_export_copy(struct pw_db *db, const char *scenario, const char *dir, const char *format, size_t *written,
                    struct pw_err *err)
 {
     *written = 0;
     int parquet = strcmp(format, "parquet") == 0;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return pw_err_set(err, PW_EIO, "cannot create folder '%s': %s", dir, strerror(errno));
+    static const char *const suffixes[] = {".parquet", ".csv", NULL};
     struct pw_db_text t = {0};
     int rc = pw_db_query_text(db,
                               "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'main'"
                               " AND column_name IN ('scenario_id', 'base_scenario') AND table_name NOT LIKE 'pw\\_%' ESCAPE '\\'"
                               " ORDER BY 1",
                               10000, &t, err);
-    char q[512], qpath[4200], path[4096], sql[9000];
+    /* Every file goes into a temporary sibling folder, which replaces dir once all
+     * of them are written and synced: dir is the earlier export or the new one, whole. */
+    struct pw_atomic_dir ad;
+    if (!rc) rc = pw_atomic_dir_begin(&ad, dir, suffixes, err);
+    if (rc) {
+        pw_db_text_release(&t);
+        return rc;
+    }
+    char q[512], qpath[4200], path[4096], file[600], sql[9000];
     pw_sql_quote(q, sizeof q, scenario);
+    size_t n = 0;
     for (size_t r = 0; !rc && r < t.rows; r++) {
         const char *name = pw_db_text_at(&t, r, 0);
-        snprintf(path, sizeof path, "%s/%s.%s", dir, name, parquet ? "parquet" : "csv");
+        snprintf(file, sizeof file, "%s.%s", name, parquet ? "parquet" : "csv");
+        snprintf(path, sizeof path, "%s/%s", ad.tmp, file);
         pw_sql_quote(qpath, sizeof qpath, path);
         /* the comparison tables name two scenarios: export the rows that involve this one */
         int cmp = strncmp(name, "fct_scenario_", 13) == 0;
         char where[1200];
         if (cmp) snprintf(where, sizeof where, "base_scenario = %s OR other_scenario = %s", q, q);
         else snprintf(where, sizeof where, "scenario_id = %s", q);
-        snprintf(sql, sizeof sql, "COPY (SELECT * FROM \"%s\" WHERE %s) TO %s (FORMAT %s%s)", name, where,
-                 qpath, parquet ? "parquet" : "csv", parquet ? "" : ", HEADER");
+        snprintf(sql, sizeof sql, "COPY (SELECT * FROM \"%s\" WHERE %s) TO %s (FORMAT %s%s, USE_TMP_FILE false)", name,
+                 where, qpath, parquet ? "parquet" : "csv", parquet ? "" : ", HEADER");
         rc = pw_db_exec(db, sql, err);
-        if (!rc) ++*written;
+        if (rc) name_final_file(err, &ad, file);
+        else ++n;
     }
     pw_db_text_release(&t);
+    if (rc) pw_atomic_dir_abort(&ad);
+    else rc = pw_atomic_dir_commit(&ad, err);
+    if (!rc) *written = n;
     return rc;
 }

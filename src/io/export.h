@@ -11,8 +11,11 @@
 #include "io/db_result.h"
 
 /* Writes every table and view of db that has a scenario_id column, rows of scenario
- * only, to dir/<table>.<ext> (ext "parquet" or "csv"); creates dir. *written counts
- * the files. */
+ * only, to dir/<table>.<ext> (ext "parquet" or "csv"). The files are written into a
+ * temporary sibling folder that replaces dir once every file is synced, so dir is
+ * either left as it was or holds the new export whole. An existing dir is replaced
+ * only when it holds nothing but *.parquet / *.csv files (an earlier export); other
+ * content is refused before anything is written. *written counts the files. */
 int pw_export_copy(struct pw_db *db, const char *scenario, const char *dir, const char *format, size_t *written,
                    struct pw_err *err);
 
