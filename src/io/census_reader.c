@@ -590,7 +590,25 @@ int pw_census_read(const char *path, struct pw_census *census, const struct pw_c
                    const struct pw_tables *tables, struct pw_err *err)
 {
     struct read_ctx ctx = {census, cfg, tables, path};
+    /* deferral_rates.census_rate_field (the reference's key) names the census
+     * column of the deferral rate; a census.columns or --census-map entry for
+     * employee_deferral_rate wins over it. */
+    const struct pw_census_map *given = pw_census_map_active();
+    struct pw_census_map with_rate;
+    char rate_column[sizeof cfg->census_rate_field];
+    bool rate_field = cfg && cfg->census_rate_field[0] &&
+                      strcmp(cfg->census_rate_field, pw_census_column_names[PW_CC_DEFERRAL_RATE]) != 0 &&
+                      !(given && given->column[PW_CC_DEFERRAL_RATE]);
+    if (rate_field) {
+        if (given) with_rate = *given;
+        else pw_census_map_init(&with_rate);
+        snprintf(rate_column, sizeof rate_column, "%s", cfg->census_rate_field);
+        with_rate.column[PW_CC_DEFERRAL_RATE] = rate_column;
+        snprintf(with_rate.source, sizeof with_rate.source, "deferral_rates.census_rate_field");
+        pw_census_map_use(&with_rate);
+    }
     int rc = pw_census_scan(path, add_row, &ctx, err);
+    if (rate_field) pw_census_map_use(given);
     if (rc) return rc;
     rc = pw_census_finish(census, err);
     /* census.c does not know the file; make sure the message names it. */
