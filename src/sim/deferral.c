@@ -25,7 +25,7 @@ double pw__plan_ceiling(const struct pw_sim *sim, size_t r)
     /* Years of service for the match are the reported tenure (MODEL 1.3, 4.14);
      * computed here so the plan steps need not run after payroll. */
     int yos = y->term_date[r] != PW_NO_DATE ? pw_tenure(sim->wf.hire_date[r], y->term_date[r]) : y->tenure[r];
-    return pw_match_ceiling(&sim->cfg->plan, yos, y->age[r]);
+    return sim->match_formula ? pw_match_ceiling_formula(sim->match_formula, yos, y->age[r]) : 0.0;
 }
 
 /* One rate-setting event of the row-year; prio is the event type (6.1 priority). */

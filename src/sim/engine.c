@@ -54,6 +54,7 @@ int pw_sim_init(struct pw_sim *sim, const struct pw_config *cfg, const struct pw
 {
     memset(sim, 0, sizeof *sim);
     sim->cfg = cfg;
+    sim->match_formula = pw_plan_active_formula(&cfg->plan);
     sim->tables = tables;
     sim->pool = pool;
     sim->strings = census->roster.strings;

@@ -150,7 +150,7 @@ void pw_step_plan_money(struct pw_sim *sim)
      * this only covers a caller that did not. */
     PW_ASSERT(pw_plan_money_reserve(&sim->money, y->n_pop) == 0);
     struct money_ctx cx = {.sim = sim, .p = &sim->cfg->plan};
-    cx.formula = pw_plan_active_formula(cx.p);
+    cx.formula = sim->match_formula;
     cx.irs = pw_tables_irs(sim->tables, y->year);
     cx.irs_prev = pw_tables_irs(sim->tables, y->year - 1);
     cx.match_sched = pw_match_schedule(cx.p, cx.formula, sim->tables);

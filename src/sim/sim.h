@@ -68,6 +68,9 @@ struct pw__inv_chunk;                /* per-chunk results of the checks (sim/inv
 
 struct pw_sim {
     const struct pw_config *cfg;
+    /* The match rule in force (pw_plan_active_formula), found once by name for the
+     * run rather than for every row; NULL without a match. */
+    const struct pw_match_formula *match_formula;
     const struct pw_tables *tables;
     struct pw_pool *pool;
 
