@@ -16,7 +16,7 @@
 #include "io/output_int.h"
 #include "io/store_parquet.h"
 #include "io/store_views.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 #include "model/plan_config.h"
 
 

@@ -10,7 +10,7 @@
 #include "io/db_internal.h"
 #include "io/store_parquet.h"
 #include "io/store_views.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 #include "model/events.h"
 #include "model/plan_money_year.h"
 #include "model/plan_year.h"

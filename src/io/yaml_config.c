@@ -2,7 +2,7 @@
  *
  * For each mapping entry the dotted key is resolved in this order: a row of
  * the key table (parse it; list-valued plan rows get their subtree copied into
- * a libyaml-free tree for model/config_plan.c), a known section (descend), a
+ * a libyaml-free tree for model/plan_config_lists.c), a known section (descend), a
  * reference key that is deliberately unused (skip silently), a reference key of
  * a feature planwise does not model (warn once per leaf), else unknown (warn
  * once for the whole subtree). The input may be hostile (fuzzing, user files),
@@ -18,7 +18,7 @@
 
 #include "core/log.h"
 #include "model/config_keys.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 
 #define KEY_MAX 512
 #define DEPTH_MAX 64

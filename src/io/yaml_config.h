@@ -3,7 +3,7 @@
  * The loader walks the YAML document with libyaml, builds the dotted key of
  * every node and looks it up in the key table (model/config_keys.h): known
  * keys are parsed and range-checked (match formulas and core schedules by
- * model/config_plan.c), reference keys of features planwise does not model and
+ * model/plan_config_lists.c), reference keys of features planwise does not model and
  * unknown keys get one warning each, reference keys planwise deliberately does
  * not use are accepted silently. Messages carry the file name and line. */
 #ifndef PW_IO_YAML_CONFIG_H

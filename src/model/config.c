@@ -4,7 +4,7 @@
  * file adds what one row cannot say: rules between keys (MODEL 2.2), derived
  * values (family seeds, census date) and the sectioned YAML writer behind
  * `planwise config show` (the list-valued plan keys included). Reading the
- * plan lists and the plan rules live in config_plan.c and config_plan_check.c. */
+ * plan lists and the plan rules live in plan_config_lists.c and plan_config_check.c. */
 #include "model/config.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "model/config_keys.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 #include "model/scenario_id.h"
 
 void pw_config_init_defaults(struct pw_config *cfg)
@@ -70,7 +70,7 @@ int pw__config_fail(const struct pw_config_source *src, const char *key, struct 
     return pw_err_set(err, PW_ECONFIG, "%s%s", where, msg);
 }
 
-/* Short names for the helpers this file shares with config_plan_check.c. */
+/* Short names for the helpers this file shares with plan_config_check.c. */
 #define where_of pw__config_where
 #define given pw__config_given
 #define fail pw__config_fail
@@ -277,7 +277,7 @@ static int shared_depth(const char *a, size_t alen, const char *b, size_t blen)
     return depth;
 }
 
-/* ---- list-valued plan keys (config_plan.h), in the reference layout ---- */
+/* ---- list-valued plan keys (plan_config_lists.h), in the reference layout ---- */
 
 /* One "name: value" line; item starts a list item ("- name: value"). */
 static void put(FILE *out, int indent, bool item, const char *name, const char *value)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 
 enum conv {
     C_AS_IS,     /* same value */

@@ -10,7 +10,7 @@
  * Retirement-plan keys are rows like any other, bound to fields of
  * struct pw_plan_config (cfg->plan). The two list-valued keys (match formulas,
  * core schedules) are rows of their own types: the loader hands their YAML
- * subtree to config_plan.c, which reads them; config_plan_check.c validates
+ * subtree to plan_config_lists.c, which reads them; plan_config_check.c validates
  * them and config.c prints them.
  * Reference keys of features planwise does not model are not rows: they are
  * matched by the patterns of pw_config_key_classify() and warned about. */
@@ -35,8 +35,8 @@ enum pw_key_type {
     PW_KEY_MMDD,       /* int month*100+day from "MM-DD", 02-29 refused */
     PW_KEY_ENUM,       /* int index into names[] */
     PW_KEY_LEVEL_MAP,  /* struct pw_level_map; YAML mapping level -> number, merged per level */
-    PW_KEY_MATCH_FORMULAS, /* cfg->plan.formulas: mapping name -> formula (config_plan.c) */
-    PW_KEY_CORE_SCHEDULE,  /* one of cfg->plan.graded / age_rows / points_rows: list of rows (config_plan.c) */
+    PW_KEY_MATCH_FORMULAS, /* cfg->plan.formulas: mapping name -> formula (plan_config_lists.c) */
+    PW_KEY_CORE_SCHEDULE,  /* one of cfg->plan.graded / age_rows / points_rows: list of rows (plan_config_lists.c) */
     PW_KEY_PLAN_LIST,      /* another list of rows, which one by (int)lo: enum pw_list_id (config_lists.c) */
 };
 
@@ -146,7 +146,7 @@ bool pw_config_key_is_set(const struct pw_config *cfg, const struct pw_config_ke
 
 /* ---- finalize with source positions (config.c) ---- */
 
-struct pw_plan_lines;     /* config_plan.h */
+struct pw_plan_lines;     /* plan_config_lists.h */
 
 /* Where keys came from, for messages of cross-key rules. */
 struct pw_config_source {

@@ -16,7 +16,7 @@
 
 #include "core/log.h"
 #include "core/num.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 
 #define KEY_LEN 400
 

@@ -5,7 +5,7 @@
  * because a silently misread rate changes every result. Messages name the
  * full key and the allowed values, and quote the text as written. */
 #include "model/config_keys.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* plan_year.c: allocation of the per-row plan decision arrays, the plan
  * snapshot columns derived from them, and the year-close update of the carried
  * plan state (MODEL 4.10-4.12, 5, 6.2). The plan events themselves are listed by
- * sim/events.c and their values computed by model/event_values.c.
+ * sim/year_events.c and their values computed by model/event_values.c.
  *
  * Close and snapshot share one routine (apply_row) that folds a row's decisions of
  * Y into a copy of its carried state, so the snapshot always shows exactly the

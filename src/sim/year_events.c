@@ -1,4 +1,4 @@
-/* events.c: the events of the year (MODEL 6.1, 4.19): for every row of P_Y, in
+/* year_events.c: the events of the year (MODEL 6.1, 4.19): for every row of P_Y, in
  * output order (employee_id), the workforce events (hire, promotion, raise,
  * termination), the plan events (eligibility, enrollment, match response,
  * escalation, opt-out) and the forfeiture of a leaver, sorted by (date, priority)

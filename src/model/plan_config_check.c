@@ -1,4 +1,4 @@
-/* config_plan_check.c: the retirement-plan part of pw_config_finalize: rules
+/* plan_config_check.c: the retirement-plan part of pw_config_finalize: rules
  * between plan keys (MODEL 2.2), the shape of match formulas and core
  * schedules (4.14, 4.15) and derived plan values.
  *
@@ -14,7 +14,7 @@
 
 #include "core/log.h"
 #include "core/num.h"
-#include "model/config_plan.h"
+#include "model/plan_config_lists.h"
 
 #define KEY_LEN 400
 #define EPS 1e-9 /* bounds written as the same decimal are equal; tolerate arithmetic from code */

@@ -1,4 +1,4 @@
-/* config_plan.c: reading and defaults of the list-valued plan keys:
+/* plan_config_lists.c: reading and defaults of the list-valued plan keys:
  * `employer_match.formulas` and the core schedules (MODEL 4.14, 4.15).
  *
  * Field names follow the reference system's simulation_config.yaml (tiers of
@@ -6,8 +6,8 @@
  * for the same numbers are accepted as aliases (`rate`, `max_deferral_pct`,
  * `service_years_min`, `contribution_rate`), always as fractions, so a
  * schedule copied from there reads the same. Reading only checks types and
- * presence; every range and list shape is checked in config_plan_check.c. */
-#include "model/config_plan.h"
+ * presence; every range and list shape is checked in plan_config_check.c. */
+#include "model/plan_config_lists.h"
 
 #include <math.h>
 #include <stdarg.h>

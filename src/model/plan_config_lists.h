@@ -1,4 +1,4 @@
-/* config_plan.h: the list-valued retirement-plan keys and the plan's cross-key
+/* plan_config_lists.h: the list-valued retirement-plan keys and the plan's cross-key
  * rules (MODEL 2.2 plan rows, 4.14, 4.15); internals shared by the
  * configuration files of src/model.
  *
@@ -10,11 +10,11 @@
  * pw_plan_set_list(), which knows the field names (with the reference
  * system's aliases), reads the numbers and records the line of every item.
  * Ranges and the shape of the lists (sorted, contiguous, open last row) are
- * checked in pw__plan_finalize() (config_plan_check.c), so values set by code
+ * checked in pw__plan_finalize() (plan_config_check.c), so values set by code
  * are held to the same rules as values read from YAML; config.c prints the
  * lists for `config show`. */
-#ifndef PW_MODEL_CONFIG_PLAN_H
-#define PW_MODEL_CONFIG_PLAN_H
+#ifndef PW_MODEL_PLAN_CONFIG_LISTS_H
+#define PW_MODEL_PLAN_CONFIG_LISTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -120,7 +120,7 @@ int pw__config_fail(const struct pw_config_source *src, const char *key, struct 
     __attribute__((format(printf, 4, 5)));
 
 /* Builds a dotted key such as 'employer_match.formulas.x.tiers[2]' into buf for
- * messages (shared by config_plan.c and config_plan_check.c). */
+ * messages (shared by plan_config_lists.c and plan_config_check.c). */
 char *pw__key_path(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
