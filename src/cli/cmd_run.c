@@ -14,6 +14,7 @@
 #include "io/store_parquet.h"
 #include "model/scenario_id.h"
 #include "cli/run_int.h"
+#include "io/compliance.h"
 #include "cli/run_perf.h"
 #include "cli/run_report.h"
 #include "core/clock.h"
@@ -312,6 +313,8 @@ static void cleanup(struct run_state *s, const struct pw_err *failure, const cha
         }
     }
     pw_checkpoint_writer_free(s->checkpoint_writer);
+    pw_compliance_run_free(s->compliance);
+    s->compliance = NULL;
     if (s->resume_wf_ready) pw_workforce_release(&s->resume_wf);
     if (s->sim_ready) pw_sim_release(&s->sim);
     if (s->census_ready) pw_census_release(&s->census);

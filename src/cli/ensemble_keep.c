@@ -142,7 +142,7 @@ static int keep_one(struct ensemble *e, struct pw_db *db, int d, int s, int thre
     if (rc == 0 && stat(dir, &st) == 0) rc = pw_checkpoint_clear(dir, cfg.scenario_id, err);
     struct keep_sink k = {out, &cfg, &de->tables, &de->layout,
                           e->values + (size_t)(d * o->seed_count + s) * (size_t)e->years * (size_t)e->series, got, 0};
-    if (rc == 0) rc = pw_sim_run(&sim, &(struct pw_sink){&k, keep_write_year, NULL}, err);
+    if (rc == 0) rc = pw_sim_run(&sim, &(struct pw_sink){&k, keep_write_year, NULL, NULL}, err);
     if (rc == 0 && k.mismatch_year)
         rc = pw_err_set(err, PW_EINTERNAL, "--keep: seed %llu of design '%s' gave other metrics in %d than the "
                         "ensemble's simulation of it", (unsigned long long)o->seeds[s], o->design_name[d],

@@ -107,7 +107,7 @@ int pw__ensemble_run_task(struct ensemble *e, int task, struct pw_err *err)
         rc = presize(&sim, &cfg, err);
         struct task_sink ts = {e->values + (size_t)task * (size_t)e->years * (size_t)e->series, &de->layout,
                                cfg.start_year};
-        struct pw_sink sink = {&ts, task_write_year, NULL};
+        struct pw_sink sink = {&ts, task_write_year, NULL, NULL};
         sim.skip_event_rows = true;   /* only the year's columns are read */
         if (rc == 0) rc = pw_sim_run(&sim, &sink, err);
         pw_sim_release(&sim);

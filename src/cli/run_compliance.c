@@ -2,7 +2,8 @@
  * nondiscrimination and limit tests of the scenario just simulated, with the run's
  * own configuration and assumption tables (io/compliance.h), and one summary line.
  * Failed tests are results, not errors; only a failure to compute them gives exit
- * code 1, and the simulation outputs stay. A run without the tests removes the
+ * code 1, and the simulation outputs stay. A run that simulated every year computed
+ * the tests from its years in memory (run_simulate.c) and only writes them here. A run without the tests removes the
  * scenario's earlier ones, which belonged to the run it replaced, and leaves the
  * tables in place (empty of the scenario) for SQL that joins them. */
 #include <stdbool.h>
@@ -29,7 +30,10 @@ int pw__run_compliance(const struct run_options *o, struct run_state *s, bool co
     }
     struct pw_compliance_outcome out;
     struct pw_perf_mark mark = pw_perf_start();
-    rc = pw_compliance_build(db, s->cfg.scenario_id, &s->cfg, &s->tables, &out, &err);
+    /* Tests computed during the run are written; a resumed or branched run's are
+     * computed from the stored outputs. */
+    if (s->compliance) rc = pw_compliance_run_write(s->compliance, db, &out, &err);
+    else rc = pw_compliance_build(db, s->cfg.scenario_id, &s->cfg, &s->tables, &out, &err);
     pw_perf_record_named(s->perf, "compliance", PW_PERF_NO_YEAR, mark, 0);
     pw_db_close(db);
     if (rc) {

@@ -14,6 +14,7 @@
 #include "core/perf.h"
 #include "core/pool.h"
 #include "io/checkpoint.h"
+#include "io/compliance.h"
 #include "io/db.h"
 #include "io/db_pool.h"
 #include "io/output.h"
@@ -71,6 +72,10 @@ struct run_state {
     struct pw_run_status previous;
     bool resuming;              /* --resume: continues the scenario's stopped run */
     struct pw_perf *perf;       /* performance monitor of this run */
+    /* the compliance tests computed year by year from the engine's arrays; NULL when
+     * the run does not compute them, or does not simulate every year of the scenario
+     * (--resume, --from-checkpoint: the tests are read back from the outputs) */
+    struct pw_compliance_run *compliance;
 };
 
 struct sink_ctx {

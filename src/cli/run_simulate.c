@@ -88,6 +88,20 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
     return rc;
 }
 
+/* The year's compliance tests from its arrays (io/compliance.h), timed as the
+ * run's compliance stage. */
+static int read_year(void *p, const struct pw_sim *sim, struct pw_err *err)
+{
+    struct sink_ctx *ctx = p;
+    struct run_state *st = ctx->state;
+    struct pw_perf_mark mark = pw_perf_start();
+    struct pw_year_view view;
+    pw_sim_year_view(sim, &view);
+    int rc = pw_compliance_run_year(st->compliance, &view, err);
+    pw_perf_record_named(st->perf, "compliance", sim->year.year, mark, sim->year.n_pop);
+    return rc;
+}
+
 /* <db>.data as an absolute path: the views of the Parquet layout name their
  * files by it, so they work from any working directory. */
 static void data_directory(const char *db, char *out, size_t size)
@@ -259,7 +273,13 @@ int pw__run_simulate(struct run_state *s, const struct run_options *o, double t_
     s->report.rejected_rows = m->census_rows_rejected;
     struct sink_ctx ctx = {s, s->out, cfg, &s->tables, &s->report,
                            isatty(STDERR_FILENO) && pw_log_verbosity() == PW_NORMAL, ""};
-    struct pw_sink sink = {&ctx, write_year, checkpoints ? pw__run_write_checkpoint : NULL};
+    /* A run that simulates every year of its scenario computes the compliance tests
+     * as it goes; resumed and branched runs read them back afterwards. */
+    if (!o->no_compliance && cfg->compliance.enabled && !from_checkpoint &&
+        (rc = pw_compliance_run_new(&s->compliance, cfg->scenario_id, cfg, &s->tables, err)))
+        return rc;
+    struct pw_sink sink = {&ctx, write_year, checkpoints ? pw__run_write_checkpoint : NULL,
+                           s->compliance ? read_year : NULL};
     if (ctx.progress) {
         s->sim.on_stage = on_stage;
         s->sim.on_stage_ctx = &ctx;

@@ -40,6 +40,26 @@ int pw_compliance_ensure_tables(struct pw_db *db, struct pw_err *err);
 int pw_compliance_build(struct pw_db *db, const char *scenario, const struct pw_config *cfg,
                         const struct pw_tables *tables, struct pw_compliance_outcome *out, struct pw_err *err);
 
+/* The tests of `planwise run` computed from the engine's years in memory, as each
+ * year is simulated, instead of reading the outputs back: the same rows as
+ * pw_compliance_build gives for the scenario afterwards (tests/invariants/
+ * compliance.sh checks it). Only a run that simulates every year of the scenario
+ * from its census can use it; resumed and branched runs use pw_compliance_build.
+ * cfg, tables and the ids of the years (the workforce's strings pool) must
+ * outlive the collector. It keeps each finished year's detail rows (about 140
+ * bytes an employee-year) until pw_compliance_run_write. */
+struct pw_compliance_run;
+struct pw_year_view;
+int pw_compliance_run_new(struct pw_compliance_run **out, const char *scenario, const struct pw_config *cfg,
+                          const struct pw_tables *tables, struct pw_err *err);
+/* One simulated year, the years in order without gaps, from the engine's arrays
+ * before the year's close. */
+int pw_compliance_run_year(struct pw_compliance_run *r, const struct pw_year_view *v, struct pw_err *err);
+/* Replaces the scenario's rows of the three tables with the run's, in one transaction. */
+int pw_compliance_run_write(struct pw_compliance_run *r, struct pw_db *db, struct pw_compliance_outcome *out,
+                            struct pw_err *err);
+void pw_compliance_run_free(struct pw_compliance_run *r);
+
 /* Creates the three tables when missing and removes the scenario's rows: a run that
  * replaces a scenario without its tests must not leave the old run's tests behind,
  * and SQL that joins the tables (the employer-cost reporting) finds them. */

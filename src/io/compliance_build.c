@@ -55,7 +55,7 @@ int pw_compliance_present(struct pw_db *db, const char *scenario, bool *present,
     return rc;
 }
 
-static int delete_rows(struct pw_db *db, const char *scenario, struct pw_err *err)
+int pw__compliance_delete_rows(struct pw_db *db, const char *scenario, struct pw_err *err)
 {
     char q[300], sql[1200];
     pw_sql_quote(q, sizeof q, scenario);   /* scenario ids are at most 64 characters */
@@ -70,7 +70,7 @@ static int delete_rows(struct pw_db *db, const char *scenario, struct pw_err *er
 int pw_compliance_forget(struct pw_db *db, const char *scenario, struct pw_err *err)
 {
     int rc = pw_compliance_ensure_tables(db, err);
-    return rc ? rc : delete_rows(db, scenario, err);
+    return rc ? rc : pw__compliance_delete_rows(db, scenario, err);
 }
 
 int pw_compliance_check_complete(struct pw_db *db, const char *scenario, struct pw_err *err)
@@ -180,19 +180,6 @@ static int years_of(struct pw_db *db, const char *scenario, struct pw_db_text *t
     return rc;
 }
 
-static void tally(const struct pw_cy_test *tests, double cost, struct pw_compliance_outcome *out)
-{
-    for (int i = 0; i < PW_CY_TESTS; i++) {
-        const struct pw_cy_test *t = &tests[i];
-        bool fail = strcmp(t->result, "fail") == 0;
-        if (fail || strcmp(t->result, "pass") == 0) out->tests++;
-        if (fail) out->failed++;
-        if (fail && strcmp(t->corrected_result, "pass") == 0) out->corrected++;
-    }
-    out->top_heavy_years += strcmp(tests[PW_CY_TOP_HEAVY].result, "top_heavy") == 0;
-    out->correction_cost += cost;
-}
-
 static double year_cost(const struct pw_cy_test *tests)
 {
     double c = 0;
@@ -202,12 +189,43 @@ static double year_cost(const struct pw_cy_test *tests)
     return c;
 }
 
+void pw__compliance_tally(const struct pw_cy_test *tests, struct pw_compliance_outcome *out)
+{
+    for (int i = 0; i < PW_CY_TESTS; i++) {
+        const struct pw_cy_test *t = &tests[i];
+        bool fail = strcmp(t->result, "fail") == 0;
+        if (fail || strcmp(t->result, "pass") == 0) out->tests++;
+        if (fail) out->failed++;
+        if (fail && strcmp(t->corrected_result, "pass") == 0) out->corrected++;
+    }
+    out->top_heavy_years += strcmp(tests[PW_CY_TOP_HEAVY].result, "top_heavy") == 0;
+    out->correction_cost += year_cost(tests);
+}
+
+void pw__compliance_params(const struct pw_config *cfg, const struct pw_tables *tables, const struct pw_ct_design *design,
+                           int year, struct pw_cy_params *par)
+{
+    const struct pw_irs_year *irs_prev = pw_tables_irs(tables, year - 1);
+    *par = (struct pw_cy_params){.cfg = &cfg->compliance, .design = design, .hce_threshold_prev = irs_prev->hce_threshold};
+    par->officer_pay = cfg->compliance.officer_pay_threshold;
+    if (isnan(par->officer_pay)) par->officer_pay = pw_key_officer_pay(year, &par->officer_pay_estimated);
+}
+
+/* Copies a finished year's detail rows into d and appends them. */
+static int write_year_detail(struct pw_db *db, const char *scenario, struct pw_cy_detail *d, const struct pw_cy_year *y,
+                             struct pw_err *err)
+{
+    if (pw_cy_detail_copy(d, y)) return pw_err_set(err, PW_ENOMEM, "out of memory for the compliance detail");
+    return pw__compliance_write_detail(db, scenario, d, 1, err);
+}
+
 static int build_years(struct pw_db *db, const char *scenario, const struct pw_config *cfg, const struct pw_tables *tables,
                        const struct pw_db_text *years, struct pw_compliance_outcome *out, struct pw_err *err)
 {
     struct pw_ct_design design;
     pw_ct_design_from_plan(&cfg->plan, &design);
     struct pw_cy_year ya, yb, *cur = &ya, *prev = &yb;
+    struct pw_cy_detail detail = {0};
     struct pw_cy_test *tests = malloc(PW_CY_TESTS * sizeof *tests);
     int rc = pw_cy_year_init(&ya, 0);
     if (!rc) rc = pw_cy_year_init(&yb, 0);
@@ -221,31 +239,30 @@ static int build_years(struct pw_db *db, const char *scenario, const struct pw_c
         int year = atoi(pw_db_text_at(years, k, 0));
         bool first = !have_prev || prev->year != year - 1;
         if (first && have_prev) {   /* a gap: last year's rows are final */
-            rc = pw__compliance_write_detail(db, scenario, prev, err);
+            rc = write_year_detail(db, scenario, &detail, prev, err);
             have_prev = false;
         }
         if (rc) break;
         if (k == 0) out->first_year = year;
         out->last_year = year;
-        const struct pw_irs_year *irs = pw_tables_irs(tables, year), *irs_prev = pw_tables_irs(tables, year - 1);
-        rc = pw__compliance_read_year(db, scenario, year, first, irs->deferral_limit, cur, err);
+        rc = pw__compliance_read_year(db, scenario, year, first, pw_tables_irs(tables, year)->deferral_limit, cur, err);
         if (rc) break;
-        struct pw_cy_params par = {.cfg = &cfg->compliance, .design = &design, .hce_threshold_prev = irs_prev->hce_threshold};
-        par.officer_pay = cfg->compliance.officer_pay_threshold;
-        if (isnan(par.officer_pay)) par.officer_pay = pw_key_officer_pay(year, &par.officer_pay_estimated);
+        struct pw_cy_params par;
+        pw__compliance_params(cfg, tables, &design, year, &par);
         if (pw_cy_run(&par, cur, first ? NULL : prev, tests)) {
             rc = pw_err_set(err, PW_ENOMEM, "out of memory in the compliance tests of '%s' %d", scenario, year);
             break;
         }
         rc = pw__compliance_write_tests(db, scenario, year, tests, err);
-        if (!rc && have_prev) rc = pw__compliance_write_detail(db, scenario, prev, err);
-        tally(tests, year_cost(tests), out);
+        if (!rc && have_prev) rc = write_year_detail(db, scenario, &detail, prev, err);
+        pw__compliance_tally(tests, out);
         struct pw_cy_year *swap = prev;
         prev = cur, cur = swap;
         have_prev = true;
     }
-    if (!rc && have_prev) rc = pw__compliance_write_detail(db, scenario, prev, err);
+    if (!rc && have_prev) rc = write_year_detail(db, scenario, &detail, prev, err);
     free(tests);
+    pw_cy_detail_release(&detail);
     pw_cy_year_release(&ya), pw_cy_year_release(&yb);
     return rc;
 }
@@ -272,7 +289,7 @@ int pw_compliance_build(struct pw_db *db, const char *scenario, const struct pw_
     if (!rc) rc = pw_compliance_ensure_tables(db, err);
     if (!rc) rc = pw_db_exec(db, "BEGIN TRANSACTION", err);
     if (!rc) {
-        rc = delete_rows(db, scenario, err);
+        rc = pw__compliance_delete_rows(db, scenario, err);
         if (!rc) rc = build_years(db, scenario, cfg, tables, &years, out, err);
         if (!rc) rc = pw_db_exec(db, "COMMIT", err);
         if (rc) pw_db_exec(db, "ROLLBACK", NULL);

@@ -20,8 +20,18 @@ int pw__compliance_read_year(struct pw_db *db, const char *scenario, int year, b
 /* Appends the year's ten test rows and its cost row. */
 int pw__compliance_write_tests(struct pw_db *db, const char *scenario, int year, const struct pw_cy_test *tests,
                                struct pw_err *err);
-/* Appends one detail row per employee of y. */
-int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const struct pw_cy_year *y,
+/* Appends one detail row per employee of each of the n years. */
+int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const struct pw_cy_detail *years, size_t n,
                                 struct pw_err *err);
+
+/* compliance_build.c, shared with compliance_run.c (the tests of `planwise run`
+ * from its years in memory): */
+/* Deletes the scenario's rows of the three tables. */
+int pw__compliance_delete_rows(struct pw_db *db, const char *scenario, struct pw_err *err);
+/* The parameters of year's tests (design: the plan's, filled by the caller). */
+void pw__compliance_params(const struct pw_config *cfg, const struct pw_tables *tables, const struct pw_ct_design *design,
+                           int year, struct pw_cy_params *par);
+/* Adds a year's tests to the outcome. */
+void pw__compliance_tally(const struct pw_cy_test *tests, struct pw_compliance_outcome *out);
 
 #endif

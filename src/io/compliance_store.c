@@ -250,7 +250,7 @@ static void basis_text(uint8_t key, char *buf, size_t size)
         }
 }
 
-int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const struct pw_cy_year *y,
+int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const struct pw_cy_detail *years, size_t n,
                                 struct pw_err *err)
 {
     static const char *const hce_basis[] = {NULL, "pay", "5pct_owner", "pay,5pct_owner"};
@@ -258,38 +258,41 @@ int pw__compliance_write_detail(struct pw_db *db, const char *scenario, const st
     int rc = writer_open(&w, db, "fct_compliance_detail", err);
     if (rc) return rc;
     char key[48];
-    for (size_t i = 0; i < y->n && !rc; i++) {
-        w_str(&w, scenario);
-        w_i32(&w, y->year);
-        w_str(&w, y->id[i]);
-        w_bool(&w, y->hce[i]);
-        w_str(&w, hce_basis[y->hce_basis[i] & 3u]);
-        w_f64(&w, money(y->prior_comp[i]));
-        w_bool(&w, y->key_basis[i] != 0);
-        basis_text(y->key_basis[i], key, sizeof key);
-        w_str(&w, key);
-        w_f64(&w, money(y->test_comp[i]));
-        w_enum(&w, y->adp_status[i]);
-        w_f64(&w, money(y->deferrals[i]));
-        w_f64(&w, money(y->catch_up[i]));
-        w_f64(&w, rate6(y->adp_ratio[i]));
-        w_f64(&w, money(y->adp_refund[i]));
-        w_f64(&w, money(y->adp_qnec[i]));
-        w_enum(&w, y->acp_status[i]);
-        w_f64(&w, money(y->match[i]));
-        w_f64(&w, rate6(y->acp_ratio[i]));
-        w_f64(&w, money(y->acp_refund[i]));
-        w_f64(&w, money(y->acp_qnec[i]));
-        w_bool(&w, (y->benefits[i] & PW_CY_BEN_401K) != 0);
-        w_bool(&w, (y->benefits[i] & PW_CY_BEN_401M) != 0);
-        w_bool(&w, (y->benefits[i] & PW_CY_BEN_NE) != 0);
-        if (y->coverage_excluded[i] == PW_CY_COUNTED) w_null(&w);
-        else w_enum(&w, (uint8_t)(y->coverage_excluded[i] - 1));   /* ENUM order = PW_CY_UNDER_21 ... */
-        w_f64(&w, rate6(y->core_rate[i]));
-        w_f64(&w, rate6(y->rate_group_ratio[i]));
-        w_f64(&w, money(y->th_minimum[i]));
-        w_f64(&w, money(y->plan_balance[i]));
-        rc = end_row(&w, err);
+    for (size_t k = 0; k < n && !rc; k++) {
+        const struct pw_cy_detail *y = &years[k];
+        for (size_t i = 0; i < y->n && !rc; i++) {
+            w_str(&w, scenario);
+            w_i32(&w, y->year);
+            w_str(&w, y->id[i]);
+            w_bool(&w, y->hce[i]);
+            w_str(&w, hce_basis[y->hce_basis[i] & 3u]);
+            w_f64(&w, money(y->prior_comp[i]));
+            w_bool(&w, y->key_basis[i] != 0);
+            basis_text(y->key_basis[i], key, sizeof key);
+            w_str(&w, key);
+            w_f64(&w, money(y->test_comp[i]));
+            w_enum(&w, y->adp_status[i]);
+            w_f64(&w, money(y->deferrals[i]));
+            w_f64(&w, money(y->catch_up[i]));
+            w_f64(&w, rate6(y->adp_ratio[i]));
+            w_f64(&w, money(y->adp_refund[i]));
+            w_f64(&w, money(y->adp_qnec[i]));
+            w_enum(&w, y->acp_status[i]);
+            w_f64(&w, money(y->match[i]));
+            w_f64(&w, rate6(y->acp_ratio[i]));
+            w_f64(&w, money(y->acp_refund[i]));
+            w_f64(&w, money(y->acp_qnec[i]));
+            w_bool(&w, (y->benefits[i] & PW_CY_BEN_401K) != 0);
+            w_bool(&w, (y->benefits[i] & PW_CY_BEN_401M) != 0);
+            w_bool(&w, (y->benefits[i] & PW_CY_BEN_NE) != 0);
+            if (y->coverage_excluded[i] == PW_CY_COUNTED) w_null(&w);
+            else w_enum(&w, (uint8_t)(y->coverage_excluded[i] - 1));   /* ENUM order = PW_CY_UNDER_21 ... */
+            w_f64(&w, rate6(y->core_rate[i]));
+            w_f64(&w, rate6(y->rate_group_ratio[i]));
+            w_f64(&w, money(y->th_minimum[i]));
+            w_f64(&w, money(y->plan_balance[i]));
+            rc = end_row(&w, err);
+        }
     }
     return writer_close(&w, rc, err);
 }

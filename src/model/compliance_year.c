@@ -28,8 +28,12 @@ int pw_cy_year_init(struct pw_cy_year *y, size_t capacity)
 static void free_ids(struct pw_cy_year *y)
 {
     if (y->id)
-        for (size_t i = 0; i < y->n; i++) free(y->id[i]), y->id[i] = NULL;
+        for (size_t i = 0; i < y->n; i++) {
+            if (!y->borrowed_ids) free((char *)y->id[i]);
+            y->id[i] = NULL;
+        }
     y->n = 0;
+    y->borrowed_ids = false;
 }
 
 void pw_cy_year_release(struct pw_cy_year *y)
@@ -63,6 +67,36 @@ int pw_cy_year_reset(struct pw_cy_year *y, int year, size_t capacity)
     for (size_t i = y->cap; i < cap; i++) y->id[i] = NULL;
     y->cap = cap;
     return 0;
+}
+
+int pw_cy_detail_copy(struct pw_cy_detail *d, const struct pw_cy_year *y)
+{
+    if (y->n > d->cap || !d->id) {
+        size_t cap = y->n ? y->n : 1;
+#define PW_CY_GROW(type, name)                                                                                         \
+    {                                                                                                                  \
+        type *p = realloc(d->name, cap * sizeof *p);                                                                   \
+        if (!p) return PW_ENOMEM;                                                                                      \
+        d->name = p;                                                                                                   \
+    }
+        PW_CY_DETAIL(PW_CY_GROW)
+#undef PW_CY_GROW
+        d->cap = cap;
+    }
+    d->year = y->year;
+    d->n = y->n;
+#define PW_CY_COPY(type, name) if (y->n) memcpy(d->name, y->name, y->n * sizeof *d->name);
+    PW_CY_DETAIL(PW_CY_COPY)
+#undef PW_CY_COPY
+    return 0;
+}
+
+void pw_cy_detail_release(struct pw_cy_detail *d)
+{
+#define PW_CY_FREE(type, name) free(d->name);
+    PW_CY_DETAIL(PW_CY_FREE)
+#undef PW_CY_FREE
+    memset(d, 0, sizeof *d);
 }
 
 /* ---- shared helpers ---- */

@@ -51,7 +51,7 @@ enum { PW_CY_COUNTED = 0, PW_CY_UNDER_21, PW_CY_UNDER_1_YEAR, PW_CY_SHORT_LEAVER
 
 /* Every column: type, name. Inputs first (filled by the reader), then outputs. */
 #define PW_CY_INPUTS(X)                                                                                   \
-    X(char *, id)              /* employee_id; rows in ascending byte order */                           \
+    X(const char *, id)        /* employee_id; rows in ascending byte order */                           \
     X(pw_date, hire_date)                                                                                \
     X(uint8_t, active)         /* employed on Dec 31 */                                                  \
     X(uint8_t, terminated)     /* left during the year */                                                \
@@ -104,6 +104,7 @@ enum { PW_CY_COUNTED = 0, PW_CY_UNDER_21, PW_CY_UNDER_1_YEAR, PW_CY_SHORT_LEAVER
 struct pw_cy_year {
     int year;
     size_t n, cap;
+    bool borrowed_ids;       /* id[] points into a pool that outlives y (not freed); false: malloc'd */
 #define PW_CY_FIELD(type, name) type *name;
     PW_CY_INPUTS(PW_CY_FIELD)
     PW_CY_OUTPUTS(PW_CY_FIELD)
@@ -114,10 +115,35 @@ struct pw_cy_year {
     double key_balance, total_balance;   /* balances on Dec 31, for the next determination */
 };
 
+/* The columns of a year that fct_compliance_detail shows, kept after its tests (and
+ * the next year's, which may allocate prior-year QNECs to it) are done. */
+#define PW_CY_DETAIL(X)                                                                                   \
+    X(const char *, id)  X(uint8_t, hce) X(uint8_t, hce_basis) X(double, prior_comp) X(uint8_t, key_basis) \
+    X(double, test_comp) X(uint8_t, adp_status) X(double, deferrals) X(double, catch_up)                 \
+    X(double, adp_ratio) X(double, adp_refund) X(double, adp_qnec) X(uint8_t, acp_status) X(double, match)\
+    X(double, acp_ratio) X(double, acp_refund) X(double, acp_qnec) X(uint8_t, benefits)                  \
+    X(uint8_t, coverage_excluded) X(double, core_rate) X(double, rate_group_ratio) X(double, th_minimum) \
+    X(double, plan_balance)
+
+/* One year's detail rows (the ids are borrowed from the year they were copied from:
+ * y's ids must outlive d unless y->borrowed_ids, when they outlive y too). */
+struct pw_cy_detail {
+    int year;
+    size_t n, cap;
+#define PW_CY_FIELD(type, name) type *name;
+    PW_CY_DETAIL(PW_CY_FIELD)
+#undef PW_CY_FIELD
+};
+
 int pw_cy_year_init(struct pw_cy_year *y, size_t capacity);
 void pw_cy_year_release(struct pw_cy_year *y);
-/* Empties the year (frees the ids) and grows it to hold capacity rows. */
+/* Empties the year (frees the ids unless borrowed) and grows it to hold capacity rows. */
 int pw_cy_year_reset(struct pw_cy_year *y, int year, size_t capacity);
+
+/* Copies the detail columns of y into d (grown as needed; d zeroed before first use).
+ * Returns 0 or PW_ENOMEM. */
+int pw_cy_detail_copy(struct pw_cy_detail *d, const struct pw_cy_year *y);
+void pw_cy_detail_release(struct pw_cy_detail *d);
 
 /* One row of fct_compliance_tests (without scenario and year). NAN doubles and -1
  * counts are NULL; "" strings are NULL. Money in dollars, shares as fractions. */

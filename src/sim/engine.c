@@ -136,6 +136,7 @@ static int run_year(struct pw_sim *sim, int year, const struct pw_sink *sink, st
         TIMED(sim, PW_STAGE_WRITE, sim->events_in_year + sim->year.n_pop, rc = sink->write_year(sink->ctx, sim, err));
         if (rc) return rc;
     }
+    if (sink && sink->read_year && (rc = sink->read_year(sink->ctx, sim, err))) return rc;
     TIMED(sim, PW_STAGE_YEAR_CLOSE, sim->year.n_pop, rc = pw_step_year_close(sim, err));
     if (rc == 0 && sink && sink->after_year) rc = sink->after_year(sink->ctx, sim, err);
     return rc;

@@ -29,11 +29,14 @@ struct pw_sim;
  * write_year sees year Y before its close (struct pw_year, plan, money and
  * events of Y); after_year (optional, NULL = none) sees the sim after the close
  * of Y, when sim->wf is R_{Y+1} and pw_sim_carried() describes what a checkpoint
- * must hold. */
+ * must hold. read_year (optional) sees Y like write_year, after it, and is not
+ * timed by the engine (its caller records its own stage, e.g. `planwise run`'s
+ * compliance tests). */
 struct pw_sink {
     void *ctx;
     int (*write_year)(void *ctx, const struct pw_sim *sim, struct pw_err *err);
     int (*after_year)(void *ctx, const struct pw_sim *sim, struct pw_err *err);
+    int (*read_year)(void *ctx, const struct pw_sim *sim, struct pw_err *err);
 };
 
 /* Stages of the year loop that the engine records in sim->perf (core/perf.h),

@@ -21,7 +21,9 @@
 #     balances from the snapshot;
 #   - the cost table from the test rows; the 402(g)/415(c) counts from the flags;
 #   - `planwise compliance --rebuild` (configuration read back from run_metadata)
-#     writes exactly the rows `planwise run` wrote; --threads 1 and 2 agree.
+#     writes the very rows `planwise run` wrote: the run computes the tests from its
+#     years in memory, the rebuild from the stored tables with SQL (EXCEPT ALL both
+#     ways over every column, and an md5 of each table); --threads 1 and 2 agree.
 # Then the statistical case: on three such censuses, auto-enrollment at 6% with a
 # 100%-on-6% match passes ADP in 2026 and 2027 while the same design without
 # auto-enrollment fails, and beats it by at least 0.3 points every year.
@@ -228,8 +230,18 @@ WHERE t.test LIKE 'coverage%' AND t.result <> 'not_applicable'
   AND (t.hce_count + t.nhce_count + t.excluded_count <> s.n OR t.result NOT IN ('pass', 'fail')
        OR (t.test = 'coverage_401k' AND round(t.hce_pct * t.hce_count + t.nhce_pct * t.nhce_count) <> b.k))"
 
+    compare_rebuild "$run" "$db"
+}
+
+# compare_rebuild RUN DB: copies what planwise run wrote, rebuilds with planwise
+# compliance, and compares.
+compare_rebuild() {
+    local run=$1 db=$2
     local before after
     before=$(tables_md5 "$db")
+    "$SQL_EXEC" "$db" "CREATE OR REPLACE TABLE run_tests AS FROM fct_compliance_tests" \
+        "CREATE OR REPLACE TABLE run_detail AS FROM fct_compliance_detail" \
+        "CREATE OR REPLACE TABLE run_cost AS FROM fct_compliance_cost" >/dev/null
     "$BIN" compliance --db "$db" --rebuild >"$TMP/$run.rebuild.out" 2>&1
     after=$(tables_md5 "$db")
     if [ "$before" = "$after" ]; then
@@ -238,6 +250,17 @@ WHERE t.test LIKE 'coverage%' AND t.result <> 'not_applicable'
         not_ok "$run" "planwise compliance --rebuild changed the compliance tables"
         head -5 "$TMP/$run.rebuild.out" | sed 's/^/       | /'
     fi
+    # planwise run computes the tests from its years in memory; the rebuild reads the
+    # stored outputs back with SQL: every row and column must agree, both ways.
+    expect_none "$run" "$db" "the tests of planwise run (from memory) = planwise compliance (from the tables), row by row" "
+SELECT 'tests only in run' AS side, simulation_year, test AS what FROM (FROM run_tests EXCEPT ALL FROM fct_compliance_tests)
+UNION ALL SELECT 'tests only in rebuild', simulation_year, test FROM (FROM fct_compliance_tests EXCEPT ALL FROM run_tests)
+UNION ALL SELECT 'detail only in run', simulation_year, employee_id FROM (FROM run_detail EXCEPT ALL FROM fct_compliance_detail)
+UNION ALL SELECT 'detail only in rebuild', simulation_year, employee_id FROM (FROM fct_compliance_detail EXCEPT ALL FROM run_detail)
+UNION ALL SELECT 'cost only in run', simulation_year, NULL FROM (FROM run_cost EXCEPT ALL FROM fct_compliance_cost)
+UNION ALL SELECT 'cost only in rebuild', simulation_year, NULL FROM (FROM fct_compliance_cost EXCEPT ALL FROM run_cost)
+UNION ALL SELECT 'row counts', NULL, NULL WHERE (SELECT count(*) FROM run_detail) <> (SELECT count(*) FROM fct_compliance_detail)
+   OR (SELECT count(*) FROM run_detail) = 0"
 }
 
 # simulate RUN CENSUS [run options...]: one run without the SQL models (their checks
@@ -307,12 +330,28 @@ SELECT simulation_year FROM fct_compliance_tests WHERE (test = 'acp' AND method 
    OR (test = 'top_heavy' AND correction = 'top_heavy_minimum')"
 
 # Thread count changes nothing.
-"$BIN" run -q --no-models --census "$TMP/c.csv" --db "$TMP/t1.duckdb" --years 2025-2027 --threads 1 >/dev/null 2>&1
-"$BIN" run -q --no-models --census "$TMP/c.csv" --db "$TMP/t2.duckdb" --years 2025-2027 --threads 2 >/dev/null 2>&1
-if [ "$(tables_md5 "$TMP/t1.duckdb")" = "$(tables_md5 "$TMP/t2.duckdb")" ] && [ -n "$(tables_md5 "$TMP/t1.duckdb")" ]; then
+simulate t1 "$TMP/c.csv" --years 2025-2027 --threads 1
+simulate t2 "$TMP/c.csv" --years 2025-2027 --threads 2
+run_md5() {   # run_md5 DB: the copies check_run made of what planwise run wrote
+    local t
+    for t in run_tests run_detail run_cost; do
+        query "$1" "SELECT md5(string_agg(x::VARCHAR, '|' ORDER BY x::VARCHAR)) FROM $t x" | tail -n 1
+    done
+}
+if [ "$(run_md5 "$TMP/t1.duckdb")" = "$(run_md5 "$TMP/t2.duckdb")" ] && [ -n "$(run_md5 "$TMP/t1.duckdb")" ] &&
+   [ "$(tables_md5 "$TMP/t1.duckdb")" = "$(tables_md5 "$TMP/t2.duckdb")" ]; then
     ok threads "--threads 1 and 2 write identical compliance tables"
 else
     not_ok threads "--threads 1 and 2 write different compliance tables"
+fi
+
+# A branch from a checkpoint has no earlier years in memory: its run reads them back
+# (the SQL path), and the rebuild must agree as well.
+if [ -e "$TMP/default.duckdb.checkpoints/default/year-2026.pwck" ]; then
+    simulate branch "$TMP/c.csv" --scenario branch --years 2025-2029 \
+        --from-checkpoint "$TMP/default.duckdb.checkpoints/default/year-2026.pwck"
+else
+    not_ok branch "no checkpoint of year 2026 in $TMP/default.duckdb.checkpoints"
 fi
 
 # ---- the statistical case ----
@@ -341,6 +380,12 @@ n AS (SELECT simulation_year, result, margin_pct FROM fct_compliance_tests WHERE
 SELECT a.simulation_year, a.result, a.margin_pct, n.result, n.margin_pct FROM a JOIN n USING (simulation_year)
 WHERE (a.simulation_year >= 2026 AND (a.result <> 'pass' OR n.result <> 'fail')) OR a.margin_pct < n.margin_pct + 0.003
 UNION ALL SELECT NULL, 'years', NULL, NULL, NULL WHERE (SELECT count(*) FROM a JOIN n USING (simulation_year)) <> 3"
+    # failed ADP tests with their refunds: what the run computed in memory = the rebuild
+    if [ "$seed" = 1 ]; then
+        compare_rebuild "stat_seed$seed" "$TMP/stat$seed.duckdb"
+        expect_none "stat_seed$seed" "$TMP/stat$seed.duckdb" "the compared rows hold failed tests with their modelled corrections" "
+SELECT 1 WHERE NOT EXISTS (FROM run_tests WHERE result = 'fail' AND correction NOT IN ('none', '') AND correction_amount > 0)"
+    fi
     query "$TMP/stat$seed.duckdb" "SELECT scenario_id, list(result || ' ' || printf('%+.2f', 100 * margin_pct) ORDER BY simulation_year) AS adp_2025_2027
         FROM fct_compliance_tests WHERE test = 'adp' GROUP BY ALL ORDER BY 1" | tail -n +2 | sed "s/^/     seed $seed: /"
 done

@@ -327,7 +327,7 @@ static void make_state(void)
     struct recorder rec;
     recorder_init(&rec, &w.cfg, CUT, "state.pwck");
     rec.stop_after_checkpoint = true;
-    struct pw_sink sink = {&rec, rec_write_year, rec_after_year};
+    struct pw_sink sink = {&rec, rec_write_year, rec_after_year, NULL};
     struct pw_err err = {0};
     assert_int_equal(pw_sim_run(&w.sim, &sink, &err), PW_EINTERNAL);
     assert_string_equal(err.msg, "stopped after 2026");
@@ -359,7 +359,7 @@ static void test_round_trip(void **state)
     world_init(&w, N_EMPLOYEES, 1);
     struct recorder rec;
     recorder_init(&rec, &w.cfg, CUT, "round.pwck");
-    struct pw_sink sink = {&rec, rec_write_year, rec_after_year};
+    struct pw_sink sink = {&rec, rec_write_year, rec_after_year, NULL};
     struct pw_err err = {0};
     /* Stop right after the checkpoint so w.sim.wf is the checkpointed state. */
     rec.stop_after_checkpoint = true;
@@ -577,7 +577,7 @@ static void test_resume_identical(void **state)
     world_init(&a, N_EMPLOYEES, 2);
     struct recorder ra;
     recorder_init(&ra, &a.cfg, 0, "unused.pwck");
-    struct pw_sink sink_a = {&ra, rec_write_year, rec_after_year};
+    struct pw_sink sink_a = {&ra, rec_write_year, rec_after_year, NULL};
     assert_int_equal(pw_sim_run(&a.sim, &sink_a, &err), 0);
     assert_int_equal(ra.years, LAST - FIRST + 1);
     uint64_t final_a = hash_workforce(&a.sim.wf);
@@ -588,7 +588,7 @@ static void test_resume_identical(void **state)
     struct recorder rb;
     recorder_init(&rb, &b.cfg, CUT, "resume.pwck");
     rb.stop_after_checkpoint = true;
-    struct pw_sink sink_b = {&rb, rec_write_year, rec_after_year};
+    struct pw_sink sink_b = {&rb, rec_write_year, rec_after_year, NULL};
     assert_int_equal(pw_sim_run(&b.sim, &sink_b, &err), PW_EINTERNAL);
     assert_int_equal(rb.years, CUT - FIRST + 1);
     for (int y = FIRST; y <= CUT; y++) assert_int_equal(rb.year_hash[y - FIRST], ra.year_hash[y - FIRST]);
@@ -613,7 +613,7 @@ static void test_resume_identical(void **state)
     assert_int_equal(wf.count, 0);   /* taken over */
     struct recorder rc_;
     recorder_init(&rc_, &cfg, 0, "unused.pwck");
-    struct pw_sink sink_c = {&rc_, rec_write_year, rec_after_year};
+    struct pw_sink sink_c = {&rc_, rec_write_year, rec_after_year, NULL};
     assert_int_equal(pw_sim_run(&sim, &sink_c, &err), 0);
     assert_int_equal(rc_.years, LAST - CUT);
     for (int y = CUT + 1; y <= LAST; y++) {

@@ -112,7 +112,7 @@ static void run_world(int threads, year_fn fn)
     pw_test_world_start(&W, threads);
     on_year = fn;
     years_written = 0;
-    struct pw_sink sink = {NULL, sink_write, NULL};
+    struct pw_sink sink = {NULL, sink_write, NULL, NULL};
     int rc = pw_sim_run(&W.sim, &sink, &err);
     if (rc) print_error("run: %s\n", err.msg);
     assert_int_equal(rc, 0);
@@ -492,7 +492,7 @@ static void test_violation_stops_the_run(void **state)
     on_year = NULL;
     years_written = 0;
     W.sim.on_stage = break_2026;
-    struct pw_sink sink = {NULL, sink_write, NULL};
+    struct pw_sink sink = {NULL, sink_write, NULL, NULL};
     assert_int_equal(pw_sim_run(&W.sim, &sink, &err), PW_EINTERNAL);
     assert_int_equal(years_written, 1);   /* 2025 only */
     assert_int_equal(W.sim.year.year, 2026);
@@ -519,7 +519,7 @@ static void run_design(const char *const *paths, int n)
     pw_test_world_start(&W, 2);
     on_year = NULL;
     years_written = 0;
-    struct pw_sink sink = {NULL, sink_write, NULL};
+    struct pw_sink sink = {NULL, sink_write, NULL, NULL};
     rc = pw_sim_run(&W.sim, &sink, &err);
     if (rc) print_error("%s: %s\n", paths[n - 1], err.msg);
     assert_int_equal(rc, 0);

@@ -86,7 +86,7 @@ static void world_run(year_check_fn check)
     struct pw_err err = {0};
     pw_test_world_start(&W, 1);
     year_check = check;
-    struct pw_sink sink = {NULL, sink_write, NULL};
+    struct pw_sink sink = {NULL, sink_write, NULL, NULL};
     int rc = pw_sim_run(&W.sim, &sink, &err);
     if (rc != 0) print_error("run: %s\n", err.msg);
     assert_int_equal(rc, 0);
