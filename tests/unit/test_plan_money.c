@@ -930,6 +930,7 @@ static void test_step_driver(void **state)
     wf->prior_prorated_comp[2] = NAN;
 
     sim.cfg = &cfg;
+    sim.match_formula = pw_plan_active_formula(&cfg.plan);   /* as pw_sim_init sets it */
     sim.tables = &tables;
     sim.pool = pw_pool_new(1);
     pw_step_plan_money(&sim);
