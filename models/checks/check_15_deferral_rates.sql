@@ -11,8 +11,11 @@
 --   after a same-day match response);
 --   proactive_voluntary / voluntary_enrollment rates in [min_deferral_rate,
 --   max_deferral_rate] (the clamp after the match magnet, 4.11); auto-enrollment at
---   default_deferral_rate; year-over-year rates are deferral_rates[age group] (table
---   default 0.03 / 0.04 / 0.05 / 0.06; only checked when the YAML leaves them unset);
+--   default_deferral_rate; year-over-year rates are the conversion's
+--   deferral_rates[age group] of the run's configuration (table default 0.03 / 0.04 /
+--   0.05 / 0.06; the group of age_Y under simulation.age_convention, pw_age_y; not
+--   checked when the rates or groups come from a replaced table, or with conservative:
+--   false, where converters choose like voluntary enrollees);
 --   after an opt-out the snapshot rate is 0 and no escalation or match response follows;
 --   the snapshot rate = the rate of the latest rate-setting event (enrollment,
 --   enrollment_change, deferral_escalation, deferral_match_response) up to Y, else the
@@ -98,9 +101,12 @@ SELECT e.scenario_id, e.simulation_year, e.employee_id, e.effective_date, e.cate
         WHEN e.category IN ('proactive_voluntary', 'voluntary_enrollment') AND (e.rate < c.min_rate - 1e-9 OR e.rate > c.max_rate + 1e-9)
             THEN 'chosen rate outside [min_deferral_rate, max_deferral_rate]'
         WHEN e.category = 'auto_enrollment' AND abs(e.rate - c.ae_default_rate) > 1e-9 THEN 'auto-enrollment rate <> default_deferral_rate'
-        WHEN e.category = 'year_over_year_voluntary' AND NOT c.yoy_rates_set
-             AND abs(e.rate - CASE pw_age_group(e.employee_age) WHEN 'young' THEN 0.03 WHEN 'mid_career' THEN 0.04
-                                  WHEN 'mature' THEN 0.05 ELSE 0.06 END) > 1e-9
+        WHEN e.category = 'year_over_year_voluntary' AND c.yoy_rates IS NOT NULL
+             AND abs(e.rate - round(least(c.deferral_cap,
+                     CASE pw_age_group(pw_age_y(c.age_convention, c.census_date, c.start_year, s.employee_birth_date,
+                                                e.simulation_year))
+                         WHEN 'young' THEN c.yoy_rates.young WHEN 'mid_career' THEN c.yoy_rates.mid_career
+                         WHEN 'mature' THEN c.yoy_rates.mature ELSE c.yoy_rates.senior END), 6)) > 1e-9
             THEN 'year-over-year rate <> deferral_rates[age group]'
         WHEN e.event_type IN ('deferral_escalation', 'deferral_match_response') AND o.d IS NOT NULL AND e.effective_date >= o.d
             THEN e.event_type || ' on or after the opt-out'
