@@ -4,7 +4,8 @@
 --   participation_status = participating iff current rate > 0;
 --   escalation: dated Y-<effective_day>, prev > 0, new > prev, new <= maximum_rate,
 --   new = round6(min(maximum_rate, prev + increment)), only when enrolled before the
---   date, Y - year(enrollment) >= first_escalation_delay_years, hire_date >= the
+--   date, Y - year(enrollment) >= first_escalation_delay_years (a pre-enrolled census row
+--   is enrolled from the census date, or its hire date inside the first year), hire_date >= the
 --   escalation cutoff (if set), not auto_escalation_opt_out, not after an opt-out;
 --   and every employee meeting all those conditions on the date with
 --   0 < r < maximum_rate - 1e-9 is escalated (r = the rate in force the day before,
@@ -71,7 +72,7 @@ latest AS (
 esc_q AS (
     SELECT s.scenario_id, s.simulation_year, s.employee_id, s.b, s.employee_hire_date, s.auto_escalation_opt_out,
            strptime(s.simulation_year || '-' || c.esc_day, '%Y-%m-%d')::DATE AS q,
-           CASE WHEN s.pre_enrolled THEN c.census_date ELSE n.d END AS enroll_date, o.d AS opt_date,
+           CASE WHEN s.pre_enrolled THEN greatest(c.census_date, s.employee_hire_date) ELSE n.d END AS enroll_date, o.d AS opt_date,
            c.esc_enabled, c.esc_max, c.esc_delay, c.esc_cutoff, cr.r AS census_r
     FROM snap s
     JOIN cfg c USING (scenario_id)
@@ -122,7 +123,8 @@ SELECT e.scenario_id, e.simulation_year, e.employee_id, e.effective_date, e.cate
         WHEN e.event_type = 'deferral_escalation' AND c.esc_cutoff IS NOT NULL AND s.employee_hire_date < c.esc_cutoff
             THEN 'escalation of an employee hired before the escalation cutoff'
         WHEN e.event_type = 'deferral_escalation'
-             AND NOT ((s.pre_enrolled AND e.simulation_year - year(c.census_date) >= c.esc_delay)
+             AND NOT ((s.pre_enrolled AND greatest(c.census_date, s.employee_hire_date) < e.effective_date
+                       AND e.simulation_year - year(greatest(c.census_date, s.employee_hire_date)) >= c.esc_delay)
                       OR (n.d < e.effective_date AND e.simulation_year - year(n.d) >= c.esc_delay))
             THEN 'escalation before enrollment + first_escalation_delay_years'
         WHEN e.event_type = 'deferral_match_response' AND NOT c.mr_enabled THEN 'match response while disabled'

@@ -444,6 +444,24 @@ for f in "$REFCFG"/conventions_*.yaml "$CONFIGS/reference_simulation_config.yaml
     name=$(basename "$f" .yaml)
     simulate "ref_${name#conventions_}" "$TMP/c3k_1.csv" --years 2025-2028 --seed 1 --config "$f"
 done
+# census rows hired inside the first year (two pre-enrolled) and scheduled hours 0 and
+# 80. (Seed 1: none of those hires is drawn as a leaver; the termination draw of a roster
+# row does not know a hire date inside the year yet, and invariant 7 stops such a run.)
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
+    { if (NR == 1200) { $4 = "2025-04-10"; $8 = "0.0500" }
+      if (NR == 2400) { $4 = "2025-03-01"; $8 = "" }
+      if (NR == 1800) { $4 = "2025-01-01"; $8 = "0.0300" }
+      if (NR % 97 == 0) $9 = "0"
+      if (NR % 89 == 0) $9 = "80"
+      print }' "$TMP/c3k_1.csv" >"$TMP/c3k_edges.csv"
+simulate ref_census_edges "$TMP/c3k_edges.csv" --years 2025-2028 --seed 1 --config "$REFCFG/conventions_tenure_based.yaml"
+expect_none ref_census_edges "$TMP/ref_census_edges.duckdb" "expect: first-year census hires in the roster, 0 hours" "
+SELECT 'first-year census hires not continuous_active in 2025' WHERE (SELECT count(*) FROM fct_workforce_snapshot
+    WHERE simulation_year = 2025 AND employee_hire_date >= DATE '2025-01-01' AND employee_id LIKE 'EMP%'
+      AND detailed_status_code = 'continuous_active') <> 3
+UNION ALL SELECT 'no census_enrollment on a first-year hire date' WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events
+    WHERE event_category = 'census_enrollment' AND effective_date = DATE '2025-04-10')
+UNION ALL SELECT 'no 0-hour employee' WHERE NOT EXISTS (SELECT 1 FROM fct_workforce_snapshot WHERE scheduled_hours_per_week = 0)"
 expect_none ref_tenure_based "$TMP/ref_tenure_based.duckdb" "expect: census_enrollment events, tenure_based match, Jan 15 voluntary enrollments" "
 SELECT 'no census_enrollment' WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events WHERE event_category = 'census_enrollment')
 UNION ALL SELECT 'no tenure_based match' WHERE NOT EXISTS (SELECT 1 FROM fct_employer_match_events WHERE formula_name = 'tenure_based')
