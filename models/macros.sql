@@ -5,20 +5,31 @@
 -- run: planwise query --db X "SELECT * FROM check_13_eligibility".
 --
 -- pw_config(): one row per scenario with the effective plan parameters of its latest
--- run. They are read from run_metadata.config_text (the run's YAML as written) with
--- small regular expressions; an absent key, or `null`, gives the MODEL 2.2 default.
--- The reader understands block-style YAML with two-space indentation and one
--- `key: value` per line (the layout of config/simulation_config.yaml); other
--- layouts may make the plan checks report rows.
+-- run. They are read from pw.run_params.effective_config, the run's effective
+-- configuration as `planwise config show` prints it (every key, defaults filled in,
+-- overlays merged, block-style YAML with two-space indentation, one `key: value` per
+-- line, lists of mappings as `- key: value` items), with small regular expressions.
+-- Without that row (not written by planwise) the run's YAML as written
+-- (run_metadata.config_text) is read the same way; an absent key, or `null`, then
+-- gives the MODEL 2.2 default.
 -- pw_irs(): the built-in irs_limits.csv (years outside 2024-2035 use the nearest year).
 -- pw_vesting(): the built-in vesting_schedules.csv.
--- pw_formula_tiers(): the tiers of the match formulas the test runs use, one row per
---   tier (simple = one tier [0, max) at match_rate), with YOS bands for tenure_graded.
+-- pw_match_tiers(): the tiers of the formula each scenario's match pays by (the
+--   formula named by active_formula, or the list employer_match_status selects), one
+--   row per tier and schedule row; pw_match_bands(): per schedule row, the largest
+--   match as a share of pay.
+-- pw_core_rows(): the rows of the core schedule each scenario's status selects.
+-- pw_age_y(): the age that drives bands, hazards, groups and tiers under the run's
+--   simulation.age_convention (the stored current_age is always the age on Dec 31).
 
--- newline-terminated YAML text of a scenario's latest run ('' without --config)
-CREATE OR REPLACE MACRO pw_cfg_text(scen) AS (
-    SELECT coalesce(arg_max(coalesce(config_text, ''), started_at), '') || chr(10)
-    FROM run_metadata WHERE scenario_id = scen);
+-- one row per scenario: its latest run's years and configuration text (newline-terminated)
+CREATE OR REPLACE MACRO pw_config_src() AS TABLE
+SELECT m.scenario_id, arg_max(m.start_year, m.started_at) AS start_year, arg_max(m.end_year, m.started_at) AS end_year,
+       coalesce(arg_max(coalesce(p.effective_config, m.config_text, ''), m.started_at), '') || chr(10) AS t
+FROM run_metadata m LEFT JOIN pw.run_params p ON p.run_key = m.run_key
+GROUP BY m.scenario_id;
+-- newline-terminated configuration text of a scenario's latest run
+CREATE OR REPLACE MACRO pw_cfg_text(scen) AS (SELECT t FROM pw_config_src() WHERE scenario_id = scen);
 -- lines of top-level section `name:` (up to the next line starting in column 0)
 CREATE OR REPLACE MACRO pw_section(t, name) AS
     regexp_extract(t, '(?m)^' || name || ':[^\n]*\n((?:[ \t]+[^\n]*\n|[ \t]*\n)*)', 1);
@@ -36,6 +47,17 @@ CREATE OR REPLACE MACRO pw_num(sec, k, dflt) AS coalesce(TRY_CAST(pw_key(sec, k)
 CREATE OR REPLACE MACRO pw_bool(sec, k, dflt) AS coalesce(TRY_CAST(pw_key(sec, k) AS BOOLEAN), dflt);
 CREATE OR REPLACE MACRO pw_date(sec, k) AS TRY_CAST(pw_key(sec, k) AS DATE);
 -- `key: null` written explicitly (as opposed to absent)
+-- the lines under `key:` at `ind` spaces (a nested mapping or a block list), '' if none
+CREATE OR REPLACE MACRO pw_block(txt, ind, k) AS
+    coalesce(regexp_extract(coalesce(txt, ''), '(?m)^' || repeat(' ', ind) || k || ':[ \t]*\n((?:'
+                                                 || repeat(' ', ind + 2) || '[^\n]*\n)*)', 1), '');
+-- the items of a block list whose `- ` starts at `ind` spaces, each with its own lines
+CREATE OR REPLACE MACRO pw_items(txt, ind) AS
+    regexp_extract_all(coalesce(txt, ''), '(?m)^' || repeat(' ', ind) || '- [^\n]*\n(?:'
+                                          || repeat(' ', ind + 2) || '[^\n]*\n)*');
+-- the number of the first `key:` of a list item (NULL when absent or null)
+CREATE OR REPLACE MACRO pw_inum(item, k) AS
+    TRY_CAST(regexp_extract(item, '(?m)^[ ]*(?:- )?' || k || ':[ \t]*([-0-9.eE+]+)', 1) AS DOUBLE);
 CREATE OR REPLACE MACRO pw_is_null(sec, k) AS regexp_matches(sec, '(?m)^[ \t]+' || k || ':[ \t]*null');
 -- birthday(b, A) of MODEL 1.3: Feb 29 -> Mar 1 in non-leap years
 CREATE OR REPLACE MACRO pw_birthday(b, a) AS
@@ -55,11 +77,7 @@ CREATE OR REPLACE MACRO pw_max_rate(sec) AS
     list_max(list_transform(regexp_extract_all(sec, '[ \t{,]rate:[ \t]*([0-9.]+)', 1), x -> TRY_CAST(x AS DOUBLE)));
 
 CREATE OR REPLACE MACRO pw_config() AS TABLE
-WITH raw AS (
-    SELECT scenario_id, arg_max(start_year, started_at) AS start_year, arg_max(end_year, started_at) AS end_year,
-           coalesce(arg_max(coalesce(config_text, ''), started_at), '') || chr(10) AS t
-    FROM run_metadata GROUP BY ALL
-),
+WITH raw AS (SELECT * FROM pw_config_src()),
 sec AS (
     SELECT *,
            pw_section(t, 'plan_eligibility') AS s_pe, pw_section(t, 'eligibility') AS s_el,
@@ -77,11 +95,25 @@ sec AS (
            pw_section(t, 'employer_core_contribution') AS s_c,
            pw_sub(pw_section(t, 'employer_core_contribution'), 'eligibility') AS s_ce,
            pw_sub(pw_section(t, 'employer_core_contribution'), 'integration') AS s_ci,
-           pw_section(t, 'vesting') AS s_v
+           pw_section(t, 'vesting') AS s_v,
+           pw_section(t, 'simulation') AS s_sim, pw_section(t, 'new_hire') AS s_nh,
+           pw_sub(pw_section(t, 'new_hire_compensation'), 'percentile_strategy') AS s_nhp,
+           pw_section(t, 'assumptions') AS s_as,
+           -- the block of the formula named by active_formula (its lines under `    name:`)
+           pw_block(pw_block(pw_section(t, 'employer_match'), 2, 'formulas'), 4,
+                    coalesce(pw_top(pw_section(t, 'employer_match'), 'active_formula'), 'tiered_match')) AS s_f
     FROM raw
 )
 SELECT scenario_id, start_year, end_year,
        coalesce(pw_date(s_setup, 'plan_year_end_date'), make_date(start_year - 1, 12, 31)) AS census_date,
+       -- simulation.age_convention (exact / reference): pw_age_y()
+       coalesce(pw_key(s_sim, 'age_convention'), 'exact') AS age_convention,
+       -- 4.5: the hire ages of new_hire.age_distribution (NULL = the new_hire_age_distribution
+       -- table: the built-in ages unless a table replaces it), the pay noise
+       nullif(list_transform(pw_items(pw_block(s_nh, 2, 'age_distribution'), 4), x -> CAST(pw_inum(x, 'age') AS INTEGER)),
+              []) AS nh_ages,
+       pw_key(s_as, 'directory') IS NOT NULL OR pw_key(s_as, 'new_hire_age_distribution') IS NOT NULL AS nh_age_table_replaced,
+       CASE WHEN pw_bool(s_nhp, 'variance_enabled', true) THEN pw_num(s_nhp, 'variance_std_dev', 0.05) ELSE 0.0 END AS nh_sigma,
        -- 4.10
        CAST(pw_num(s_pe, 'minimum_age', 21) AS INTEGER) AS min_age,
        CAST(coalesce(TRY_CAST(pw_key(s_pe, 'waiting_period_days') AS DOUBLE),
@@ -104,6 +136,7 @@ SELECT scenario_id, start_year, end_year,
        CAST(pw_num(s_pro, 'min_days', 7) AS INTEGER) AS pro_min_days,
        CAST(pw_num(s_pro, 'max_days', 35) AS INTEGER) AS pro_max_days,
        pw_bool(s_vol, 'enabled', true) AS voluntary_enabled,
+       pw_bool(s_vol, 'every_year', false) AS voluntary_every_year,
        pw_bool(s_vol, 'match_optimization', true) AS match_optimization,
        pw_num(s_mag, 'snap_probability', 0.45) AS snap_probability,
        pw_num(s_mag, 'min_deferral_rate', 0.01) AS min_rate,
@@ -113,9 +146,20 @@ SELECT scenario_id, start_year, end_year,
        CAST(pw_num(s_yoy, 'enrollment_day', 15) AS INTEGER) AS yoy_day,
        -- year-over-year rates given in the YAML (else the table: 0.03 / 0.04 / 0.05 / 0.06)
        regexp_matches(s_yoy, '(?m)^[ \t]+deferral_rates:') AS yoy_rates_set,
+       -- the rate of converters by age group (conservative; NULL when the rates come from a
+       -- replaced table or converters choose like voluntary enrollees)
+       CASE WHEN pw_bool(pw_block(s_yoy, 4, 'deferral_rates'), 'conservative', true)
+                 AND pw_key(s_as, 'directory') IS NULL AND pw_key(s_as, 'enrollment_yoy_rates') IS NULL
+                 AND pw_key(s_as, 'enrollment_groups') IS NULL
+            THEN {'young': pw_num(pw_block(s_yoy, 4, 'deferral_rates'), 'young', 0.03),
+                  'mid_career': pw_num(pw_block(s_yoy, 4, 'deferral_rates'), 'mid_career', 0.04),
+                  'mature': pw_num(pw_block(s_yoy, 4, 'deferral_rates'), 'mature', 0.05),
+                  'senior': pw_num(pw_block(s_yoy, 4, 'deferral_rates'), 'senior', 0.06)} END AS yoy_rates,
        -- 4.12, 4.13
        pw_num(s_dr, 'plan_deferral_cap', 0.75) AS deferral_cap,
        pw_num(s_dr, 'roth_share', 0.15) AS roth_share,
+       -- census participants get a census_enrollment event in the first year
+       pw_bool(s_dr, 'generate_synthetic_events', false) AS synthetic_events,
        coalesce(TRY_CAST(pw_top(s_esc, 'enabled') AS BOOLEAN), true) AS esc_enabled,
        coalesce(pw_key(s_esc, 'effective_day'), '01-01') AS esc_day,
        pw_num(s_esc, 'increment_amount', 0.01) AS esc_increment,
@@ -134,6 +178,7 @@ SELECT scenario_id, start_year, end_year,
        -- 4.14
        coalesce(TRY_CAST(pw_top(s_m, 'enabled') AS BOOLEAN), true) AS match_enabled,
        coalesce(pw_top(s_m, 'active_formula'), 'tiered_match') AS active_formula,
+       coalesce(pw_top(s_m, 'employer_match_status'), 'deferral_based') AS match_status,
        pw_bool(s_m, 'apply_eligibility', true) AS match_apply_eligibility,
        pw_num(s_me, 'minimum_tenure_years', 0) AS match_min_tenure,
        pw_num(s_me, 'minimum_hours_annual', 1000) AS match_min_hours,
@@ -142,9 +187,8 @@ SELECT scenario_id, start_year, end_year,
        pw_bool(s_me, 'allow_terminated_new_hires', false) AS match_allow_terminated_new_hires,
        pw_bool(s_me, 'allow_experienced_terminations', false) AS match_allow_experienced_terminations,
        -- 4.15; core_max_rate = the largest rate the status can give: 0 for none, the
-       -- contribution rate for flat, else the largest rate of the status's schedule (the
-       -- default graded schedule's 0.03 when graded_by_service has no graded_schedule in
-       -- the YAML) or the contribution rate (used where no schedule row applies)
+       -- contribution rate for flat, else the largest of the contribution rate (paid where
+       -- no schedule row applies, and by an empty schedule) and the schedule's rates
        coalesce(TRY_CAST(pw_top(s_c, 'enabled') AS BOOLEAN), true) AS core_enabled,
        coalesce(pw_top(s_c, 'status'), 'flat') AS core_status,
        coalesce(TRY_CAST(pw_top(s_c, 'contribution_rate') AS DOUBLE), 0.01) AS core_rate,
@@ -155,9 +199,7 @@ SELECT scenario_id, start_year, end_year,
                          coalesce(pw_max_rate(pw_sub(s_c, CASE coalesce(pw_top(s_c, 'status'), 'flat')
                                                           WHEN 'graded_by_service' THEN 'graded_schedule'
                                                           WHEN 'age_banded' THEN 'age_schedule'
-                                                          ELSE 'points_schedule' END)),
-                                  CASE WHEN coalesce(pw_top(s_c, 'status'), 'flat') = 'graded_by_service'
-                                       THEN 0.03 ELSE 0.0 END)) END AS core_max_rate,
+                                                          ELSE 'points_schedule' END)), 0.0)) END AS core_max_rate,
        pw_bool(s_ci, 'enabled', false) AS integration_enabled,
        pw_num(s_ci, 'disparity_rate', 0.0) AS disparity_rate,
        pw_num(s_ce, 'minimum_tenure_years', 0) AS core_min_tenure,
@@ -166,11 +208,12 @@ SELECT scenario_id, start_year, end_year,
        pw_bool(s_ce, 'allow_new_hires', true) AS core_allow_new_hires,
        pw_bool(s_ce, 'allow_terminated_new_hires', false) AS core_allow_terminated_new_hires,
        pw_bool(s_ce, 'allow_experienced_terminations', false) AS core_allow_experienced_terminations,
-       -- 4.17 (a built-in formula's own vesting_schedule wins for the match)
+       -- 4.17 (the active formula's own vesting_schedule wins for the match; money of a
+       -- match mode vests by vesting.match_schedule)
        coalesce(TRY_CAST(pw_top(s_v, 'enabled') AS BOOLEAN), true) AS vesting_enabled,
        CASE WHEN NOT coalesce(TRY_CAST(pw_top(s_v, 'enabled') AS BOOLEAN), true) THEN 'immediate'
-            WHEN coalesce(pw_top(s_m, 'active_formula'), 'tiered_match') = 'safe_harbor_basic' THEN 'immediate'
-            WHEN coalesce(pw_top(s_m, 'active_formula'), 'tiered_match') = 'qaca' THEN 'cliff_2'
+            WHEN coalesce(pw_top(s_m, 'employer_match_status'), 'deferral_based') = 'deferral_based'
+                 AND pw_key(s_f, 'vesting_schedule') IS NOT NULL THEN pw_key(s_f, 'vesting_schedule')
             ELSE coalesce(pw_key(s_v, 'match_schedule'), 'graded_6') END AS match_schedule,
        CASE WHEN NOT coalesce(TRY_CAST(pw_top(s_v, 'enabled') AS BOOLEAN), true) THEN 'immediate'
             ELSE coalesce(pw_key(s_v, 'core_schedule'), 'graded_6') END AS core_schedule,
@@ -216,34 +259,124 @@ CREATE OR REPLACE MACRO pw_vested(sched, n) AS (
     SELECT arg_max(vested_pct, years_of_service) FROM pw_vesting()
     WHERE schedule = sched AND years_of_service <= greatest(n, 0));
 
--- Match formulas of MODEL 4.14 (built-in set) and the `loyalty_match` of
--- config/examples/tenure_graded_match.yaml. One row per tier; [min_years, max_years)
--- is the YOS band (tenure_graded only); cap = max_match_percentage of a tiered formula.
--- m_max of a band = least(sum of rate x width, cap); ceiling = the band's largest
--- employee_max with rate > 0.
-CREATE OR REPLACE MACRO pw_formula_tiers() AS TABLE
-SELECT * FROM (VALUES
-    ('simple_match', 'simple', 0, NULL, 0.00, 0.06, 0.50, NULL),
-    ('tiered_match', 'tiered', 0, NULL, 0.00, 0.03, 1.00, 0.04),
-    ('tiered_match', 'tiered', 0, NULL, 0.03, 0.05, 0.50, 0.04),
-    ('enhanced_tiered', 'tiered', 0, NULL, 0.00, 0.03, 1.00, 0.04),
-    ('enhanced_tiered', 'tiered', 0, NULL, 0.03, 0.05, 0.50, 0.04),
-    ('stretch_match', 'tiered', 0, NULL, 0.00, 0.12, 0.25, 0.03),
-    ('safe_harbor_basic', 'tiered', 0, NULL, 0.00, 0.03, 1.00, 0.04),
-    ('safe_harbor_basic', 'tiered', 0, NULL, 0.03, 0.05, 0.50, 0.04),
-    ('qaca', 'tiered', 0, NULL, 0.00, 0.01, 1.00, 0.035),
-    ('qaca', 'tiered', 0, NULL, 0.01, 0.06, 0.50, 0.035),
-    ('loyalty_match', 'tenure_graded', 0, 3, 0.00, 0.06, 0.50, NULL),
-    ('loyalty_match', 'tenure_graded', 3, 10, 0.00, 0.03, 1.00, NULL),
-    ('loyalty_match', 'tenure_graded', 3, 10, 0.03, 0.06, 0.50, NULL),
-    ('loyalty_match', 'tenure_graded', 10, NULL, 0.00, 0.06, 1.00, NULL))
-    AS t(formula_name, formula_type, min_years, max_years, employee_min, employee_max, match_rate, cap);
--- per formula and YOS band: m_max (largest match as a share of pay) and the ceiling C
-CREATE OR REPLACE MACRO pw_formula_bands() AS TABLE
-SELECT formula_name, any_value(formula_type) AS formula_type, min_years, max_years,
+-- The age of year y that drives bands, hazards, enrollment groups, promotions and
+-- core/match age tiers (simulation.age_convention): exact = the age on Dec 31 of y;
+-- reference = year of the census date + (y - S) - year of birth. Catch-up always uses
+-- the exact age (the stored current_age).
+CREATE OR REPLACE MACRO pw_age_y(convention, census_date, start_year, birth, y) AS
+    CASE WHEN convention = 'reference' THEN year(census_date) + (y - start_year) - year(birth)
+         ELSE y - year(birth) END;
+
+-- The formula each scenario's match pays by (MODEL 4.14, docs/decisions.md "Match modes
+-- are formulas"): employer_match_status deferral_based = the formula named by
+-- active_formula under employer_match.formulas; the other modes = the list of that name
+-- (employer_match_graded_schedule as fractions, tenure_match_tiers and
+-- points_match_tiers in percent, tenure_graded_bands), named after the mode. One row per
+-- tier: a schedule row of years (or points = age_Y + YOS when by_points) applies from
+-- min_x to the next row's min, max_x (NULL = open; the YAML's max is informative); a
+-- simple formula is one tier [0, max_match_percentage) at match_rate, a schedule row one
+-- tier [0, max_deferral) at its match_rate; cap = max_match_percentage of a tiered
+-- formula (a cap on the match as a share of pay), else NULL.
+CREATE OR REPLACE MACRO pw_match_tiers() AS TABLE
+WITH c AS (
+    SELECT scenario_id, pw_section(t, 'employer_match') AS sec FROM pw_config_src()
+),
+f AS (
+    SELECT scenario_id, sec, coalesce(pw_top(sec, 'employer_match_status'), 'deferral_based') AS status,
+           coalesce(pw_top(sec, 'active_formula'), 'tiered_match') AS active
+    FROM c
+),
+g AS (
+    SELECT scenario_id, status, sec,
+           CASE WHEN status = 'deferral_based' THEN active ELSE status END AS formula_name,
+           CASE WHEN status = 'deferral_based' THEN pw_block(pw_block(sec, 2, 'formulas'), 4, active) END AS fb
+    FROM f
+),
+h AS (
+    SELECT *,
+           CASE status WHEN 'deferral_based' THEN pw_key(fb, 'type') WHEN 'tenure_graded' THEN 'tenure_graded'
+                       WHEN 'points_based' THEN 'points_based' ELSE 'graded_by_service' END AS formula_type,
+           -- the schedule's rows, their indentation and the unit of their rates
+           CASE status WHEN 'deferral_based' THEN coalesce(nullif(pw_block(fb, 6, 'schedule'), ''), pw_block(fb, 6, 'bands'))
+                       WHEN 'graded_by_service' THEN pw_block(sec, 2, 'employer_match_graded_schedule')
+                       WHEN 'tenure_based' THEN pw_block(sec, 2, 'tenure_match_tiers')
+                       WHEN 'tenure_graded' THEN pw_block(sec, 2, 'tenure_graded_bands')
+                       WHEN 'points_based' THEN pw_block(sec, 2, 'points_match_tiers') END AS rows_txt,
+           CASE WHEN status = 'deferral_based' THEN 8 ELSE 4 END AS ri,
+           CASE WHEN status IN ('tenure_based', 'points_based') THEN 'percent'
+                WHEN status = 'graded_by_service' THEN 'either' ELSE 'fraction' END AS unit
+    FROM g
+),
+row_items AS (
+    SELECT scenario_id, formula_name, formula_type, ri, unit, unnest(pw_items(rows_txt, ri)) AS item
+    FROM h WHERE formula_type IN ('graded_by_service', 'points_based', 'tenure_graded')
+),
+rows AS (
+    SELECT *, coalesce(pw_inum(item, 'min_years'), pw_inum(item, 'service_years_min'), pw_inum(item, 'min_points')) AS min_x,
+           pw_inum(item, 'match_rate') AS r, coalesce(pw_inum(item, 'max_deferral'), pw_inum(item, 'max_deferral_pct')) AS md
+    FROM row_items
+),
+tiers AS (
+    SELECT scenario_id, formula_name, formula_type, 0.0 AS min_x, 0.0 AS employee_min,
+           TRY_CAST(pw_key(fb, 'max_match_percentage') AS DOUBLE) AS employee_max,
+           TRY_CAST(pw_key(fb, 'match_rate') AS DOUBLE) AS match_rate, NULL::DOUBLE AS cap
+    FROM h WHERE formula_type = 'simple'
+    UNION ALL
+    SELECT scenario_id, formula_name, formula_type, 0.0, pw_inum(ti, 'employee_min'), pw_inum(ti, 'employee_max'),
+           pw_inum(ti, 'match_rate'), cap
+    FROM (SELECT *, unnest(pw_items(pw_block(fb, 6, 'tiers'), 8)) AS ti,
+                 TRY_CAST(regexp_extract(fb, '(?m)^      max_match_percentage:[ \t]*([-0-9.eE+]+)', 1) AS DOUBLE) AS cap
+          FROM h WHERE formula_type = 'tiered')
+    UNION ALL
+    SELECT scenario_id, formula_name, formula_type, min_x, 0.0,
+           CASE unit WHEN 'percent' THEN md / 100 WHEN 'either' THEN CASE WHEN md > 1 THEN md / 100 ELSE md END ELSE md END,
+           CASE unit WHEN 'percent' THEN r / 100 WHEN 'either' THEN CASE WHEN r > 2 THEN r / 100 ELSE r END ELSE r END, NULL
+    FROM rows WHERE formula_type IN ('graded_by_service', 'points_based')
+    UNION ALL
+    SELECT scenario_id, formula_name, formula_type, min_x, pw_inum(ti, 'employee_min'), pw_inum(ti, 'employee_max'),
+           pw_inum(ti, 'match_rate'), NULL
+    FROM (SELECT *, unnest(pw_items(pw_block(item, ri + 2, 'tiers'), ri + 4)) AS ti FROM rows WHERE formula_type = 'tenure_graded')
+),
+next_min AS (
+    SELECT scenario_id, min_x, lead(min_x) OVER (PARTITION BY scenario_id ORDER BY min_x) AS max_x
+    FROM (SELECT DISTINCT scenario_id, min_x FROM tiers)
+)
+SELECT t.scenario_id, t.formula_name, t.formula_type, t.formula_type = 'points_based' AS by_points,
+       t.min_x, n.max_x, t.employee_min, t.employee_max, t.match_rate, t.cap
+FROM tiers t JOIN next_min n USING (scenario_id, min_x);
+-- per scenario and schedule row: m_max (the largest match as a share of pay,
+-- least(sum of rate x width, cap)) and the ceiling C (the largest employee_max of a
+-- tier with rate > 0)
+CREATE OR REPLACE MACRO pw_match_bands() AS TABLE
+SELECT scenario_id, any_value(formula_name) AS formula_name, any_value(formula_type) AS formula_type,
+       any_value(by_points) AS by_points, min_x, any_value(max_x) AS max_x,
        least(sum(match_rate * (employee_max - employee_min)), coalesce(any_value(cap), 1e9)) AS m_max,
        max(employee_max) FILTER (WHERE match_rate > 0) AS ceiling
-FROM pw_formula_tiers() GROUP BY formula_name, min_years, max_years;
+FROM pw_match_tiers() GROUP BY scenario_id, min_x;
+
+-- The rows of the core schedule the status selects (graded_by_service: years of service,
+-- age_banded: age_Y, points_based: age_Y + YOS), each applying from min_x to the next
+-- row's min, max_x (NULL = open); rates are fractions. Where no row applies, and for an
+-- empty schedule, the rate is contribution_rate.
+CREATE OR REPLACE MACRO pw_core_rows() AS TABLE
+WITH c AS (
+    SELECT scenario_id, pw_section(t, 'employer_core_contribution') AS sec FROM pw_config_src()
+),
+r AS (
+    SELECT scenario_id, status,
+           unnest(pw_items(pw_block(sec, 2, CASE status WHEN 'graded_by_service' THEN 'graded_schedule'
+                                                        WHEN 'age_banded' THEN 'age_schedule' ELSE 'points_schedule' END), 4)) AS item
+    FROM (SELECT *, coalesce(pw_top(sec, 'status'), 'flat') AS status FROM c)
+    WHERE status IN ('graded_by_service', 'age_banded', 'points_based')
+),
+v AS (
+    SELECT scenario_id, status,
+           coalesce(pw_inum(item, 'min_years'), pw_inum(item, 'service_years_min'), pw_inum(item, 'min_age'),
+                    pw_inum(item, 'min_points')) AS min_x,
+           coalesce(pw_inum(item, 'rate'), pw_inum(item, 'contribution_rate')) AS rate
+    FROM r
+)
+SELECT scenario_id, status, min_x, lead(min_x) OVER (PARTITION BY scenario_id ORDER BY min_x) AS max_x, rate FROM v;
 
 -- Census pre-enrolled employees (2.1a): census employees whose first snapshot row has
 -- enrollment_method 'census'.

@@ -6,7 +6,9 @@
 --   employee-year and follows (effective_date, priority) strictly, with priorities
 --   hire 1, eligibility 2, enrollment 3, deferral_match_response 4,
 --   deferral_escalation 5, promotion 6, raise 7, enrollment_change 8,
---   termination 9, forfeiture 10; event_category belongs to event_type.
+--   termination 9, forfeiture 10; event_category belongs to event_type (an enrollment
+--   may be census_enrollment, deferral_rates.generate_synthetic_events: check 14 says
+--   when).
 -- Returns one row per violating event or employee-year; no rows = pass.
 WITH ev AS (
     SELECT *,
@@ -45,7 +47,7 @@ WHERE event_id::VARCHAR <> want_id
        WHEN 'raise' THEN event_category = 'raise'
        WHEN 'eligibility' THEN event_category = 'eligibility'
        WHEN 'enrollment' THEN event_category IN ('auto_enrollment', 'proactive_voluntary', 'voluntary_enrollment',
-                                                 'year_over_year_voluntary')
+                                                 'year_over_year_voluntary', 'census_enrollment')
        WHEN 'enrollment_change' THEN event_category = 'enrollment_opt_out'
        WHEN 'deferral_escalation' THEN event_category = 'deferral_escalation'
        WHEN 'deferral_match_response' THEN event_category = 'match_response'

@@ -2,7 +2,8 @@
 -- planwise: kind=check materialized=view
 --   a promotion raises the level by exactly 1 (event_details from_level/to_level,
 --   level_id = to_level) from a level < L_max, only for members of R_Y (hired
---   before Jan 1 Y) with tenure_Y >= 1 and age_Y < 65, and
+--   before Jan 1 Y) with tenure_Y >= 1 and age_Y < 65 (age_Y of the run's
+--   simulation.age_convention, pw_age_y in macros.sql), and
 --   prev <= new <= min(prev x 1.30, prev + 500,000) (+ half a cent), with
 --   new = round2(min(prev x 1.30, prev + 500,000, prev x (1 + raise_pct)));
 --   a raise only for members of R_Y with tenure_Y >= 1, with
@@ -15,13 +16,11 @@
 --   one (Y > S) the current_compensation of Y-1.
 -- The caps are the MODEL 2.2 defaults (runs that change them need their own bounds).
 -- L_max = the highest level_id in fct_workforce_needs_by_level.
--- Returns one row per violating event; no rows = pass.
+-- Uses macros.sql. Returns one row per violating event; no rows = pass.
 WITH lmax AS (
     SELECT scenario_id, max(level_id) AS lmax FROM fct_workforce_needs_by_level GROUP BY ALL
 ),
-meta AS (
-    SELECT scenario_id, arg_max(start_year, started_at) AS start_year FROM run_metadata GROUP BY ALL
-),
+meta AS (SELECT scenario_id, start_year, age_convention, census_date FROM pw_config()),
 comp AS (   -- compensation-changing events, in sequence order, with the preceding one
     SELECT scenario_id, simulation_year, employee_id, event_sequence, event_type::VARCHAR AS event_type,
            effective_date, compensation_amount, previous_compensation, level_id, event_details,
@@ -37,7 +36,7 @@ promo_dates AS (
 ev AS (
     SELECT c.*, s.employee_birth_date AS birth, s.employee_hire_date AS hire, s.level_id AS snap_level,
            p.current_compensation AS prior_comp, pd.promo_date, l.lmax, m.start_year,
-           c.simulation_year - year(s.employee_birth_date) AS age_y,
+           pw_age_y(m.age_convention, m.census_date, m.start_year, s.employee_birth_date, c.simulation_year) AS age_y,
            CASE WHEN s.employee_hire_date > make_date(c.simulation_year, 12, 31) THEN 0
                 ELSE CAST(floor(date_diff('day', s.employee_hire_date, make_date(c.simulation_year, 12, 31)) / 365.25) AS INTEGER)
            END AS tenure_y,

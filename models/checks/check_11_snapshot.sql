@@ -8,6 +8,8 @@
 --     new_hire_active         hired in Y, active, no termination data
 --     new_hire_termination    hired in Y, terminated, reason new_hire_termination
 --     experienced_termination hired before Jan 1 Y, terminated, reason experienced_termination
+--   (a census row hired inside the first year S, after the census date, is a member of
+--   the starting roster, not a hire of S: docs/decisions.md; it has no hire event);
 --   current_compensation = full_year_equivalent_compensation = the amount of the
 --   employee's last compensation event of Y (hire, promotion, raise, termination),
 --   or without events the current_compensation of Y-1; level_id = level of Y-1 plus
@@ -24,7 +26,8 @@ last_comp AS (
     SELECT scenario_id, simulation_year, employee_id,
            arg_max(compensation_amount, event_sequence) AS amount,
            count(*) FILTER (WHERE event_type = 'promotion') AS promotions,
-           any_value(level_id) FILTER (WHERE event_type = 'hire') AS hire_level
+           any_value(level_id) FILTER (WHERE event_type = 'hire') AS hire_level,
+           count(*) FILTER (WHERE event_type = 'hire') > 0 AS hire_event
     FROM fct_yearly_events
     WHERE event_type IN ('hire', 'promotion', 'raise', 'termination')
     GROUP BY ALL
@@ -33,7 +36,8 @@ s AS (
     SELECT s.*, p.current_compensation AS prior_comp, p.level_id AS prior_level,
            p.employment_status::VARCHAR AS prior_status, c.amount AS last_amount,
            coalesce(c.promotions, 0) AS promotions, c.hire_level, m.start_year, l.lmax,
-           s.employee_hire_date >= make_date(s.simulation_year, 1, 1) AS hired_in_y
+           s.employee_hire_date >= make_date(s.simulation_year, 1, 1)
+               AND NOT (s.simulation_year = m.start_year AND NOT coalesce(c.hire_event, false)) AS hired_in_y
     FROM fct_workforce_snapshot s
     LEFT JOIN fct_workforce_snapshot p ON p.scenario_id = s.scenario_id AND p.employee_id = s.employee_id
                                       AND p.simulation_year = s.simulation_year - 1

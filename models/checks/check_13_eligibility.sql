@@ -1,7 +1,7 @@
 -- Invariant 13 (MODEL 7, rules of MODEL 4.10): plan eligibility.
 -- planwise: kind=check materialized=view
 --   E = employee_eligibility_date = max(hire_date + waiting_period_days,
---   birthday(birth, minimum_age)) (pre-enrolled census rows: min(that, census date));
+--   birthday(birth, minimum_age)) (pre-enrolled census rows: min(that, max(census date, hire date)));
 --   E is the same in every snapshot year of an employee; every eligibility event is
 --   dated E of its employee, with E >= hire_date, E >= Jan 1 S, E <= the end of
 --   employment (no event after termination), in the year of E; at most one per
@@ -41,8 +41,9 @@ SELECT scenario_id, simulation_year, employee_id, employee_eligibility_date AS e
             THEN 'eligibility date missing for a non-excluded employee'
         WHEN current_eligibility_status <> 'excluded' AND NOT pre_enrolled AND employee_eligibility_date <> want_e
             THEN 'E <> max(hire + waiting, birthday(minimum_age)) = ' || want_e
-        WHEN pre_enrolled AND employee_eligibility_date <> least(want_e, census_date)
-            THEN 'pre-enrolled: E <> min(max(hire + waiting, birthday), census date) = ' || least(want_e, census_date)
+        WHEN pre_enrolled AND employee_eligibility_date <> least(want_e, greatest(census_date, employee_hire_date))
+            THEN 'pre-enrolled: E <> min(max(hire + waiting, birthday), max(census date, hire)) = '
+                 || least(want_e, greatest(census_date, employee_hire_date))
         WHEN current_eligibility_status = 'eligible' AND employee_eligibility_date > b THEN 'status eligible but E > end of employment'
         WHEN current_eligibility_status = 'pending' AND employee_eligibility_date <= b THEN 'status pending but E <= end of employment'
         WHEN current_eligibility_status = 'excluded' AND pre_enrolled THEN 'pre-enrolled census row excluded'

@@ -3,7 +3,13 @@
 --   at most one enrollment event and one opt-out (enrollment_change) per employee over
 --   the horizon; every enrollment is dated >= E (eligible that year, status eligible),
 --   not for an excluded employee, not after an opt-out, never for a pre-enrolled
---   census row (those are enrolled from the census date with method census);
+--   census row (those are enrolled from the census date, or their hire date inside
+--   the first year, with method census);
+--   census_enrollment events (deferral_rates.generate_synthetic_events): exactly one
+--   per pre-enrolled census row of the first year, only with that setting, in year S,
+--   dated max(its enrollment date, Jan 1 S), at the census rate
+--   (original_deferral_rate), previous deferral 0, compensation set; they record the
+--   census state and are not the enrollment of the rules below;
 --   enrollment events carry deferral = rate > 0, previous deferral 0, compensation set;
 --   every opt-out follows an auto_enrollment event of the same employee and is dated
 --   exactly A + opt_out_grace_period (the run's YAML, default 30), deferral 0.
@@ -11,7 +17,9 @@
 --   employees (AE enabled, hire_date >= the effective cutoff), auto dated
 --   W0 + window_days, proactive in [W0 + min_days, W0 + max_days], W0 = max(E, Jan 1 S);
 --   voluntary_enrollment / year_over_year_voluntary only for employees not AE-covered,
---   voluntary dated E with E >= Jan 1 S, year-over-year dated Y-<month>-<day> with E < Jan 1 Y.
+--   voluntary dated E with E >= Jan 1 S (with voluntary_enrollment.every_year, dated E
+--   with E in Y, or max(E, Jan 15 Y) for the yearly draw), year-over-year dated
+--   Y-<month>-<day> with E < Jan 1 Y.
 --   Snapshot: employee_enrollment_date / enrollment_method follow the event (NULL before
 --   it); ever_opted_out iff an opt-out on or before b; is_enrolled_flag iff enrolled by
 --   b and not opted out by b.
@@ -21,7 +29,11 @@ pre AS (SELECT * FROM pw_pre_enrolled()),
 enr AS (
     SELECT scenario_id, employee_id, count(*) AS n, min(simulation_year) AS y, min(effective_date) AS d,
            any_value(event_category::VARCHAR) AS category, any_value(employee_deferral_rate) AS rate
-    FROM fct_yearly_events WHERE event_type = 'enrollment' GROUP BY ALL
+    FROM fct_yearly_events WHERE event_type = 'enrollment' AND event_category <> 'census_enrollment' GROUP BY ALL
+),
+census_ev AS (
+    SELECT scenario_id, employee_id, count(*) AS n
+    FROM fct_yearly_events WHERE event_type = 'enrollment' AND event_category = 'census_enrollment' GROUP BY ALL
 ),
 opt AS (
     SELECT scenario_id, employee_id, count(*) AS n, min(simulation_year) AS y, min(effective_date) AS d
@@ -42,6 +54,18 @@ first_excluded AS (
 -- enrollment events
 SELECT * FROM (SELECT e.scenario_id, e.simulation_year, e.employee_id, e.effective_date, e.event_category::VARCHAR AS category, CASE
         WHEN s.employee_id IS NULL THEN 'enrollment event without a snapshot row'
+        WHEN e.event_category = 'census_enrollment' THEN CASE
+            WHEN NOT s.synthetic_events THEN 'census_enrollment event while generate_synthetic_events is off'
+            WHEN NOT s.pre_enrolled THEN 'census_enrollment event for an employee not pre-enrolled'
+            WHEN e.simulation_year <> s.start_year THEN 'census_enrollment event outside the first year'
+            WHEN e.effective_date IS DISTINCT FROM greatest(s.employee_enrollment_date, make_date(s.start_year, 1, 1))
+                THEN 'census_enrollment not dated max(enrollment date, Jan 1 S)'
+            WHEN e.employee_deferral_rate IS DISTINCT FROM s.original_deferral_rate
+                THEN 'census_enrollment rate <> the census rate ' || coalesce(s.original_deferral_rate::VARCHAR, 'NULL')
+            WHEN e.prev_employee_deferral_rate IS DISTINCT FROM 0 THEN 'enrollment previous deferral rate <> 0'
+            WHEN e.compensation_amount IS NULL OR e.previous_compensation IS NOT NULL
+                THEN 'enrollment compensation NULL or previous set'
+            END
         WHEN s.pre_enrolled THEN 'enrollment event for a pre-enrolled census row'
         WHEN x.employee_id IS NOT NULL THEN 'enrollment event for an excluded employee'
         WHEN s.employee_eligibility_date IS NULL OR e.effective_date < s.employee_eligibility_date
@@ -61,9 +85,14 @@ SELECT * FROM (SELECT e.scenario_id, e.simulation_year, e.employee_id, e.effecti
              AND NOT e.effective_date BETWEEN s.w0 + s.pro_min_days AND s.w0 + s.pro_max_days
             THEN 'proactive enrollment outside [W0 + min_days, W0 + max_days], W0 = ' || s.w0
         WHEN e.event_category = 'proactive_voluntary' AND NOT s.proactive_enabled THEN 'proactive enrollment while disabled'
-        WHEN e.event_category = 'voluntary_enrollment'
+        WHEN e.event_category = 'voluntary_enrollment' AND NOT s.voluntary_every_year
              AND (e.effective_date <> s.employee_eligibility_date OR s.employee_eligibility_date < make_date(s.start_year, 1, 1))
             THEN 'voluntary enrollment not dated E >= Jan 1 S'
+        WHEN e.event_category = 'voluntary_enrollment' AND s.voluntary_every_year
+             AND NOT (e.effective_date = greatest(s.employee_eligibility_date, make_date(e.simulation_year, 1, 15))
+                      OR (e.effective_date = s.employee_eligibility_date
+                          AND s.employee_eligibility_date >= make_date(e.simulation_year, 1, 1)))
+            THEN 'voluntary enrollment (every year) not dated E in Y or max(E, Jan 15 Y)'
         WHEN e.event_category = 'voluntary_enrollment' AND NOT s.voluntary_enabled THEN 'voluntary enrollment while disabled'
         WHEN e.event_category = 'year_over_year_voluntary'
              AND (e.effective_date <> make_date(e.simulation_year, s.yoy_month, s.yoy_day)
@@ -97,10 +126,21 @@ SELECT scenario_id, y, employee_id, d, category, 'more than one enrollment event
 UNION ALL
 SELECT scenario_id, y, employee_id, d, 'enrollment_opt_out', 'more than one opt-out (' || n || ')' FROM opt WHERE n > 1
 UNION ALL
+-- census participants of the first year without their census_enrollment event
+SELECT s.scenario_id, s.simulation_year, s.employee_id, s.employee_enrollment_date, 'census_enrollment',
+       CASE WHEN coalesce(ce.n, 0) = 0 THEN 'pre-enrolled census row of the first year without a census_enrollment event'
+            ELSE 'more than one census_enrollment event (' || ce.n || ')' END
+FROM s LEFT JOIN census_ev ce USING (scenario_id, employee_id)
+WHERE s.simulation_year = s.start_year AND s.pre_enrolled
+  AND ((s.synthetic_events AND coalesce(ce.n, 0) = 0
+        AND s.b >= greatest(s.employee_enrollment_date, make_date(s.start_year, 1, 1)))
+       OR ce.n > 1)
+UNION ALL
 -- snapshot state against the events
 SELECT * FROM (SELECT s.scenario_id, s.simulation_year, s.employee_id, s.employee_enrollment_date, s.enrollment_method::VARCHAR, CASE
-        WHEN s.pre_enrolled AND (s.employee_enrollment_date IS DISTINCT FROM s.census_date OR s.enrollment_method <> 'census')
-            THEN 'pre-enrolled row not enrolled at the census date with method census'
+        WHEN s.pre_enrolled AND (s.employee_enrollment_date IS DISTINCT FROM greatest(s.census_date, s.employee_hire_date)
+                                 OR s.enrollment_method <> 'census')
+            THEN 'pre-enrolled row not enrolled at the census date (or its later hire date) with method census'
         WHEN NOT s.pre_enrolled AND s.enrollment_method = 'census' THEN 'method census for an employee not pre-enrolled'
         WHEN NOT s.pre_enrolled AND (n.employee_id IS NULL OR n.y > s.simulation_year)
              AND (s.employee_enrollment_date IS NOT NULL OR s.enrollment_method IS NOT NULL OR s.is_enrolled_flag)

@@ -4,15 +4,19 @@
 --   participation_status = participating iff current rate > 0;
 --   escalation: dated Y-<effective_day>, prev > 0, new > prev, new <= maximum_rate,
 --   new = round6(min(maximum_rate, prev + increment)), only when enrolled before the
---   date, Y - year(enrollment) >= first_escalation_delay_years, hire_date >= the
+--   date, Y - year(enrollment) >= first_escalation_delay_years (a pre-enrolled census row
+--   is enrolled from the census date, or its hire date inside the first year), hire_date >= the
 --   escalation cutoff (if set), not auto_escalation_opt_out, not after an opt-out;
 --   and every employee meeting all those conditions on the date with
 --   0 < r < maximum_rate - 1e-9 is escalated (r = the rate in force the day before,
 --   after a same-day match response);
 --   proactive_voluntary / voluntary_enrollment rates in [min_deferral_rate,
 --   max_deferral_rate] (the clamp after the match magnet, 4.11); auto-enrollment at
---   default_deferral_rate; year-over-year rates are deferral_rates[age group] (table
---   default 0.03 / 0.04 / 0.05 / 0.06; only checked when the YAML leaves them unset);
+--   default_deferral_rate; year-over-year rates are the conversion's
+--   deferral_rates[age group] of the run's configuration (table default 0.03 / 0.04 /
+--   0.05 / 0.06; the group of age_Y under simulation.age_convention, pw_age_y; not
+--   checked when the rates or groups come from a replaced table, or with conservative:
+--   false, where converters choose like voluntary enrollees);
 --   after an opt-out the snapshot rate is 0 and no escalation or match response follows;
 --   the snapshot rate = the rate of the latest rate-setting event (enrollment,
 --   enrollment_change, deferral_escalation, deferral_match_response) up to Y, else the
@@ -68,7 +72,7 @@ latest AS (
 esc_q AS (
     SELECT s.scenario_id, s.simulation_year, s.employee_id, s.b, s.employee_hire_date, s.auto_escalation_opt_out,
            strptime(s.simulation_year || '-' || c.esc_day, '%Y-%m-%d')::DATE AS q,
-           CASE WHEN s.pre_enrolled THEN c.census_date ELSE n.d END AS enroll_date, o.d AS opt_date,
+           CASE WHEN s.pre_enrolled THEN greatest(c.census_date, s.employee_hire_date) ELSE n.d END AS enroll_date, o.d AS opt_date,
            c.esc_enabled, c.esc_max, c.esc_delay, c.esc_cutoff, cr.r AS census_r
     FROM snap s
     JOIN cfg c USING (scenario_id)
@@ -98,9 +102,12 @@ SELECT e.scenario_id, e.simulation_year, e.employee_id, e.effective_date, e.cate
         WHEN e.category IN ('proactive_voluntary', 'voluntary_enrollment') AND (e.rate < c.min_rate - 1e-9 OR e.rate > c.max_rate + 1e-9)
             THEN 'chosen rate outside [min_deferral_rate, max_deferral_rate]'
         WHEN e.category = 'auto_enrollment' AND abs(e.rate - c.ae_default_rate) > 1e-9 THEN 'auto-enrollment rate <> default_deferral_rate'
-        WHEN e.category = 'year_over_year_voluntary' AND NOT c.yoy_rates_set
-             AND abs(e.rate - CASE pw_age_group(e.employee_age) WHEN 'young' THEN 0.03 WHEN 'mid_career' THEN 0.04
-                                  WHEN 'mature' THEN 0.05 ELSE 0.06 END) > 1e-9
+        WHEN e.category = 'year_over_year_voluntary' AND c.yoy_rates IS NOT NULL
+             AND abs(e.rate - round(least(c.deferral_cap,
+                     CASE pw_age_group(pw_age_y(c.age_convention, c.census_date, c.start_year, s.employee_birth_date,
+                                                e.simulation_year))
+                         WHEN 'young' THEN c.yoy_rates.young WHEN 'mid_career' THEN c.yoy_rates.mid_career
+                         WHEN 'mature' THEN c.yoy_rates.mature ELSE c.yoy_rates.senior END), 6)) > 1e-9
             THEN 'year-over-year rate <> deferral_rates[age group]'
         WHEN e.event_type IN ('deferral_escalation', 'deferral_match_response') AND o.d IS NOT NULL AND e.effective_date >= o.d
             THEN e.event_type || ' on or after the opt-out'
@@ -116,7 +123,8 @@ SELECT e.scenario_id, e.simulation_year, e.employee_id, e.effective_date, e.cate
         WHEN e.event_type = 'deferral_escalation' AND c.esc_cutoff IS NOT NULL AND s.employee_hire_date < c.esc_cutoff
             THEN 'escalation of an employee hired before the escalation cutoff'
         WHEN e.event_type = 'deferral_escalation'
-             AND NOT ((s.pre_enrolled AND e.simulation_year - year(c.census_date) >= c.esc_delay)
+             AND NOT ((s.pre_enrolled AND greatest(c.census_date, s.employee_hire_date) < e.effective_date
+                       AND e.simulation_year - year(greatest(c.census_date, s.employee_hire_date)) >= c.esc_delay)
                       OR (n.d < e.effective_date AND e.simulation_year - year(n.d) >= c.esc_delay))
             THEN 'escalation before enrollment + first_escalation_delay_years'
         WHEN e.event_type = 'deferral_match_response' AND NOT c.mr_enabled THEN 'match response while disabled'

@@ -1,52 +1,72 @@
 -- Invariant 17 (MODEL 7, rules of MODEL 4.14): employer match.
 -- planwise: kind=check materialized=view
---   0 <= match <= m_max x B_cap + 0.01, m_max = the active formula's largest match as a
---   share of pay in the employee's YOS band (least(sum of tier rate x width, cap):
---   tiered_match / safe_harbor_basic 0.04, qaca 0.035, simple_match 0.03, loyalty_match
---   0.03 / 0.045 / 0.06; see pw_formula_tiers in macros.sql); match = 0 when the match is
---   disabled, the employee is not match-eligible or D = 0; without a 415(c) cut, match =
---   round2(formula(d) x B_cap) with d = effective_annual_deferral_rate (one cent slack),
---   with a cut, match <= that;
+--   0 <= match <= m_max x B_cap + 0.01, m_max = the largest match as a share of pay of
+--   the schedule row that applies to the employee (least(sum of tier rate x width, cap);
+--   tiered_match / safe_harbor_basic 0.04, qaca 0.035, simple_match 0.03; see
+--   pw_match_tiers in macros.sql); match = 0 when the match is disabled, the employee is
+--   not match-eligible or D = 0; without a 415(c) cut, match = round2(formula(d) x B_cap)
+--   with d = effective_annual_deferral_rate (one cent slack), with a cut, match <= that.
+--   The formula is the one the match pays by: the formula named by active_formula
+--   (built-in or defined under employer_match.formulas), or with employer_match_status
+--   graded_by_service / tenure_based / tenure_graded / points_based the list of that
+--   name, a formula named after the mode (docs/decisions.md "Match modes are formulas").
+--   A schedule row applies from its min to the next row's min (the last row on without
+--   end; no row below the first min: match 0), by YOS = current_tenure, or for
+--   points_based by age_Y + YOS with age_Y of the run's age convention (pw_age_y);
 --   eligibility (YOS = current_tenure): apply_eligibility false -> active at Dec 31 and
 --   hours >= 1000; true -> status test (active, or require_active_at_year_end false, or
 --   an allowed kind of leaver), hours >= minimum_hours_annual, YOS >= minimum_tenure_years
 --   or (allow_new_hires and hired in Y); reason = the first failing test, else eligible;
 --   fct_employer_match_events has exactly the snapshot rows with match > 0, with the same
---   match, B_cap, D and d, dated Dec 31 Y, formula = the active formula, YOS = tenure,
---   points NULL (no points_based formula here), effective_match_rate = match / D,
+--   match, B_cap, D and d, dated Dec 31 Y, formula = the formula's name and type, YOS =
+--   tenure, points = age + YOS for points_based (else NULL), effective_match_rate = match / D,
 --   match_percentage_of_comp = match / B_cap, uncapped = round2(sum of tiers x B_cap),
 --   match_cap_applied iff the cap cut it, irs_415c_reduction = formula amount - match
 --   (0 without the 415(c) flag), event_id = uuid5 of 'scenario|employee|year|employer_match|0'.
---   A formula the check does not know (one defined under employer_match.formulas of
---   the run's YAML with another name) skips the rules that need its tiers: m_max,
---   the amount, formula_type, uncapped amount, cap flag and 415(c) reduction.
+--   A formula whose tiers cannot be read from the configuration skips the rules that
+--   need them: m_max, the amount, formula_type, uncapped amount, cap flag and 415(c)
+--   reduction.
 -- Uses macros.sql. Returns one row per violation; no rows = pass.
 WITH cfg AS (SELECT * FROM pw_config()),
-tiers AS (SELECT * FROM pw_formula_tiers()),
-bands AS (SELECT * FROM pw_formula_bands()),
-s AS (
+tiers AS (SELECT * FROM pw_match_tiers()),
+bands AS (SELECT * FROM pw_match_bands()),
+known AS (SELECT scenario_id, any_value(formula_name) AS formula_name, any_value(formula_type) AS formula_type,
+                 any_value(by_points) AS by_points FROM bands GROUP BY ALL),
+s0 AS (
     SELECT s.*, c.active_formula, c.match_enabled, c.match_apply_eligibility, c.match_min_hours, c.match_min_tenure,
            c.match_require_active, c.match_allow_new_hires, c.match_allow_terminated_new_hires,
            c.match_allow_experienced_terminations,
-           f.m_max, f.formula_type, f.min_years AS band_min, f.max_years AS band_max,
+           coalesce(k.formula_name, CASE WHEN c.match_status = 'deferral_based' THEN c.active_formula
+                                         ELSE c.match_status END) AS formula_name,
+           k.formula_name IS NOT NULL AS known_formula, k.formula_type AS known_type,
+           CASE WHEN k.by_points THEN pw_age_y(c.age_convention, c.census_date, c.start_year, s.employee_birth_date,
+                                               s.simulation_year) + s.current_tenure
+                ELSE s.current_tenure END AS x,
            year(s.employee_hire_date) = s.simulation_year AS hired_in_y
     FROM fct_workforce_snapshot s
     JOIN cfg c USING (scenario_id)
-    LEFT JOIN bands f ON f.formula_name = c.active_formula AND s.current_tenure >= f.min_years
-                     AND (f.max_years IS NULL OR s.current_tenure < f.max_years)
+    LEFT JOIN known k USING (scenario_id)
+),
+s AS (
+    SELECT s0.*,
+           -- a known formula without a row at x pays nothing
+           CASE WHEN f.min_x IS NOT NULL THEN f.m_max WHEN s0.known_formula THEN 0.0 END AS m_max,
+           s0.known_type AS formula_type, f.min_x AS band_min
+    FROM s0
+    LEFT JOIN bands f ON f.scenario_id = s0.scenario_id AND s0.x >= f.min_x AND (f.max_x IS NULL OR s0.x < f.max_x)
 ),
 formula AS (
     SELECT s.scenario_id, s.simulation_year, s.employee_id,
            sum(t.match_rate * greatest(0, least(s.effective_annual_deferral_rate, t.employee_max) - t.employee_min)) AS uncapped_share,
            any_value(t.cap) AS cap
-    FROM s JOIN tiers t ON t.formula_name = s.active_formula AND t.min_years IS NOT DISTINCT FROM s.band_min
-                       AND t.max_years IS NOT DISTINCT FROM s.band_max
+    FROM s JOIN tiers t ON t.scenario_id = s.scenario_id AND t.min_x = s.band_min
     GROUP BY ALL
 ),
 chk AS (
     SELECT s.*, f.uncapped_share, f.cap,
            -- (least() skips NULLs: no tiers, no formula amount)
-           CASE WHEN s.m_max IS NOT NULL THEN least(f.uncapped_share, coalesce(f.cap, 1e9)) * s.contribution_base_compensation
+           CASE WHEN s.m_max IS NOT NULL
+                THEN least(coalesce(f.uncapped_share, 0), coalesce(f.cap, 1e9)) * s.contribution_base_compensation
            END AS want_match,
            CASE WHEN NOT s.match_apply_eligibility THEN
                     CASE WHEN s.employment_status <> 'active' THEN 'inactive_eoy'
@@ -95,7 +115,7 @@ SELECT coalesce(s.scenario_id, m.scenario_id), coalesce(s.simulation_year, m.sim
         WHEN pw_cents(m.annual_deferrals) <> pw_cents(s.prorated_annual_contributions) THEN 'annual_deferrals <> D'
         WHEN abs(m.deferral_rate - s.effective_annual_deferral_rate) > 1e-9 THEN 'deferral_rate <> d'
         WHEN m.effective_date <> make_date(m.simulation_year, 12, 31) THEN 'match event not dated Dec 31'
-        WHEN m.formula_name <> s.active_formula THEN 'formula_name <> active formula ' || s.active_formula
+        WHEN m.formula_name <> s.formula_name THEN 'formula_name <> the formula the match pays by, ' || s.formula_name
         WHEN m.formula_type::VARCHAR <> s.formula_type THEN 'formula_type <> ' || s.formula_type
         WHEN m.years_of_service <> s.current_tenure THEN 'years_of_service <> reported tenure'
         WHEN m.formula_type = 'points_based' AND m.points IS DISTINCT FROM s.current_age + s.current_tenure
@@ -104,8 +124,9 @@ SELECT coalesce(s.scenario_id, m.scenario_id), coalesce(s.simulation_year, m.sim
         WHEN abs(m.effective_match_rate - m.employer_match_amount / m.annual_deferrals) > 1e-6 THEN 'effective_match_rate <> match / D'
         WHEN abs(m.match_percentage_of_comp - m.employer_match_amount / m.eligible_compensation) > 1e-6
             THEN 'match_percentage_of_comp <> match / B_cap'
-        WHEN abs(m.uncapped_match_amount - s.uncapped_share * s.contribution_base_compensation) > 0.0101
-            THEN 'uncapped_match_amount <> round2(sum of tiers x B_cap) = ' || round(s.uncapped_share * s.contribution_base_compensation, 2)
+        WHEN s.known_formula AND abs(m.uncapped_match_amount - coalesce(s.uncapped_share, 0) * s.contribution_base_compensation) > 0.0101
+            THEN 'uncapped_match_amount <> round2(sum of tiers x B_cap) = '
+                 || round(coalesce(s.uncapped_share, 0) * s.contribution_base_compensation, 2)
         WHEN s.cap IS NOT NULL AND abs(s.uncapped_share - s.cap) > 1e-9 AND m.match_cap_applied <> (s.uncapped_share > s.cap)
             THEN 'match_cap_applied <> (tiers exceed the cap)'
         WHEN s.m_max IS NOT NULL AND s.cap IS NULL AND m.match_cap_applied THEN 'match_cap_applied without a cap'

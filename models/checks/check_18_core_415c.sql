@@ -6,7 +6,11 @@
 --   status none without integration (with integration, status none pays the disparity
 --   part only: docs/decisions.md), the employee is not core-eligible, or B_cap = 0;
 --   flat status without integration and without a 415(c) cut: core =
---   round2(contribution_rate x B_cap);
+--   round2(contribution_rate x B_cap); graded_by_service / age_banded / points_based
+--   without integration and without a 415(c) cut: core = round2(rate x B_cap), rate =
+--   that of the schedule row applying to YOS = current_tenure, age_Y or age_Y + YOS
+--   (age_Y of the run's age convention, pw_age_y), a row running from its min to the
+--   next row's min (pw_core_rows), else contribution_rate;
 --   core eligibility = the three tests of 4.14 with the core eligibility block;
 --   total_employer_contributions = match + core (cents);
 --   415(c): min(D, deferral_limit of Y) + match + core <= min(annual_additions_limit of
@@ -15,7 +19,7 @@
 -- Uses macros.sql. Returns one row per violating snapshot row; no rows = pass.
 WITH cfg AS (SELECT * FROM pw_config()),
 irs AS (SELECT * FROM pw_irs()),
-s AS (
+s0 AS (
     SELECT s.*, c.core_enabled, c.core_status, c.core_rate, c.core_max_rate, c.integration_enabled, c.disparity_rate,
            i.deferral_limit, i.annual_additions_limit,
            least(i.annual_additions_limit, s.prorated_annual_compensation) AS limit_415c,
@@ -27,10 +31,21 @@ s AS (
                 WHEN s.annual_hours_worked < c.core_min_hours THEN false
                 WHEN NOT (s.current_tenure >= c.core_min_tenure
                           OR (c.core_allow_new_hires AND year(s.employee_hire_date) = s.simulation_year)) THEN false
-                ELSE true END AS want_core_eligible
+                ELSE true END AS want_core_eligible,
+           CASE c.core_status
+               WHEN 'graded_by_service' THEN s.current_tenure
+               WHEN 'age_banded' THEN pw_age_y(c.age_convention, c.census_date, c.start_year, s.employee_birth_date,
+                                               s.simulation_year)
+               WHEN 'points_based' THEN pw_age_y(c.age_convention, c.census_date, c.start_year, s.employee_birth_date,
+                                                 s.simulation_year) + s.current_tenure END AS x
     FROM fct_workforce_snapshot s
     JOIN cfg c USING (scenario_id)
     JOIN irs i ON i.year = pw_irs_year(s.simulation_year)
+),
+s AS (
+    SELECT s0.*, coalesce(r.rate, s0.core_rate) AS schedule_rate
+    FROM s0 LEFT JOIN pw_core_rows() r ON r.scenario_id = s0.scenario_id AND s0.x >= r.min_x
+                                       AND (r.max_x IS NULL OR s0.x < r.max_x)
 )
 SELECT * FROM (
 SELECT scenario_id, simulation_year, employee_id, prorated_annual_compensation AS b, contribution_base_compensation AS b_cap,
@@ -48,6 +63,10 @@ SELECT scenario_id, simulation_year, employee_id, prorated_annual_compensation A
         WHEN core_enabled AND core_status = 'flat' AND NOT integration_enabled AND employer_core_eligible
              AND NOT irs_415c_limit_applied AND abs(employer_core_amount - core_rate * contribution_base_compensation) > 0.0051
             THEN 'flat core <> round2(contribution_rate x B_cap)'
+        WHEN core_enabled AND core_status IN ('graded_by_service', 'age_banded', 'points_based') AND NOT integration_enabled
+             AND employer_core_eligible AND NOT irs_415c_limit_applied
+             AND abs(employer_core_amount - schedule_rate * contribution_base_compensation) > 0.0051
+            THEN 'core <> round2(schedule rate ' || schedule_rate || ' x B_cap)'
         WHEN pw_cents(total_employer_contributions) <> pw_cents(employer_match_amount) + pw_cents(employer_core_amount)
             THEN 'total_employer_contributions <> match + core'
         WHEN employer_match_amount < 0 OR prorated_annual_contributions < 0 THEN 'negative match or D'

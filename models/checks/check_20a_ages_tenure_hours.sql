@@ -7,7 +7,7 @@
 --   (a replaced band table) is held to its own bands instead: every row has the band
 --   most rows of the same age (tenure) have; every event carries the snapshot's age,
 --   tenure and bands of its employee-year; 0 <= annual_hours_worked <= rha(hours_per_week x 52);
---   scheduled_hours_per_week in (0, 80].
+--   scheduled_hours_per_week in [0, 80] (a census value of 0 is 0 hours).
 -- Returns one row per violating snapshot row or event; no rows = pass.
 WITH s AS (
     SELECT *,
@@ -44,7 +44,7 @@ SELECT scenario_id, simulation_year, employee_id, NULL::INTEGER AS event_sequenc
         WHEN current_tenure <> want_tenure THEN 'current_tenure <> reported tenure'
         WHEN age_band <> want_age_band THEN 'age_band <> band of current_age'
         WHEN tenure_band <> want_tenure_band THEN 'tenure_band <> band of current_tenure'
-        WHEN NOT (scheduled_hours_per_week > 0 AND scheduled_hours_per_week <= 80) THEN 'scheduled hours outside (0, 80]'
+        WHEN NOT (scheduled_hours_per_week >= 0 AND scheduled_hours_per_week <= 80) THEN 'scheduled hours outside [0, 80]'
         WHEN annual_hours_worked < 0 OR annual_hours_worked > floor(scheduled_hours_per_week * 52 + 0.5 + 1e-9)
             THEN 'annual_hours_worked outside [0, rha(h x 52)]'
     END AS problem

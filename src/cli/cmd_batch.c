@@ -461,11 +461,6 @@ static int run_models(struct batch *b, struct pw_db *db)
     pw_dag_summary_release(&sum);
     if (rc == PW_EMODEL) {
         pw_error("%s; the designs' results in '%s' are complete and kept", err.msg, b->db);
-        /* models/macros.sql reads plan keys from the stored YAML's first section of
-         * each name, which for an overlay run is the base file's */
-        if (b->config)
-            pw_error("note: the built-in checks judge a design given over --config by the base file's plan keys; "
-                     "plan checks may fail for designs that change them (README, Batch runs)");
         return PW_EXIT_ERROR;
     }
     return rc ? pw_cli_fail(&err) : PW_EXIT_OK;

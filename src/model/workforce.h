@@ -28,7 +28,7 @@ struct pw_workforce {
     pw_date *hire_date;
     uint8_t *level;                 /* job level 1..L_max in force at the start of the year */
     double *salary;                 /* annual rate in dollars at the start of the year (s0) */
-    double *hours_per_week;         /* (0, 80] */
+    double *hours_per_week;         /* [0, 80] */
     uint8_t *plan_excluded;         /* 1 = never plan-eligible (census override or hire draw) */
     uint8_t *auto_escalation_opt_out;
     uint8_t *eligibility_override_false; /* census flag as read (reporting) */

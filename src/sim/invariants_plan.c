@@ -67,9 +67,11 @@ static int check_eligibility(const struct pw__inv_ctx *cx, const struct pw__inv_
         const pw_date by_service = w->hire + p->waiting_period_days;
         const pw_date by_age = pw_birthday(wf->birth_date[r], p->minimum_age);
         pw_date want = by_service > by_age ? by_service : by_age;
-        if (w->pre_enrolled && cx->cfg->plan_year_end_date < want) want = cx->cfg->plan_year_end_date;
+        /* A pre-enrolled row joins on the census date, or on its hire date inside the first year. */
+        const pw_date joined = w->hire > cx->cfg->plan_year_end_date ? w->hire : cx->cfg->plan_year_end_date;
+        if (w->pre_enrolled && joined < want) want = joined;
         PW_INV(e == want, rep, 13, "eligibility date %s differs from %s = %s", pw__inv_date(e),
-               w->pre_enrolled ? "min(max(hire + waiting period, birthday), census date)"
+               w->pre_enrolled ? "min(max(hire + waiting period, birthday), max(census date, hire))"
                                : "max(hire + waiting period, birthday of minimum_age)",
                pw__inv_date(want));
     }

@@ -325,8 +325,10 @@ static int check_snapshot(const struct pw__inv_ctx *cx, const struct pw__inv_row
         PW_INV(w->hire >= y->jan1 && w->hire <= y->dec31 && y->term_kind[r] != PW_TERM_EXPERIENCED, rep, 11,
                "a hire of the year (hired %s) with status %s", pw__inv_date(w->hire),
                y->term_kind[r] == PW_TERM_EXPERIENCED ? "experienced_termination" : "active");
-    else
-        PW_INV(w->hire < y->jan1 && y->term_kind[r] != PW_TERM_NEW_HIRE, rep, 11,
+    else /* census rows hired inside the first year are in its starting roster */
+        PW_INV((w->hire < y->jan1 || (cx->first_year && wf->is_census[r] && w->hire <= y->dec31)) &&
+                   y->term_kind[r] != PW_TERM_NEW_HIRE,
+               rep, 11,
                "a member of the start-of-year roster (hired %s) with status %s", pw__inv_date(w->hire),
                y->term_kind[r] == PW_TERM_NEW_HIRE ? "new_hire_termination" : "active");
     PW_INV(y->start_salary[r] == wf->salary[r], rep, 11, "starting salary %s differs from the salary carried in, %s",
@@ -432,7 +434,7 @@ int pw__inv_row_ages(const struct pw__inv_ctx *cx, const struct pw__inv_row *w, 
     PW_INV(y->reported_tenure_band[r] == band_of(&cx->t->tenure_bands, (double)reported), rep, 20,
            "reported tenure band %d is not the band of tenure %lld", y->reported_tenure_band[r], (long long)reported);
     const double h = wf->hours_per_week[r];
-    PW_INV(h > 0 && h <= 80, rep, 20, "scheduled hours %g outside (0, 80]", h);
+    PW_INV(h >= 0 && h <= 80, rep, 20, "scheduled hours %g outside [0, 80]", h);
     PW_INV(y->hours_worked[r] >= 0 && y->hours_worked[r] <= (int64_t)floor(h * 52 + 0.5 + 1e-9), rep, 20,
            "annual hours %d outside [0, rha(%g x 52)]", y->hours_worked[r], h);
     const bool hce = cx->m->is_hce[r];

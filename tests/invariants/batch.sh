@@ -10,9 +10,8 @@
 #    key to its default, so the effective configurations are the same): each scenario
 #    is identical (md5 of every output table) to the first batch's, to `planwise run`
 #    of the same base and design into a database of its own, and to the same batch
-#    with --threads 1. (The models are not run here: the built-in checks read plan
-#    keys from the stored YAML with regular expressions that see only the base file's
-#    sections of a run with scenario files; see README, Batch runs.)
+#    with --threads 1; the built-in checks pass on the overlay batch too (they read each
+#    design's effective configuration, the base file and the overlay merged).
 # 3. The comparison with the first design: every year and metric of the other four in
 #    fct_scenario_comparison, employer costs equal to the snapshot's, the closing
 #    table, and the configuration diff of two designs listing effective differences.
@@ -59,7 +58,9 @@ done
 
 # 2. overlays of the base: identical to the whole files, to planwise run and to --threads 1
 "$PW" batch --config "$BASE" --census census.csv --designs "$ROOT/config/examples" --db batch.duckdb \
-    --years $YEARS --threads 2 --no-models >batch.out 2>batch.err || { bad "batch --config exits 0"; cat batch.err; }
+    --years $YEARS --threads 2 >batch.out 2>batch.err || { bad "batch --config exits 0"; cat batch.err; }
+grep -q "^models: 4 marts built, 21 of 21 checks passed" batch.out && ok "the data-quality checks pass on the overlay designs" \
+    || { bad "checks of the overlay batch"; sed 's/^/    | /' batch.err; }
 "$PW" batch --config "$BASE" --census census.csv --designs "$ROOT/config/examples" --db batch1.duckdb \
     --years $YEARS --threads 1 --no-models -q || bad "batch --threads 1 exits 0"
 for d in "${DESIGNS[@]}"; do

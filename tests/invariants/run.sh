@@ -7,7 +7,10 @@
 # sizes and seeds, hand-written tiny censuses, everyone at the top level, zero and
 # negative growth, uniform selection, realistic raise timing, fixed hire shares;
 # retirement-plan runs: every example design of config/examples on two 3,000-employee
-# censuses, the shipped default configuration on 20,000 employees, match response,
+# censuses, the reference system's configuration conventions (tests/data/config/reference/
+# conventions_*.yaml and config/reference_simulation_config.yaml, with one corrupted
+# match that check 17 must report), the shipped default configuration on 20,000
+# employees, match response,
 # hours-credit vesting with part-time and excluded hires, a 25% core that triggers
 # 415(c), a tiny census of plan edge cases). `planwise run` runs the built-in SQL
 # models after the last year, among them one data-quality check per invariant
@@ -429,6 +432,79 @@ for ex in default_plan:ex_default safe_harbor_basic:ex_safeharbor qaca:ex_qaca v
         simulate "${ex#*:}_$s" "$TMP/c3k_$s.csv" --years 2025-2029 --seed "$s" --config "$CONFIGS/examples/${ex%%:*}.yaml"
     done
 done
+
+# ---- the reference system's configuration conventions (docs/decisions.md) ----
+# Match modes (tenure_based, points_based, graded_by_service, tenure_graded), formulas
+# and core schedules defined in the YAML (points, capped tiers, age bands), schedules
+# read from a row's min to the next row's min, reference ages, census_enrollment
+# events, voluntary enrollment every year, new_hire ages, and the reference's own main
+# configuration: every built-in check judges them by the run's effective configuration
+# and passes.
+REFCFG=$(cd "$HERE/../data/config/reference" && pwd)
+for f in "$REFCFG"/conventions_*.yaml "$CONFIGS/reference_simulation_config.yaml"; do
+    name=$(basename "$f" .yaml)
+    simulate "ref_${name#conventions_}" "$TMP/c3k_1.csv" --years 2025-2028 --seed 1 --config "$f"
+done
+# census rows hired inside the first year (two pre-enrolled) and scheduled hours 0 and
+# 80. (Seed 1: none of those hires is drawn as a leaver; the termination draw of a roster
+# row does not know a hire date inside the year yet, and invariant 7 stops such a run.)
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
+    { if (NR == 1200) { $4 = "2025-04-10"; $8 = "0.0500" }
+      if (NR == 2400) { $4 = "2025-03-01"; $8 = "" }
+      if (NR == 1800) { $4 = "2025-01-01"; $8 = "0.0300" }
+      if (NR % 97 == 0) $9 = "0"
+      if (NR % 89 == 0) $9 = "80"
+      print }' "$TMP/c3k_1.csv" >"$TMP/c3k_edges.csv"
+simulate ref_census_edges "$TMP/c3k_edges.csv" --years 2025-2028 --seed 1 --config "$REFCFG/conventions_tenure_based.yaml"
+expect_none ref_census_edges "$TMP/ref_census_edges.duckdb" "expect: first-year census hires in the roster, 0 hours" "
+SELECT 'first-year census hires not continuous_active in 2025' WHERE (SELECT count(*) FROM fct_workforce_snapshot
+    WHERE simulation_year = 2025 AND employee_hire_date >= DATE '2025-01-01' AND employee_id LIKE 'EMP%'
+      AND detailed_status_code = 'continuous_active') <> 3
+UNION ALL SELECT 'no census_enrollment on a first-year hire date' WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events
+    WHERE event_category = 'census_enrollment' AND effective_date = DATE '2025-04-10')
+UNION ALL SELECT 'no 0-hour employee' WHERE NOT EXISTS (SELECT 1 FROM fct_workforce_snapshot WHERE scheduled_hours_per_week = 0)"
+expect_none ref_tenure_based "$TMP/ref_tenure_based.duckdb" "expect: census_enrollment events, tenure_based match, Jan 15 voluntary enrollments" "
+SELECT 'no census_enrollment' WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events WHERE event_category = 'census_enrollment')
+UNION ALL SELECT 'no tenure_based match' WHERE NOT EXISTS (SELECT 1 FROM fct_employer_match_events WHERE formula_name = 'tenure_based')
+UNION ALL SELECT 'no voluntary enrollment on Jan 15 of a later year' WHERE NOT EXISTS (
+    SELECT 1 FROM fct_yearly_events WHERE event_category = 'voluntary_enrollment' AND strftime(effective_date, '%m-%d') = '01-15')"
+
+# ---- a match judged by its mode: one corrupted match in a tenure_based run ----
+# The match of an active employee with 2-4 years of service in 2028 (the 50% row of
+# tenure_match_tiers) is halved to what the 25% row would pay, with its balances kept
+# consistent: check 17 alone must fail, naming the employee.
+corrupt_mode_test() {
+    local db=$TMP/corrupt_mode.duckdb src=$TMP/ref_tenure_based.duckdb victim rc others
+    victim=$(query "$src" "SELECT min(employee_id) FROM fct_workforce_snapshot WHERE simulation_year = 2028
+        AND employment_status = 'active' AND employer_match_amount > 100 AND current_tenure BETWEEN 2 AND 4
+        AND NOT irs_415c_limit_applied" | tail -n 1)
+    cp "$src" "$db" || return 1
+    if [ -z "$victim" ] || ! "$SQL_EXEC" "$db" "UPDATE pw.snapshot_store
+            SET employer_match_amount = round(employer_match_amount / 2, 2),
+                uncapped_match_amount = round(uncapped_match_amount / 2, 2),
+                employer_match_balance = employer_match_balance - (employer_match_amount - round(employer_match_amount / 2, 2)),
+                vested_balance = round(vested_balance - (employer_match_amount - round(employer_match_amount / 2, 2)) * match_vested_pct, 2)
+            WHERE simulation_year = 2028
+              AND employee_key = (SELECT employee_key FROM pw.dim_employee WHERE employee_id = '$victim')"; then
+        not_ok corrupt_mode "could not corrupt the copy with $SQL_EXEC (victim '$victim')"
+        return 1
+    fi
+    "$BIN" models run -q --db "$db" >"$TMP/corrupt_mode.out" 2>"$TMP/corrupt_mode.err"
+    rc=$?
+    others=$(query "$db" "SELECT count(*) FROM planwise_model_runs WHERE run_number = (SELECT max(run_number) FROM planwise_model_runs)
+        AND status <> 'ok' AND model_name <> 'check_17_match'" | tail -n 1)
+    if [ "$rc" -eq 1 ] \
+        && grep -q "^planwise: data-quality check 'check_17_match' failed: " "$TMP/corrupt_mode.err" \
+        && grep -q "$victim.*match <> round2(formula(d) x B_cap)" "$TMP/corrupt_mode.err" \
+        && grep -q "^planwise: 1 of $(ls "$CHECKS"/*.sql | wc -l) data-quality checks failed (check_17_match)" "$TMP/corrupt_mode.err" \
+        && [ "$others" = "0" ]; then
+        ok corrupt_mode "a tenure_based match paid at the wrong row: check 17 fails with it, exit 1"
+    else
+        not_ok corrupt_mode "corrupted match of $victim not reported as expected (exit $rc, $others other failures):"
+        sed 's/^/       | /' "$TMP/corrupt_mode.err"
+    fi
+}
+corrupt_mode_test
 
 # default_plan.yaml spells out the defaults: the same results as the shipped
 # simulation_config.yaml and as no configuration at all (scenario_id and event_id aside)
