@@ -3,7 +3,8 @@
 --   every event lies in [Jan 1 Y, Dec 31 Y] of its simulation_year and on or after
 --   the employee's hire_date; hire events are dated hire_date; new-hire
 --   terminations lie in (hire_date, Dec 31]; experienced terminations only for
---   employees hired before Jan 1 Y; all promotions of a year share one date, and so
+--   employees of the starting roster (a census row hired inside the first year
+--   leaves after its hire date); all promotions of a year share one date, and so
 --   do all calendar-driven raises (event_details timing=calendar_driven); with no
 --   event_calendar key in the run's YAML those dates are 02-01 and 07-15 (defaults).
 -- Returns one row per violation; no rows = pass.
@@ -15,7 +16,7 @@ WITH meta AS (
 ev AS (
     SELECT e.scenario_id, e.simulation_year, e.employee_id, e.event_type::VARCHAR AS event_type,
            e.event_category::VARCHAR AS event_category, e.effective_date, e.event_details,
-           s.employee_hire_date AS hire_date
+           s.employee_hire_date AS hire_date, s.detailed_status_code::VARCHAR LIKE 'new_hire%' AS new_hire
     FROM fct_yearly_events e
     LEFT JOIN fct_workforce_snapshot s USING (scenario_id, simulation_year, employee_id)
 ),
@@ -30,8 +31,11 @@ dated AS (
             THEN 'new-hire termination not after the hire date'
         WHEN event_category = 'new_hire_termination' AND year(hire_date) <> simulation_year
             THEN 'new-hire termination of an employee not hired in Y'
-        WHEN event_category = 'experienced_termination' AND hire_date >= make_date(simulation_year, 1, 1)
+        WHEN event_category = 'experienced_termination' AND new_hire
             THEN 'experienced termination of an employee hired in Y'
+        WHEN event_category = 'experienced_termination' AND hire_date >= make_date(simulation_year, 1, 1)
+             AND effective_date <= hire_date AND hire_date < make_date(simulation_year, 12, 31)
+            THEN 'experienced termination of a census row hired in Y not after its hire date'
         END AS problem
     FROM ev
 ),

@@ -145,8 +145,9 @@ static int check_dates(const struct pw__inv_ctx *cx, const struct pw__inv_row *w
                 PW_INV(w->hire_row && e->date > w->hire, rep, 7,
                        "new-hire termination on %s of an employee hired on %s (not in (hire date, Dec 31] of %d)",
                        pw__inv_date(e->date), pw__inv_date(w->hire), cx->year);
-            else
-                PW_INV(w->hire < y->jan1, rep, 7, "experienced termination of an employee hired in %d on %s",
+            else   /* a census row hired inside the first year leaves after its hire date */
+                PW_INV(!w->hire_row && (w->hire < y->jan1 || e->date > w->hire || e->date == y->dec31), rep, 7,
+                       "experienced termination on %s of an employee hired in %d on %s", pw__inv_date(e->date),
                        cx->year, pw__inv_date(w->hire));
             break;
         case PW_EV_PROMOTION:
@@ -437,15 +438,18 @@ int pw__inv_row_ages(const struct pw__inv_ctx *cx, const struct pw__inv_row *w, 
     PW_INV(h >= 0 && h <= 80, rep, 20, "scheduled hours %g outside [0, 80]", h);
     PW_INV(y->hours_worked[r] >= 0 && y->hours_worked[r] <= (int64_t)floor(h * 52 + 0.5 + 1e-9), rep, 20,
            "annual hours %d outside [0, rha(%g x 52)]", y->hours_worked[r], h);
-    const bool hce = cx->m->is_hce[r];
-    if (w->hire_row) {
-        PW_INV(!hce, rep, 20, "a hire of %d flagged HCE", cx->year);
+    const bool hce = cx->m->is_hce[r], owner = wf->is_5pct_owner[r];
+    if (w->hire_row || w->hire >= y->jan1) {
+        /* no look-back pay: a hire of the year, or a census row hired inside the first year */
+        PW_INV(hce == owner, rep, 20, "a hire of %d flagged HCE %s (5%% owner %s)", cx->year, hce ? "true" : "false",
+               owner ? "true" : "false");
     } else {
-        /* Prior-year pay: the census pay in S, else last year's prorated pay (4.18). */
+        /* Prior-year pay: the census pay in S, else last year's prorated pay (4.18); 5% owners always. */
         const double prior = cx->first_year ? y->start_salary[r] : wf->prior_prorated_comp[r];
         PW_INV(isfinite(prior), rep, 20, "no prior-year compensation for a member of the start-of-year roster");
-        PW_INV(hce == (prior > cx->irs_prev->hce_threshold), rep, 20, "is_hce %s with prior-year pay %s and threshold %s",
-               hce ? "true" : "false", pw__inv_money(prior), pw__inv_money(cx->irs_prev->hce_threshold));
+        PW_INV(hce == (owner || prior > cx->irs_prev->hce_threshold), rep, 20,
+               "is_hce %s with prior-year pay %s, threshold %s and 5%% owner %s", hce ? "true" : "false",
+               pw__inv_money(prior), pw__inv_money(cx->irs_prev->hce_threshold), owner ? "true" : "false");
     }
     return 0;
 }

@@ -139,7 +139,10 @@ static void money_chunk(void *vctx, size_t chunk, int worker)
         m->forfeit_total[r] = v.forfeit_total;
         /* 4.18: hires of Y have no look-back pay (their prior comp is NAN too); a 5%
          * owner is an HCE whatever the pay (IRC 414(q)(1)(A)). */
-        m->is_hce[r] = wf->is_5pct_owner[r] || (r < y->n_roster && pw_is_hce(wf->prior_prorated_comp[r], cx->irs_prev));
+        /* Look-back pay (4.18): none for a hire of the year, nor for a census row hired
+         * inside the first year (it was not paid by the employer the year before). */
+        m->is_hce[r] = wf->is_5pct_owner[r] ||
+                       (r < y->n_roster && wf->hire_date[r] < y->jan1 && pw_is_hce(wf->prior_prorated_comp[r], cx->irs_prev));
     }
 }
 

@@ -83,7 +83,12 @@ void pw_step_experienced_terminations(struct pw_sim *sim)
             uint32_t r = group[i].row;
             y->term_kind[r] = PW_TERM_EXPERIENCED;
             double u = pw_rng_u(sim->seed_t, PW_STREAM_TERMINATION_DATE, sim->wf.key[r], (uint64_t)y->year, 0);
-            y->term_date[r] = uniform_date_in_year(y, u);
+            const pw_date hire = sim->wf.hire_date[r];
+            /* A census row hired inside the first year (in the roster from its hire
+             * date) leaves after it, as a new hire does; Dec 31 hires on Dec 31. */
+            if (hire < y->jan1) y->term_date[r] = uniform_date_in_year(y, u);
+            else if (hire < y->dec31) y->term_date[r] = hire + 1 + (pw_date)floor(u * (double)(y->dec31 - hire));
+            else y->term_date[r] = y->dec31;
         }
     }
 }

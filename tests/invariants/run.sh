@@ -446,8 +446,7 @@ for f in "$REFCFG"/conventions_*.yaml "$CONFIGS/reference_simulation_config.yaml
     simulate "ref_${name#conventions_}" "$TMP/c3k_1.csv" --years 2025-2028 --seed 1 --config "$f"
 done
 # census rows hired inside the first year (two pre-enrolled) and scheduled hours 0 and
-# 80. (Seed 1: none of those hires is drawn as a leaver; the termination draw of a roster
-# row does not know a hire date inside the year yet, and invariant 7 stops such a run.)
+# 80.
 awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
     { if (NR == 1200) { $4 = "2025-04-10"; $8 = "0.0500" }
       if (NR == 2400) { $4 = "2025-03-01"; $8 = "" }
@@ -463,6 +462,20 @@ SELECT 'first-year census hires not continuous_active in 2025' WHERE (SELECT cou
 UNION ALL SELECT 'no census_enrollment on a first-year hire date' WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events
     WHERE event_category = 'census_enrollment' AND effective_date = DATE '2025-04-10')
 UNION ALL SELECT 'no 0-hour employee' WHERE NOT EXISTS (SELECT 1 FROM fct_workforce_snapshot WHERE scheduled_hours_per_week = 0)"
+# Every tenth census row hired inside 2025: some leave in 2025 as experienced
+# terminations, after their hire date; none of them is an HCE in 2025 (no look-back
+# pay from the employer); every check passes (simulate runs them).
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
+    { if (NR % 10 == 3) $4 = sprintf("2025-%02d-%02d", 1 + NR % 12, 1 + NR % 28); print }' "$TMP/c3k_1.csv" >"$TMP/c3k_fy.csv"
+simulate first_year_hires "$TMP/c3k_fy.csv" --years 2025-2027 --seed 2
+expect_none first_year_hires "$TMP/first_year_hires.duckdb" "expect: first-year census hires leave after their hire date, not HCEs in 2025" "
+WITH t AS (SELECT e.effective_date, s.employee_hire_date AS hire FROM fct_yearly_events e
+    JOIN fct_workforce_snapshot s USING (scenario_id, simulation_year, employee_id)
+    WHERE e.simulation_year = 2025 AND e.event_category = 'experienced_termination' AND s.employee_hire_date >= DATE '2025-01-01')
+SELECT 'fewer than 20 first-year census hires terminated in 2025' WHERE (SELECT count(*) FROM t) < 20
+UNION ALL SELECT 'a first-year census hire terminated on or before its hire date' WHERE EXISTS (SELECT 1 FROM t WHERE effective_date <= hire)
+UNION ALL SELECT 'a first-year census hire flagged HCE in 2025' WHERE EXISTS (SELECT 1 FROM fct_workforce_snapshot
+    WHERE simulation_year = 2025 AND employee_hire_date >= DATE '2025-01-01' AND employee_id LIKE 'EMP%' AND is_hce)"
 expect_none ref_tenure_based "$TMP/ref_tenure_based.duckdb" "expect: census_enrollment events, tenure_based match, Jan 15 voluntary enrollments" "
 SELECT 'no census_enrollment' WHERE NOT EXISTS (SELECT 1 FROM fct_yearly_events WHERE event_category = 'census_enrollment')
 UNION ALL SELECT 'no tenure_based match' WHERE NOT EXISTS (SELECT 1 FROM fct_employer_match_events WHERE formula_name = 'tenure_based')
