@@ -71,6 +71,7 @@ static const char usage[] =
     "      --on-bad-rows MODE   fail (default) or skip invalid census rows\n"
     "      --checkpoint-dir D   checkpoint folder (default <db>.checkpoints)\n"
     "      --no-checkpoints     do not write year checkpoints\n"
+    "      --no-compliance      skip the compliance tests of every design\n"
     "      --models DIR         also run the SQL models in DIR after the last design\n"
     "      --var NAME=VALUE     value of {{ var('NAME') }} in the SQL models (repeatable)\n"
     "      --no-models          do not run the SQL models after the last design\n"
@@ -122,7 +123,7 @@ static int parse_options(int argc, char **argv, struct batch *b)
 {
     enum { OPT_DESIGNS = 256, OPT_SCENARIO_FILE, OPT_CENSUS, OPT_CENSUS_MAP, OPT_DB, OPT_YEARS, OPT_SEED,
            OPT_THREADS, OPT_MEMORY, OPT_CONNECTIONS, OPT_TABLES, OPT_BAD_ROWS, OPT_CHECKPOINT_DIR,
-           OPT_NO_CHECKPOINTS, OPT_MODELS, OPT_VAR, OPT_NO_MODELS };
+           OPT_NO_CHECKPOINTS, OPT_MODELS, OPT_VAR, OPT_NO_MODELS, OPT_NO_COMPLIANCE };
     static const struct option longopts[] = {
         {"config", required_argument, 0, 'c'}, {"designs", required_argument, 0, OPT_DESIGNS},
         {"scenario-file", required_argument, 0, OPT_SCENARIO_FILE}, {"census", required_argument, 0, OPT_CENSUS},
@@ -133,6 +134,7 @@ static int parse_options(int argc, char **argv, struct batch *b)
         {"on-bad-rows", required_argument, 0, OPT_BAD_ROWS},
         {"checkpoint-dir", required_argument, 0, OPT_CHECKPOINT_DIR},
         {"no-checkpoints", no_argument, 0, OPT_NO_CHECKPOINTS}, {"models", required_argument, 0, OPT_MODELS},
+        {"no-compliance", no_argument, 0, OPT_NO_COMPLIANCE},
         {"var", required_argument, 0, OPT_VAR}, {"no-models", no_argument, 0, OPT_NO_MODELS},
         {"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -201,6 +203,7 @@ static int parse_options(int argc, char **argv, struct batch *b)
             break;
         case OPT_CHECKPOINT_DIR: pass_option(b, "--checkpoint-dir", optarg); break;
         case OPT_NO_CHECKPOINTS: pass_option(b, "--no-checkpoints", NULL); break;
+        case OPT_NO_COMPLIANCE: pass_option(b, "--no-compliance", NULL); break;
         case OPT_MODELS: b->models_dir = optarg; break;
         case OPT_VAR:
             if (!strchr(optarg, '=') || optarg[0] == '=')

@@ -116,7 +116,8 @@ static int show_scenario(struct pw_db *db, const char *scenario, int year, bool 
     snprintf(count_sql, sizeof count_sql, "SELECT count(*) FROM fct_compliance_tests WHERE scenario_id = %s %s", q, filter);
     int rc = pw_db_query_int(db, count_sql, &rows, err);
     if (rc) return rc;
-    if (rows == 0) return pw_err_set(err, PW_EDB, "scenario '%s' has no simulated year %d", scenario, year);
+    if (rows == 0 && year) return pw_err_set(err, PW_EDB, "scenario '%s' has no simulated year %d", scenario, year);
+    if (rows == 0) return pw_err_set(err, PW_EDB, "scenario '%s' has no compliance test rows", scenario);
     snprintf(sql, sizeof sql, table_sql, q, filter);
     printf("scenario '%s'\n", scenario);
     rc = print_table(db, sql, err);

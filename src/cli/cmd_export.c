@@ -24,7 +24,7 @@ static const char usage[] =
     "\n"
     "The output appears whole or not at all: a workbook or folder already at PATH is\n"
     "replaced only once the new one is complete. A folder is replaced only when it\n"
-    "holds nothing but .parquet/.csv files (an earlier export).\n"
+    "is an earlier export (its .planwise-export mark and .parquet/.csv files).\n"
     "\n"
     "options:\n"
     "      --db FILE       output database (default: simulation.duckdb)\n"

@@ -133,13 +133,6 @@ static int keep_one(struct ensemble *e, struct pw_db *db, int d, int s, int thre
     struct pw_output *out = NULL;
     struct pw_output_options oo = {.layout = PW_LAYOUT_TABLES, .cfg = &cfg, .tables = &de->tables};
     if (rc == 0) rc = pw_output_begin(&out, db, &m, &oo, err);
-    /* As `planwise run` does once a new run commits: earlier checkpoints of the
-     * scenario no longer describe its rows. */
-    char dir[PW_PATH_MAX + 16];
-    if (cfg.perf.checkpoint_directory[0]) snprintf(dir, sizeof dir, "%s", cfg.perf.checkpoint_directory);
-    else snprintf(dir, sizeof dir, "%s.checkpoints", o->db);
-    struct stat st;
-    if (rc == 0 && stat(dir, &st) == 0) rc = pw_checkpoint_clear(dir, cfg.scenario_id, err);
     struct keep_sink k = {out, &cfg, &de->tables, &de->layout,
                           e->values + (size_t)(d * o->seed_count + s) * (size_t)e->years * (size_t)e->series, got, 0};
     if (rc == 0) rc = pw_sim_run(&sim, &(struct pw_sink){&k, keep_write_year, NULL, NULL}, err);
@@ -157,6 +150,13 @@ static int keep_one(struct ensemble *e, struct pw_db *db, int d, int s, int thre
         m.wall_seconds = pw_wall_seconds() - t0;
         rc = pw_output_finish(out, &de->census, &m, err);
         out = NULL;
+        /* As `planwise run` does once its run is the one shown: earlier checkpoints
+         * of the scenario no longer describe its rows. */
+        char dir[PW_PATH_MAX + 16];
+        if (cfg.perf.checkpoint_directory[0]) snprintf(dir, sizeof dir, "%s", cfg.perf.checkpoint_directory);
+        else snprintf(dir, sizeof dir, "%s.checkpoints", o->db);
+        struct stat st;
+        if (rc == 0 && stat(dir, &st) == 0) rc = pw_checkpoint_clear(dir, cfg.scenario_id, err);
         if (rc == 0) pw_info("kept seed %llu of design '%s' as scenario '%s' (%zu events, %zu snapshot rows)",
                              (unsigned long long)o->seeds[s], o->design_name[d], cfg.scenario_id, sim.total_events,
                              sim.total_snapshot_rows);

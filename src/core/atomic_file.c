@@ -156,18 +156,23 @@ static void remove_folder(const char *dir)
     (void)rmdir(dir);
 }
 
-/* 0 when folder dir holds only regular files named *<suffix>; else names the first
- * other entry in err. */
+/* 0 when folder dir is empty, or holds the mark file and only regular files named
+ * *<suffix>; else err names the first other entry, or the missing mark. */
 static int check_replaceable(const char *shown, const char *dir, const char *const *suffixes, struct pw_err *err)
 {
     DIR *d = opendir(dir);
     if (!d) return pw_err_set(err, PW_EIO, "cannot write '%s': %s", shown, strerror(errno));
-    int rc = 0;
+    int rc = 0, marked = 0, entries = 0;
     struct dirent *de;
     while (!rc && (de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        entries++;
         struct stat st;
         int ok = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+        if (ok && strcmp(de->d_name, PW_ATOMIC_DIR_MARK) == 0) {
+            marked = 1;
+            continue;
+        }
         int named = 0;
         size_t len = strlen(de->d_name);
         for (const char *const *s = suffixes; ok && s && *s && !named; s++)
@@ -179,6 +184,11 @@ static int check_replaceable(const char *shown, const char *dir, const char *con
                             shown, de->d_name);
     }
     closedir(d);
+    if (!rc && entries > 0 && !marked)
+        rc = pw_err_set(err, PW_EIO,
+                        "cannot write '%s': the folder exists and is not an earlier planwise export (no '%s' file);"
+                        " give a new folder",
+                        shown, PW_ATOMIC_DIR_MARK);
     return rc;
 }
 
@@ -202,6 +212,7 @@ int pw_atomic_dir_begin(struct pw_atomic_dir *ad, const char *path, const char *
         int rc = check_replaceable(path, ad->path, suffixes, err);
         if (rc) return rc;
         ad->replace = 1;
+        ad->suffixes = suffixes;
     } else if (errno != ENOENT) {
         return pw_err_set(err, PW_EIO, "cannot write '%s': %s", path, strerror(errno));
     }
@@ -210,7 +221,16 @@ int pw_atomic_dir_begin(struct pw_atomic_dir *ad, const char *path, const char *
         int m = attempt ? snprintf(ad->tmp, sizeof ad->tmp, "%.*s.%s.tmp%ld-%d", dirlen, ad->path, base, (long)getpid(), attempt)
                         : snprintf(ad->tmp, sizeof ad->tmp, "%.*s.%s.tmp%ld", dirlen, ad->path, base, (long)getpid());
         if (m < 0 || (size_t)m >= sizeof ad->tmp) break;
-        if (mkdir(ad->tmp, 0777) == 0) return 0;
+        if (mkdir(ad->tmp, 0777) == 0) {
+            char mark[sizeof ad->tmp + sizeof PW_ATOMIC_DIR_MARK + 1];
+            snprintf(mark, sizeof mark, "%s/%s", ad->tmp, PW_ATOMIC_DIR_MARK);
+            int fd = open(mark, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+            if (fd >= 0 && close(fd) == 0) return 0;
+            int e = errno;
+            remove_folder(ad->tmp);
+            ad->tmp[0] = '\0';
+            return pw_err_set(err, PW_EIO, "cannot write '%s': %s", path, strerror(e));
+        }
         if (errno != EEXIST) {
             int e = errno;
             ad->tmp[0] = '\0';
@@ -257,6 +277,11 @@ int pw_atomic_dir_commit(struct pw_atomic_dir *ad, struct pw_err *err)
 {
     int e = sync_folder(ad->tmp);
     if (e) return dir_fail(ad, e, err);
+    /* The folder being replaced may have changed during the export. */
+    if (ad->replace && check_replaceable(ad->path, ad->path, ad->suffixes, err)) {
+        pw_atomic_dir_abort(ad);
+        return PW_EIO;
+    }
     if (!ad->replace) {
         if (rename(ad->tmp, ad->path) != 0) return dir_fail(ad, errno, err);
         ad->tmp[0] = '\0';

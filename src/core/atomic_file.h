@@ -39,13 +39,19 @@ struct pw_atomic_dir {
     char path[1024];   /* the final name, without trailing slashes */
     char tmp[1100];    /* the temporary folder to write into; "" when none exists */
     int replace;       /* 1 when a folder of that name exists and is to be replaced */
+    const char *const *suffixes;  /* as given to pw_atomic_dir_begin */
 };
 
-/* Checks path and creates the temporary folder ad->tmp. A folder already at path
- * is replaced at commit only when it is empty or holds nothing but regular files
- * whose names end in one of suffixes (NULL-terminated, e.g. ".csv"): an earlier
- * export; any other content (or a file, a symbolic link, "." or "..") is refused
- * here, before anything is written. */
+/* The empty file every folder written this way holds: the sign that a folder is an
+ * earlier export planwise may replace. */
+#define PW_ATOMIC_DIR_MARK ".planwise-export"
+
+/* Checks path and creates the temporary folder ad->tmp (with the mark file). A
+ * folder already at path is replaced at commit only when it is empty, or holds the
+ * mark file and otherwise nothing but regular files whose names end in one of
+ * suffixes (NULL-terminated, e.g. ".csv"): an earlier export. Any other content (a
+ * folder of the user's own CSV files, a file, a symbolic link, "." or "..") is
+ * refused here, before anything is written, and checked again at commit. */
 int pw_atomic_dir_begin(struct pw_atomic_dir *ad, const char *path, const char *const *suffixes, struct pw_err *err);
 /* Fsyncs every file of ad->tmp and the folder itself, then moves it to path (an
  * earlier folder there is swapped out in one rename where the file system can, and

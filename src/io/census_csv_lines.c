@@ -8,6 +8,7 @@
 #include "io/census_reader_int.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int pw__csv_find_long_record(const char *path, size_t limit, size_t *line, size_t *length, struct pw_err *err)
@@ -15,13 +16,19 @@ int pw__csv_find_long_record(const char *path, size_t limit, size_t *line, size_
     *line = 0, *length = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return pw_err_set(err, PW_EIO, "cannot open '%s': %s", path, strerror(errno));
-    static char buf[1 << 16];
+    /* Not static: census files may be read by several threads (ensemble designs). */
+    enum { BUF_SIZE = 1 << 16 };
+    char *buf = malloc(BUF_SIZE);
+    if (!buf) {
+        fclose(f);
+        return pw_err_set(err, PW_ENOMEM, "out of memory reading '%s'", path);
+    }
     size_t physical = 1;       /* line the next byte is on */
     size_t start_line = 1;     /* line the current record started on */
     size_t len = 0;            /* bytes of the current record so far */
     bool quoted = false, after_cr = false, found = false;
     size_t got;
-    while (!found && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+    while (!found && (got = fread(buf, 1, BUF_SIZE, f)) > 0) {
         for (size_t i = 0; i < got; i++) {
             char c = buf[i];
             /* CR LF is one line end; the LF after a CR neither counts nor starts a record. */
@@ -49,6 +56,7 @@ int pw__csv_find_long_record(const char *path, size_t limit, size_t *line, size_
     }
     bool failed = ferror(f) != 0;
     fclose(f);
+    free(buf);
     if (failed) return pw_err_set(err, PW_EIO, "cannot read '%s'", path);
     if (found || len > limit) *line = start_line, *length = len;
     return 0;

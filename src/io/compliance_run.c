@@ -29,7 +29,7 @@ int pw_compliance_run_new(struct pw_compliance_run **out, const char *scenario, 
 {
     struct pw_compliance_run *r = calloc(1, sizeof *r);
     if (!r || pw_cy_year_init(&r->ya, 0) || pw_cy_year_init(&r->yb, 0)) {
-        if (r) pw_cy_year_release(&r->ya);
+        if (r) pw_cy_year_release(&r->ya), pw_cy_year_release(&r->yb);   /* either may hold arrays */
         free(r);
         return pw_err_set(err, PW_ENOMEM, "out of memory for the compliance tests");
     }
@@ -71,7 +71,10 @@ static int grow(struct pw_compliance_run *r)
 static int keep_prev(struct pw_compliance_run *r)
 {
     if (!r->have_prev) return 0;
-    if (pw_cy_detail_copy(&r->detail[r->n_detail], r->prev)) return PW_ENOMEM;
+    if (pw_cy_detail_copy(&r->detail[r->n_detail], r->prev)) {
+        pw_cy_detail_release(&r->detail[r->n_detail]);   /* the arrays grown before the failure */
+        return PW_ENOMEM;
+    }
     r->n_detail++;
     r->have_prev = false;
     return 0;

@@ -96,7 +96,7 @@ static int writer_open(struct writer *w, struct pw_db *db, const char *table, st
         return rc;
     }
     w->cols = duckdb_appender_column_count(w->app);
-    if (w->cols > MAX_COLS) abort();
+    PW_ASSERT(w->cols <= MAX_COLS);
     duckdb_logical_type types[MAX_COLS];
     for (idx_t c = 0; c < w->cols; c++) types[c] = duckdb_appender_column_type(w->app, c);
     w->chunk = duckdb_create_data_chunk(types, w->cols);
@@ -155,7 +155,7 @@ static int flush(struct writer *w, struct pw_err *err)
 
 static int end_row(struct writer *w, struct pw_err *err)
 {
-    if ((idx_t)w->col != w->cols) abort();   /* a writer below does not match its table */
+    PW_ASSERT((idx_t)w->col == w->cols);   /* a writer below does not match its table */
     w->col = 0;
     return ++w->row == w->capacity ? flush(w, err) : 0;
 }

@@ -13,6 +13,7 @@
 #include "core/strbuf.h"
 #include "io/db_internal.h"
 #include "io/db_pool.h"
+#include "io/compliance.h"
 #include "io/output_int.h"
 #include "io/store_parquet.h"
 #include "io/store_views.h"
@@ -515,6 +516,10 @@ int pw_output_finish(struct pw_output *o, const struct pw_census *census, const 
     }
     if (!rc && census && census->rejected_count) rc = write_rejected(o, census, err);
     if (!rc) rc = write_metadata_row(o, m, "complete", err);
+    /* The compliance tests of the replaced run no longer describe the scenario:
+     * they go in the commit that shows the new run, so a failure or kill before
+     * the new tests are written leaves none rather than stale ones. */
+    if (!rc) rc = pw_compliance_forget(o->db, o->scenario_id, err);
     if (!rc) rc = pw__db_query(o->db, "COMMIT", NULL, "cannot commit the run's metadata", err);
     if (rc) {
         pw__db_query(o->db, "ROLLBACK", NULL, "rollback", NULL);

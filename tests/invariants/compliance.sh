@@ -242,9 +242,17 @@ compare_rebuild() {
     "$SQL_EXEC" "$db" "CREATE OR REPLACE TABLE run_tests AS FROM fct_compliance_tests" \
         "CREATE OR REPLACE TABLE run_detail AS FROM fct_compliance_detail" \
         "CREATE OR REPLACE TABLE run_cost AS FROM fct_compliance_cost" >/dev/null
+    local rc
     "$BIN" compliance --db "$db" --rebuild >"$TMP/$run.rebuild.out" 2>&1
+    rc=$?
     after=$(tables_md5 "$db")
-    if [ "$before" = "$after" ]; then
+    # A rebuild that failed (or rolled back) would leave the tables as they were:
+    # it must have exited 0 (failed tests are results, not errors), and the
+    # fingerprints must be real ones.
+    if [ "$rc" -ne 0 ] || ! grep -q "^scenario '" "$TMP/$run.rebuild.out" || [ -z "$before" ] || [ "$before" != "${before//NULL/}" ]; then
+        not_ok "$run" "planwise compliance --rebuild did not run through (exit $rc) or no fingerprint ('$before')"
+        head -5 "$TMP/$run.rebuild.out" | sed 's/^/       | /'
+    elif [ "$before" = "$after" ]; then
         ok "$run" "planwise compliance --rebuild (stored configuration) writes the rows planwise run wrote"
     else
         not_ok "$run" "planwise compliance --rebuild changed the compliance tables"

@@ -112,7 +112,7 @@ static void test_new_folder(void **state)
     put(ad.tmp, "a.csv", "new a");
     assert_int_equal(pw_atomic_dir_commit(&ad, &err), 0);
     assert_string_equal(listing(root), "out");
-    assert_string_equal(listing(out), "a.csv");
+    assert_string_equal(listing(out), ".planwise-export a.csv");   /* the mark of an export */
     assert_string_equal(get(out, "a.csv"), "new a");
 }
 
@@ -126,14 +126,18 @@ static void test_replace_earlier_export(void **state)
     put(out, "old.parquet", "old b");
     struct pw_atomic_dir ad;
     struct pw_err err = {0};
+    /* without the mark it is not known to be an export: refused, kept */
+    assert_int_equal(pw_atomic_dir_begin(&ad, out, suffixes, &err), PW_EIO);
+    assert_non_null(strstr(err.msg, "not an earlier planwise export"));
+    put(out, ".planwise-export", "");
     assert_int_equal(pw_atomic_dir_begin(&ad, out, suffixes, &err), 0);
     put(ad.tmp, "a.csv", "new a");
     /* until the commit the earlier export is there, untouched */
-    assert_string_equal(listing(out), "a.csv old.parquet");
+    assert_string_equal(listing(out), ".planwise-export a.csv old.parquet");
     assert_string_equal(get(out, "a.csv"), "old a");
     assert_int_equal(pw_atomic_dir_commit(&ad, &err), 0);
     assert_string_equal(listing(root), "out");
-    assert_string_equal(listing(out), "a.csv");
+    assert_string_equal(listing(out), ".planwise-export a.csv");
     assert_string_equal(get(out, "a.csv"), "new a");
 }
 
@@ -144,6 +148,7 @@ static void test_abort_keeps_earlier(void **state)
     snprintf(out, sizeof out, "%s/out", root);
     mkdir(out, 0777);
     put(out, "a.csv", "old a");
+    put(out, ".planwise-export", "");
     struct pw_atomic_dir ad;
     struct pw_err err = {0};
     assert_int_equal(pw_atomic_dir_begin(&ad, out, suffixes, &err), 0);
@@ -214,6 +219,7 @@ static void test_export_copy(void **state)
     mkdir(out, 0777);
     put(out, "aa.csv", "old");
     put(out, "gone.csv", "old");
+    put(out, ".planwise-export", "");
     struct pw_err err = {0};
     size_t n = 99;
     /* a table that fails after aa and bb were written: the earlier export stays */
@@ -225,7 +231,7 @@ static void test_export_copy(void **state)
     assert_non_null(strstr(err.msg, "boom"));
     assert_null(strstr(err.msg, ".tmp"));
     assert_string_equal(listing(root), "exp");
-    assert_string_equal(listing(out), "aa.csv gone.csv");
+    assert_string_equal(listing(out), ".planwise-export aa.csv gone.csv");
     assert_string_equal(get(out, "aa.csv"), "old");
     pw_db_close(db);
     /* without it the new export replaces the earlier one whole */
@@ -233,7 +239,7 @@ static void test_export_copy(void **state)
     assert_int_equal(pw_export_copy(db, "s", out, "parquet", &n, &err), 0);
     assert_int_equal(n, 2);
     assert_string_equal(listing(root), "exp");
-    assert_string_equal(listing(out), "aa.parquet bb.parquet");
+    assert_string_equal(listing(out), ".planwise-export aa.parquet bb.parquet");
     pw_db_close(db);
 }
 
