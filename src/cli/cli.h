@@ -44,6 +44,13 @@ bool pw_cli_parse_u64(const char *text, uint64_t hi, uint64_t *out);
 /* "2025-2029" or "2025" -> first and last year. */
 bool pw_cli_parse_years(const char *text, int *first, int *last);
 
+struct pw_sim;
+struct pw_year_output;
+/* What the output writer gets of the year the simulation just finished (the year's
+ * arrays, events, band labels, the needs trace inputs and the match rule), for
+ * `planwise run` and the seeds `planwise ensemble --keep` writes. */
+void pw_cli_year_output(const struct pw_sim *sim, struct pw_year_output *yo);
+
 struct pw_census_map;
 /* Loads the census column mapping from map_path, else from the census.columns block
  * of config_path (either may be NULL), and makes it the one the census reader uses. */

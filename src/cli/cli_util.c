@@ -1,4 +1,5 @@
-/* cli_util.c: option-value parsing and error printing shared by the commands. */
+/* cli_util.c: option-value parsing, error printing and the year handed to the
+ * output writer, shared by the commands. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -6,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "io/output.h"
+#include "sim/sim.h"
 
 int pw_cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -66,4 +70,21 @@ bool pw_cli_parse_years(const char *text, int *first, int *last)
         return false;
     *first = (int)a, *last = (int)b;
     return true;
+}
+
+void pw_cli_year_output(const struct pw_sim *sim, struct pw_year_output *yo)
+{
+    const struct pw_config *cfg = sim->cfg;
+    *yo = (struct pw_year_output){
+        .scenario_id = cfg->scenario_id,
+        .tables = sim->tables,
+        .chunks = sim->chunks,
+        .chunk_count = sim->chunk_count,
+        .levels = sim->levels,
+        .growth_rate = cfg->target_growth_rate,
+        .termination_rate = cfg->total_termination_rate,
+        .new_hire_termination_rate = cfg->new_hire_termination_rate,
+        .formula = cfg->plan.match_enabled ? sim->match_formula : NULL,
+    };
+    pw_sim_year_view(sim, &yo->view);
 }

@@ -51,18 +51,8 @@ static int keep_write_year(void *p, const struct pw_sim *sim, struct pw_err *err
     if (memcmp(k->got, k->expect + (size_t)(y->year - k->cfg->start_year) * (size_t)k->layout->series, bytes) != 0 &&
         !k->mismatch_year)
         k->mismatch_year = y->year;
-    struct pw_year_output yo = {
-        .scenario_id = k->cfg->scenario_id,
-        .tables = k->tables,
-        .chunks = sim->chunks,
-        .chunk_count = sim->chunk_count,
-        .levels = sim->levels,
-        .growth_rate = k->cfg->target_growth_rate,
-        .termination_rate = k->cfg->total_termination_rate,
-        .new_hire_termination_rate = k->cfg->new_hire_termination_rate,
-        .formula = k->cfg->plan.match_enabled ? pw_plan_active_formula(&k->cfg->plan) : NULL,
-    };
-    pw_sim_year_view(sim, &yo.view);
+    struct pw_year_output yo;
+    pw_cli_year_output(sim, &yo);
     return pw_output_write_year(k->out, &yo, err);
 }
 

@@ -60,18 +60,8 @@ static int write_year(void *p, const struct pw_sim *sim, struct pw_err *err)
 {
     struct sink_ctx *ctx = p;
     pw_run_report_add_year(ctx->report, sim);
-    struct pw_year_output yo = {
-        .scenario_id = ctx->cfg->scenario_id,
-        .tables = ctx->tables,
-        .chunks = sim->chunks,
-        .chunk_count = sim->chunk_count,
-        .levels = sim->levels,
-        .growth_rate = ctx->cfg->target_growth_rate,
-        .termination_rate = ctx->cfg->total_termination_rate,
-        .new_hire_termination_rate = ctx->cfg->new_hire_termination_rate,
-        .formula = ctx->cfg->plan.match_enabled ? pw_plan_active_formula(&ctx->cfg->plan) : NULL,
-    };
-    pw_sim_year_view(sim, &yo.view);
+    struct pw_year_output yo;
+    pw_cli_year_output(sim, &yo);
     int rc = pw_output_write_year(ctx->out, &yo, err);
     if (rc) return rc;
     struct run_state *st = ctx->state;
